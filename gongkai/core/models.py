@@ -1,0 +1,232 @@
+"""Organs (机关), their staff roles, the audit log and the working-day overrides."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+
+
+class OrganKind(models.TextChoices):
+    GOVERNMENT = "government", "人民政府"
+    DEPARTMENT = "department", "政府部门"
+    TOWN = "town", "乡镇（街道）"
+    UNIT = "unit", "内设机构/处室"
+    OTHER = "other", "其他单位"
+
+
+class OrganQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+    def subtree(self, organ: Organ):
+        """The organ itself and every organ below it."""
+        return self.filter(path__startswith=organ.path)
+
+
+class Organ(models.Model):
+    """A government office hosted on this installation (集约化: many per installation)."""
+
+    name = models.CharField("机关名称", max_length=100, unique=True, help_text="全称，例如“保定市人民政府办公室”。")
+    short_name = models.CharField("简称", max_length=50, blank=True, help_text="例如“市政府办”，用于列表和工作要点中的单位匹配。")
+    code = models.CharField(
+        "机关代码",
+        max_length=18,
+        unique=True,
+        validators=[
+            RegexValidator(
+                r"^[0-9A-Z-]{9,18}$",
+                "机关代码应为9至18位数字、大写字母或连字符（如统一社会信用代码）。",
+            )
+        ],
+        help_text="用于生成索引号，通常为18位统一社会信用代码或9位组织机构代码。",
+    )
+    kind = models.CharField("机关类型", max_length=20, choices=OrganKind.choices, default=OrganKind.DEPARTMENT)
+    parent = models.ForeignKey(
+        "self", verbose_name="上级机关", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    path = models.CharField("树路径", max_length=255, editable=False, db_index=True, default="")
+    order = models.PositiveIntegerField("排序", default=100)
+    is_active = models.BooleanField("启用", default=True, help_text="停用后，该机关的信息不再在门户公开。")
+    aliases = models.JSONField("别名", default=list, blank=True, help_text="其他常见叫法，用于匹配工作要点中的单位名称。")
+    address = models.CharField("办公地址", max_length=200, blank=True)
+    postcode = models.CharField("邮政编码", max_length=6, blank=True)
+    office_hours = models.CharField("办公时间", max_length=100, blank=True)
+    phone = models.CharField("咨询电话", max_length=50, blank=True)
+    fax = models.CharField("传真", max_length=50, blank=True)
+    email = models.EmailField("电子邮箱", blank=True)
+    website = models.URLField("网站", blank=True)
+
+    objects = OrganQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "机关"
+        verbose_name_plural = "机关"
+        ordering = ["path"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if self.parent_id and self.parent_id == self.pk:
+            raise ValueError("机关不能以自己为上级。")
+        super().save(*args, **kwargs)
+        new_path = (self.parent.path if self.parent_id else "/") + f"{self.pk}/"
+        if new_path != self.path:
+            old_path = self.path
+            if self.parent_id and self.parent.path.startswith(f"/{self.pk}/") or (
+                self.parent_id and f"/{self.pk}/" in self.parent.path
+            ):
+                raise ValueError("机关不能挂在自己的下级之下。")
+            Organ.objects.filter(pk=self.pk).update(path=new_path)
+            self.path = new_path
+            if old_path:
+                for child in Organ.objects.filter(path__startswith=old_path).exclude(pk=self.pk):
+                    Organ.objects.filter(pk=child.pk).update(path=new_path + child.path[len(old_path):])
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("portal:organ", kwargs={"code": self.code})
+
+    @property
+    def display_name(self) -> str:
+        return self.short_name or self.name
+
+    def ancestors(self) -> list[Organ]:
+        ids = [int(p) for p in self.path.strip("/").split("/") if p][:-1]
+        by_id = Organ.objects.in_bulk(ids)
+        return [by_id[i] for i in ids if i in by_id]
+
+
+class Role(models.TextChoices):
+    EDITOR = "editor", "信息员/编辑"
+    REVIEWER = "reviewer", "审核人"
+    HANDLER = "handler", "依申请公开经办人"
+    OFFICE = "office", "公开办"
+    OFFICE_HEAD = "office_head", "公开办负责人"
+
+
+class Membership(models.Model):
+    """A role a user holds in one organ; a user may hold different roles in different organs."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="用户", on_delete=models.CASCADE, related_name="memberships")
+    organ = models.ForeignKey(Organ, verbose_name="机关", on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField("角色", max_length=20, choices=Role.choices)
+    created_at = models.DateTimeField("授予时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "角色授权"
+        verbose_name_plural = "角色授权"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organ", "role"], name="membership_unique_role"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.organ.display_name} · {self.get_role_display()}"
+
+
+class AuditEventType(models.IntegerChoices):
+    """Numbered by area: 1xx records, 2xx applications, 3xx organs and roles, 4xx reference data."""
+
+    RECORD_CREATED = 101, "创建信息"
+    RECORD_EDITED = 102, "修改信息"
+    RECORD_SUBMITTED = 103, "提交审核"
+    RECORD_APPROVED = 104, "审核通过"
+    RECORD_RETURNED = 105, "退回修改"
+    RECORD_PUBLISHED = 106, "发布"
+    RECORD_SCHEDULED = 107, "定时发布"
+    RECORD_WITHDRAWN = 108, "撤回"
+    RECORD_FILED = 109, "审定（不主动公开）"
+    RECORD_VALIDITY_CHANGED = 110, "变更有效性"
+    RECORD_ATTRIBUTE_REDETERMINATION = 111, "申请重新审定公开属性"
+    RECORD_IMPORTED = 112, "导入"
+    RECORD_DELETED = 113, "删除草稿"
+    RECORD_SCHEDULE_FAILED = 114, "定时发布未通过校验"
+    ATTACHMENT_ADDED = 121, "添加附件"
+    ATTACHMENT_REMOVED = 122, "删除附件"
+    ATTACHMENT_WITHHELD = 123, "附件不予公开"
+    APPLICATION_EVENT = 201, "依申请公开办理"
+    ORGAN_CHANGED = 301, "机关变更"
+    MEMBERSHIP_CHANGED = 302, "角色变更"
+    CALENDAR_CHANGED = 401, "工作日调整"
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def for_object(self, obj: models.Model):
+        return self.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk))
+
+    def update(self, **kwargs):  # noqa: D401 - the log is append-only
+        raise PermissionDenied("审计日志只能追加，不能修改。")
+
+    def delete(self):
+        raise PermissionDenied("审计日志只能追加，不能删除。")
+
+
+class AuditEvent(models.Model):
+    """Append-only log of every state change, written in the transaction of the change."""
+
+    created_at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    organ = models.ForeignKey(Organ, verbose_name="机关", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    event_type = models.PositiveSmallIntegerField("事件", choices=AuditEventType.choices)
+    object_type = models.CharField("对象类型", max_length=100)
+    object_id = models.CharField("对象编号", max_length=64)
+    object_repr = models.CharField("对象", max_length=300)
+    changes = models.JSONField("变更内容", default=dict, blank=True, help_text="字段 → [原值, 新值]")
+    note = models.TextField("说明", blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "审计日志"
+        verbose_name_plural = "审计日志"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.get_event_type_display()} {self.object_repr}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionDenied("审计日志只能追加，不能修改。")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionDenied("审计日志只能追加，不能删除。")
+
+
+class CalendarOverride(models.Model):
+    """A day whose working status differs from the package's schedule (local holiday, next year's notice)."""
+
+    date = models.DateField("日期", unique=True)
+    is_workday = models.BooleanField("是否工作日", help_text="勾选表示当天上班（如调休上班日），不勾选表示当天放假。")
+    note = models.CharField("说明", max_length=200, help_text="例如“2027年春节放假”或所依据的通知文号。")
+
+    class Meta:
+        verbose_name = "工作日调整"
+        verbose_name_plural = "工作日调整"
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {'上班' if self.is_workday else '放假'}（{self.note}）"
+
+
+class CalendarYear(models.Model):
+    """Declares that a year's official holiday schedule has been fully entered as overrides."""
+
+    year = models.PositiveSmallIntegerField("年份", unique=True)
+    note = models.CharField("依据", max_length=200, help_text="国务院办公厅放假安排通知的文号或标题。")
+
+    class Meta:
+        verbose_name = "已录入放假安排的年份"
+        verbose_name_plural = "已录入放假安排的年份"
+        ordering = ["year"]
+
+    def __str__(self) -> str:
+        return f"{self.year}年（{self.note}）"
+

@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "公开平台 · 参考数据管理"
+admin.site.site_title = "公开平台管理"
+admin.site.index_title = "参考数据（机关、体裁、主题、用户与角色）"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("workspace/", include("gongkai.workspace.urls")),
+    path("", include("gongkai.portal.urls")),
+]
+
+handler403 = "gongkai.portal.views.error_403"
+handler404 = "gongkai.portal.views.error_404"
+handler500 = "gongkai.portal.views.error_500"
