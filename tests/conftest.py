@@ -1,0 +1,56 @@
+import pytest
+
+from gongkai.core.models import Role
+
+from . import factories
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def organ(db):
+    return factories.OrganFactory(name="保定市测试局", code="11130600MB0000001X")
+
+
+@pytest.fixture
+def other_organ(db):
+    return factories.OrganFactory(name="广安市测试局", code="11511600MB0000002X")
+
+
+def _member(organ, role, username):
+    user = factories.UserFactory(username=username)
+    factories.MembershipFactory(user=user, organ=organ, role=role)
+    return user
+
+
+@pytest.fixture
+def editor(organ):
+    return _member(organ, Role.EDITOR, "editor")
+
+
+@pytest.fixture
+def reviewer(organ):
+    return _member(organ, Role.REVIEWER, "reviewer")
+
+
+@pytest.fixture
+def other_editor(other_organ):
+    return _member(other_organ, Role.EDITOR, "other_editor")
+
+
+@pytest.fixture
+def other_reviewer(other_organ):
+    return _member(other_organ, Role.REVIEWER, "other_reviewer")
+
+
+@pytest.fixture
+def genre(db):
+    return factories.GenreFactory(code="normative", name="行政规范性文件", is_policy=True)
+
+
+@pytest.fixture
+def interpretation_genre(db):
+    return factories.GenreFactory(code="interpretation", name="政策解读", is_interpretation=True)
