@@ -1,0 +1,179 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.utils import timezone
+
+from gongkai.core.models import Organ
+from gongkai.records import docno
+from gongkai.records.models import Attribute, CatalogEntry, Genre, Record, ReviewDecision, Status, Topic, Validity
+
+PUBLISH_CHOICES = [("now", "立即发布"), ("schedule", "定时发布"), ("later", "暂不发布（稍后发布）")]
+
+
+class RecordForm(forms.ModelForm):
+    organ = forms.ModelChoiceField(label="发布机构", queryset=Organ.objects.none())
+    issuers = forms.ModelMultipleChoiceField(label="发文机关", queryset=Organ.objects.none(), required=False,
+                                             help_text="联合发文时选择多个；不选则为发布机构。")
+    catalog_entries = forms.ModelMultipleChoiceField(label="目录栏目", queryset=CatalogEntry.objects.none(), required=False)
+    interprets = forms.ModelChoiceField(label="解读的文件", queryset=Record.objects.none(), required=False,
+                                        help_text="政策解读须选择它所解读的文件。")
+    superseded_by = forms.ModelChoiceField(label="被以下文件修订或废止", queryset=Record.objects.none(), required=False)
+
+    class Meta:
+        model = Record
+        fields = [
+            "organ", "title", "doc_no", "summary", "issuers", "written_on", "genre", "topic", "attribute",
+            "withholding_ground", "attribute_reason", "validity", "valid_from", "valid_until", "superseded_by",
+            "interprets", "catalog_entries", "keywords", "body",
+        ]
+        widgets = {
+            "written_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "valid_from": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "valid_until": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "summary": forms.Textarea(attrs={"rows": 3}),
+            "attribute_reason": forms.Textarea(attrs={"rows": 2}),
+            "body": forms.Textarea(attrs={"rows": 16}),
+        }
+
+    def __init__(self, *args, organs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organ"].queryset = organs
+        self.fields["issuers"].queryset = Organ.objects.active()
+        self.fields["genre"].queryset = Genre.objects.all()
+        self.fields["topic"].queryset = Topic.objects.all()
+        self.fields["catalog_entries"].queryset = CatalogEntry.objects.filter(catalog__organ__in=organs).select_related("catalog")
+        linkable = Record.objects.filter(organ__in=organs).exclude(status=Status.WITHDRAWN) | Record.objects.public()
+        if self.instance.pk:
+            linkable = linkable.exclude(pk=self.instance.pk)
+        self.fields["interprets"].queryset = linkable.distinct()
+        self.fields["superseded_by"].queryset = linkable.distinct()
+        if self.instance.pk:
+            self.fields["organ"].disabled = True
+
+    def clean_doc_no(self):
+        value = self.cleaned_data.get("doc_no", "")
+        try:
+            return docno.normalize(value)
+        except docno.DocNoError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+
+    def clean(self):
+        data = super().clean()
+        attribute = data.get("attribute")
+        if attribute and attribute != Attribute.PROACTIVE:
+            if not (data.get("attribute_reason") or "").strip():
+                self.add_error("attribute_reason", "依申请公开或不予公开的信息必须写明理由。")
+            if attribute == Attribute.WITHHELD and not data.get("withholding_ground"):
+                self.add_error("withholding_ground", "不予公开的信息必须选择依据（条例第十四至十六条）。")
+        genre = data.get("genre")
+        if genre and genre.is_interpretation and not data.get("interprets"):
+            self.add_error("interprets", "政策解读须选择它所解读的文件。")
+        return data
+
+    def record_data(self) -> dict:
+        skip = {"organ", "issuers", "catalog_entries"}
+        return {k: v for k, v in self.cleaned_data.items() if k not in skip}
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label="附件文件")
+    name = forms.CharField(label="附件名称", required=False, max_length=200, help_text="不填则使用文件名。")
+    withheld = forms.BooleanField(label="本附件不予公开", required=False)
+    withheld_reason = forms.CharField(label="不公开理由", required=False, max_length=300)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("withheld") and not (data.get("withheld_reason") or "").strip():
+            self.add_error("withheld_reason", "不予公开的附件必须写明理由。")
+        return data
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(label="审核结论", choices=ReviewDecision.choices, widget=forms.RadioSelect)
+    confidentiality_opinion = forms.CharField(
+        label="保密审查意见", widget=forms.Textarea(attrs={"rows": 3}),
+        initial="经审查，该信息不涉及国家秘密、工作秘密、商业秘密和个人隐私，同意按确认的公开属性处理。",
+    )
+    attribute_confirmed = forms.ChoiceField(label="确认的公开属性", choices=Attribute.choices)
+    comment = forms.CharField(label="修改意见", required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                              help_text="退回修改时必填。")
+    publish = forms.ChoiceField(label="发布方式", choices=PUBLISH_CHOICES, initial="now",
+                                help_text="仅对确认为主动公开的信息有效。")
+    publish_at = forms.DateTimeField(label="定时发布时间", required=False,
+                                     widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == ReviewDecision.RETURNED and not (data.get("comment") or "").strip():
+            self.add_error("comment", "退回修改时请写明需要修改的内容。")
+        if data.get("decision") == ReviewDecision.APPROVED and data.get("publish") == "schedule":
+            at = data.get("publish_at")
+            if not at:
+                self.add_error("publish_at", "请填写定时发布的时间。")
+            elif at <= timezone.now():
+                self.add_error("publish_at", "定时发布的时间必须晚于现在。")
+        return data
+
+
+class PublishForm(forms.Form):
+    publish = forms.ChoiceField(label="发布方式", choices=PUBLISH_CHOICES[:2], initial="now")
+    publish_at = forms.DateTimeField(label="定时发布时间", required=False,
+                                     widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("publish") == "schedule":
+            at = data.get("publish_at")
+            if not at:
+                self.add_error("publish_at", "请填写定时发布的时间。")
+            elif at <= timezone.now():
+                self.add_error("publish_at", "定时发布的时间必须晚于现在。")
+        return data
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(label="撤回原因", max_length=300, help_text="原因会在公开页面上显示。")
+
+
+class ValidityForm(forms.Form):
+    validity = forms.ChoiceField(label="有效性", choices=Validity.choices)
+    superseded_by = forms.ModelChoiceField(label="被以下文件修订或废止", queryset=Record.objects.none(), required=False)
+    valid_until = forms.DateField(label="有效期至", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(label="说明", required=False, max_length=200)
+
+    def __init__(self, *args, record: Record, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["superseded_by"].queryset = (
+            Record.objects.public() | Record.objects.filter(organ=record.organ)
+        ).exclude(pk=record.pk).distinct()
+
+
+class RedeterminationForm(forms.Form):
+    records = forms.ModelMultipleChoiceField(label="信息", queryset=Record.objects.none(), widget=forms.CheckboxSelectMultiple)
+    reason = forms.CharField(label="重新审定理由", max_length=300, initial="经重新审定，不公开的情形已消失，拟转为主动公开。")
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["records"].queryset = candidates
+
+
+class RecordFilterForm(forms.Form):
+    q = forms.CharField(label="标题或文号", required=False)
+    status = forms.ChoiceField(label="状态", required=False, choices=[("", "全部")] + Status.choices)
+    attribute = forms.ChoiceField(label="公开属性", required=False, choices=[("", "全部")] + Attribute.choices)
+    organ = forms.ModelChoiceField(label="机关", required=False, queryset=Organ.objects.none(), empty_label="全部")
+    genre = forms.ModelChoiceField(label="体裁", required=False, queryset=Genre.objects.all(), empty_label="全部")
+    sort = forms.ChoiceField(label="排序", required=False, choices=[
+        ("-updated_at", "最近修改"), ("-published_at", "发布日期（新→旧）"), ("published_at", "发布日期（旧→新）"),
+        ("-written_on", "成文日期（新→旧）"), ("title", "标题"),
+    ])
+
+    def __init__(self, *args, organs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organ"].queryset = organs
+
+
+def local_date(value: dt.datetime | None) -> str:
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""

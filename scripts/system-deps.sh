@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Debian packages gongkai needs: chromium (browser tests) and CJK fonts (letters, PDFs).
+set -euo pipefail
+need=()
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+fc-list :lang=zh 2>/dev/null | grep -q . || need+=(fonts-noto-cjk)
+if [ ${#need[@]} -eq 0 ]; then exit 0; fi
+echo "安装系统软件包：${need[*]}"
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
