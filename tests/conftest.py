@@ -12,12 +12,12 @@ def _media_root(settings, tmp_path):
 
 @pytest.fixture
 def organ(db):
-    return factories.OrganFactory(name="保定市测试局", code="11130600MB0000001X")
+    return factories.OrganFactory(name="保定市测试局", code="11130600MA9999991X")
 
 
 @pytest.fixture
 def other_organ(db):
-    return factories.OrganFactory(name="广安市测试局", code="11511600MB0000002X")
+    return factories.OrganFactory(name="广安市测试局", code="11511600MA9999992X")
 
 
 def _member(organ, role, username):
