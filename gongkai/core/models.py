@@ -6,7 +6,6 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Q
 
 
 class OrganKind(models.TextChoices):

@@ -227,6 +227,9 @@ class IndexSerial(models.Model):
         verbose_name_plural = "索引号流水"
         constraints = [models.UniqueConstraint(fields=["organ", "year"], name="index_serial_unique")]
 
+    def __str__(self) -> str:
+        return f"{self.organ_id}/{self.year}: {self.last}"
+
 
 def attachment_path(instance: Attachment, filename: str) -> str:
     ext = os.path.splitext(filename)[1].lower()[:10]
@@ -369,3 +372,6 @@ class GazetteItem(models.Model):
         verbose_name = "公报目录条目"
         verbose_name_plural = "公报目录条目"
         ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.issue} · {self.record}"

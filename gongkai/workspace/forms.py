@@ -7,7 +7,16 @@ from django.utils import timezone
 
 from gongkai.core.models import Organ
 from gongkai.records import docno
-from gongkai.records.models import Attribute, CatalogEntry, Genre, Record, ReviewDecision, Status, Topic, Validity
+from gongkai.records.models import (
+    Attribute,
+    CatalogEntry,
+    Genre,
+    Record,
+    ReviewDecision,
+    Status,
+    Topic,
+    Validity,
+)
 
 PUBLISH_CHOICES = [("now", "立即发布"), ("schedule", "定时发布"), ("later", "暂不发布（稍后发布）")]
 

@@ -54,6 +54,6 @@ SCRIPT = textwrap.dedent(
 def test_eight_threads_write_at_once(tmp_path):
     env = {**os.environ, "GONGKAI_VAR_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "gongkai.settings"}
     env.pop("DATABASE_URL", None)
-    result = subprocess.run([sys.executable, "-c", SCRIPT], env=env, capture_output=True, text=True, timeout=300)
+    result = subprocess.run([sys.executable, "-c", SCRIPT], env=env, capture_output=True, text=True, timeout=300)  # noqa: S603 - our own script
     assert result.returncode == 0, result.stderr[-3000:]
     assert result.stdout.split()[:3] == ["80", "80", "0"], result.stdout
