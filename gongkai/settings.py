@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "gongkai.core",
     "gongkai.records",
+    "gongkai.search",
     "gongkai.workspace",
     "gongkai.portal",
 ]

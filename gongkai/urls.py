@@ -8,6 +8,7 @@ admin.site.index_title = "参考数据（机关、体裁、主题、用户与角
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("workspace/", include("gongkai.workspace.urls")),
+    path("search/", include("gongkai.search.urls")),
     path("", include("gongkai.portal.urls")),
 ]
 
