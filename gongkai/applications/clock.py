@@ -907,7 +907,7 @@ class _Clock:
             article = "第三十二条" if party is ConsultedParty.THIRD_PARTY else "第三十四条"
             expiry_from = _count(self.cal, self.s, ev.delivered or ev.date, n).date
             if ev.delivered:
-                detail = f"，{_fmt(ev.delivered)} 送达，应于 {_fmt(expiry_from)} 前答复（{article}，{n} 个工作日）"
+                detail = f"，{_fmt(ev.delivered)} 送达，最迟于 {_fmt(expiry_from)} 答复（{article}，{n} 个工作日）"
             else:
                 detail = f"，自收到之日起 {n} 个工作日内答复（{article}；当日送达则至 {_fmt(expiry_from)}）"
         ref = f"〔{ev.ref}〕" if ev.ref else ""
@@ -955,7 +955,7 @@ class _Clock:
         pay = _count(self.cal, self.s, ev.delivered or ev.date, n).date
         self.fee_payment_due = pay
         if ev.delivered:
-            when = f"{_fmt(ev.delivered)} 送达，应于 {_fmt(pay)} 前缴费"
+            when = f"{_fmt(ev.delivered)} 送达，最迟于 {_fmt(pay)} 缴费"
         else:
             when = f"申请人自收到通知次日起 {n} 个工作日内缴费（当日收到则至 {_fmt(pay)}）"
         pause = "" if self.s.fee_period_excluded else "；按设置，缴费期间照常计时"
