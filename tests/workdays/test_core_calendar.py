@@ -1,0 +1,52 @@
+"""``gongkai.core.calendar.get_work_calendar``: the admin's rows reach the calendar and the clock."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from gongkai.applications.clock import Channel, ClockEvent, EventKind, compute_clock
+from gongkai.core.calendar import clear_work_calendar_cache, get_work_calendar
+from gongkai.core.models import CalendarOverride, CalendarYear
+
+pytestmark = pytest.mark.django_db
+
+
+def due(cal):
+    log = [ClockEvent(EventKind.RECEIVED, date(2026, 12, 14), channel=Channel.IN_PERSON)]
+    return compute_clock(log, calendar=cal)
+
+
+def test_without_rows_it_is_the_package_calendar():
+    clear_work_calendar_cache()
+    cal = get_work_calendar()
+    assert cal.overrides == () and not cal.is_covered(2027)
+    assert get_work_calendar() is cal  # cached while the rows do not change
+    result = due(cal)
+    assert result.due_date == date(2027, 1, 11) and result.provisional
+
+
+def test_rows_change_the_calendar_and_every_due_date():
+    before = get_work_calendar()
+    CalendarOverride.objects.create(date=date(2027, 1, 1), is_workday=False, note="元旦")
+    with_override = get_work_calendar()
+    assert with_override is not before
+    assert not with_override.is_workday(date(2027, 1, 1))
+    result = due(with_override)
+    assert result.due_date == date(2027, 1, 12) and result.provisional  # 2027 not declared yet
+
+    CalendarYear.objects.create(year=2027, note="国办发明电〔2026〕×号")
+    covered = get_work_calendar()
+    result = due(covered)
+    assert result.due_date == date(2027, 1, 12) and not result.provisional
+
+    # Editing a row (not only adding one) is seen too.
+    CalendarOverride.objects.filter(date=date(2027, 1, 1)).update(is_workday=True)
+    assert get_work_calendar().is_workday(date(2027, 1, 1))
+
+
+def test_local_holiday_in_a_covered_year():
+    CalendarOverride.objects.create(date=date(2025, 3, 10), is_workday=False, note="地方性假日")
+    log = [ClockEvent(EventKind.RECEIVED, date(2025, 3, 3), channel=Channel.IN_PERSON)]
+    assert compute_clock(log, calendar=get_work_calendar()).due_date == date(2025, 4, 1)
