@@ -830,6 +830,7 @@ class _Clock:
         self._expect_waiting_correction()
         if self.correction_deadline is not None and ev.date <= self.correction_deadline:
             raise ClockError(f"补正期限至 {_fmt(self.correction_deadline)}，尚未届满")
+        self._end_all_pauses(ev.date)
         self.state = ClockState.ABANDONED
         self.stopped_on = ev.date
         self.state_reason = (
@@ -883,20 +884,35 @@ class _Clock:
             self.state_reason = "答复期限计时中"
         if not block.effective:
             return
-        before = self._excluded_total()
-        last = self.intervals[-1] if self.intervals else None
-        if last is not None and block.start <= last.end + _DAY:
-            last.end = max(last.end, when)
-            last.reasons.extend(r for r in block.reasons if r not in last.reasons)
-        else:
-            self.intervals.append(_Interval(block.start, when, list(block.reasons)))
-        skipped = self._excluded_total() - before
+        skipped = self._record_interval(block.start, when, block.reasons)
         due = self._due()
         assert due is not None
         self.steps.append(
             f"  → {_fmt(block.start)}至{_fmt(when)}（{'、'.join(block.reasons)}）"
             f"共 {skipped} 个工作日不计算在内，恢复计时，答复期限顺延至 {self._day(due)}"
         )
+
+    def _record_interval(self, start: date, end: date, reasons: list[str]) -> int:
+        """Add the closed interval [start, end] (merged with an adjoining one); return
+        the working days it newly takes out of the count."""
+        before = self._excluded_total()
+        last = self.intervals[-1] if self.intervals else None
+        if last is not None and start <= last.end + _DAY:
+            last.end = max(last.end, end)
+            last.reasons.extend(r for r in reasons if r not in last.reasons)
+        else:
+            self.intervals.append(_Interval(start, end, list(reasons)))
+        return self._excluded_total() - before
+
+    def _end_all_pauses(self, when: date) -> int | None:
+        """The application ends on ``when``: close every open reason there. Returns the
+        working days not counted in the open pause, or None if none was in effect."""
+        block = self.block
+        self.open = []
+        self.block = None
+        if block is None or not block.effective:
+            return None
+        return self._record_interval(block.start, when, block.reasons)
 
     def _consultation_sent(self, ev: ClockEvent) -> None:
         party = ev.party or ConsultedParty.THIRD_PARTY
@@ -977,6 +993,7 @@ class _Clock:
             return
         if ev.date <= due:
             raise ClockError(f"缴费期限最早至 {_fmt(due)} 才届满")
+        self._end_all_pauses(ev.date)
         self.state = ClockState.ABANDONED
         self.stopped_on = ev.date
         self.state_reason = (
@@ -1021,13 +1038,14 @@ class _Clock:
         self._add_span_notes()
 
     def _determined(self, ev: ClockEvent) -> None:
-        if self._paused():
-            labels = "、".join(self.block.reasons) if self.block else ""
-            self.steps.append(f"  作出答复时仍有未结事项（{labels}），不计算的期间截至答复当日")
-            for item in [o for o in self.open if self._pauses(o)]:
-                self._close(item.kind, ev.date, item.ref)
-        self.open = []
-        self.block = None
+        block = self.block if self._paused() else None
+        skipped = self._end_all_pauses(ev.date)
+        note = None
+        if block is not None:
+            note = (
+                f"  作出答复时仍有未结事项（{'、'.join(block.reasons)}）：{_fmt(block.start)}至"
+                f"{_fmt(ev.date)} 共 {skipped} 个工作日不计算在内"
+            )
         due = self._due()
         assert due is not None
         self.state = ClockState.STOPPED
@@ -1047,6 +1065,8 @@ class _Clock:
             self.steps.append(
                 f"{self._day(ev.date)} 作出答复 → 计时停止；超过答复期限 {_fmt(due)}，逾期 {late} 个工作日"
             )
+        if note:
+            self.steps.append(note)
 
     # -- result ----------------------------------------------------------------------
 

@@ -495,6 +495,10 @@ def test_unpaid_fee_means_abandoned():
     assert result.state is ClockState.ABANDONED
     assert "逾期未按收费通知要求缴纳费用" in result.state_reason
     assert result.due_date is None and result.overdue is False
+    # The pause ends with the application: 09-28..11-02, no longer open.
+    assert result.excluded_intervals[-1].end == D("2026-11-02")
+    # Counted before the notice: 09-22, 09-23, 09-24 (09-25 Fri is 中秋, then the weekend).
+    assert result.workdays_used == 3
 
 
 def test_fee_rules():
