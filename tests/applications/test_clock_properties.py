@@ -165,6 +165,7 @@ class ClockMachine(RuleBasedStateMachine):
         self.consultations = 0
         self.blocks: list[list] = []  # [start, end | None, effective]
         self.stopped = False
+        self.correction = None  # None: never asked; "waiting"; "done"
 
     # -- model helpers --
     def open_count(self):
@@ -175,6 +176,9 @@ class ClockMachine(RuleBasedStateMachine):
 
     def paused(self):
         return bool(self.blocks) and self.blocks[-1][1] is None and self.blocks[-1][2]
+
+    def active(self):
+        return not self.stopped and self.correction != "waiting"
 
     def open_reason(self):
         if self.open_count() == 0:
@@ -192,7 +196,7 @@ class ClockMachine(RuleBasedStateMachine):
     def wait(self, days):
         self.today += timedelta(days=days)
 
-    @precondition(lambda self: not self.stopped)
+    @precondition(lambda self: self.active())
     @rule()
     def send_consultation(self):
         self.open_reason()
@@ -206,7 +210,7 @@ class ClockMachine(RuleBasedStateMachine):
         self.close_reason()
         self.events.append(ClockEvent(E.CONSULTATION_ANSWERED, self.today))
 
-    @precondition(lambda self: not self.stopped and not self.fee_sent)
+    @precondition(lambda self: self.active() and not self.fee_sent)
     @rule()
     def send_fee_notice(self):
         if not self.paused():
@@ -225,7 +229,7 @@ class ClockMachine(RuleBasedStateMachine):
         self.close_reason()
         self.events.append(ClockEvent(E.FEE_PAID, self.today))
 
-    @precondition(lambda self: not self.stopped)
+    @precondition(lambda self: self.active())
     @rule(k=st.integers(min_value=1, max_value=20))
     def extend(self, k):
         event = ClockEvent(E.EXTENDED, self.today, workdays=k)
@@ -236,7 +240,7 @@ class ClockMachine(RuleBasedStateMachine):
         self.budget += k
         self.events.append(event)
 
-    @precondition(lambda self: not self.stopped)
+    @precondition(lambda self: self.active())
     @rule()
     def determine(self):
         if self.blocks and self.blocks[-1][1] is None:
@@ -246,12 +250,35 @@ class ClockMachine(RuleBasedStateMachine):
         self.stopped = True
         self.events.append(ClockEvent(E.DETERMINED, self.today))
 
+    @precondition(lambda self: self.active() and self.correction is None and self.open_count() == 0)
+    @rule()
+    def request_correction(self):
+        event = ClockEvent(E.CORRECTION_REQUESTED, self.today)
+        if self.extended or self.today > self.due_in_force():
+            self.expect_refusal(event)
+            return
+        self.correction = "waiting"
+        self.events.append(event)
+
+    @precondition(lambda self: not self.stopped and self.correction == "waiting")
+    @rule()
+    def receive_correction(self):
+        self.correction = "done"
+        self.receipt = self.today  # Art. 30: the 20 days run afresh
+        self.blocks = []
+        self.events.append(ClockEvent(E.CORRECTED, self.today))
+
+    @precondition(lambda self: not self.stopped and self.correction == "waiting")
+    @rule()
+    def nothing_else_while_waiting(self):
+        self.expect_refusal(ClockEvent(E.CONSULTATION_SENT, self.today))
+
     @precondition(lambda self: self.stopped)
     @rule()
     def anything_after_the_end_is_refused(self):
         self.expect_refusal(ClockEvent(E.CONSULTATION_SENT, self.today + DAY))
 
-    @precondition(lambda self: not self.stopped and self.consultations == 0)
+    @precondition(lambda self: self.active() and self.consultations == 0)
     @rule()
     def answer_without_letter_is_refused(self):
         self.expect_refusal(ClockEvent(E.CONSULTATION_ANSWERED, self.today))
@@ -272,6 +299,10 @@ class ClockMachine(RuleBasedStateMachine):
         if not hasattr(self, "events"):
             return
         result = compute_clock(self.events, today=self.today)
+        if self.correction == "waiting":
+            assert result.state is ClockState.WAITING_CORRECTION
+            assert result.due_date is None and result.overdue is False
+            return
         expected_due = self.due_in_force()
         if self.stopped:
             assert result.state is ClockState.STOPPED
