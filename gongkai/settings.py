@@ -38,6 +38,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: serves stored public pages before anything else runs (gongkai/portal/cache.py).
+    "gongkai.portal.cache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -154,6 +156,11 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Cache -------------------------------------------------------------------
 CACHES = {"default": env.cache("GONGKAI_CACHE_URL", default="locmemcache://gongkai")}
+# Page cache of the public portal (per process, invalidated through a generation file
+# every worker stats; see docs/portal.md).
+GONGKAI_PAGE_CACHE = env.bool("GONGKAI_PAGE_CACHE", default=True)
+GONGKAI_PAGE_CACHE_SECONDS = env.int("GONGKAI_PAGE_CACHE_SECONDS", default=300)
+GONGKAI_PAGE_CACHE_FILE = env.str("GONGKAI_PAGE_CACHE_FILE", default=str(VAR_DIR / "portal-generation"))
 
 # --- Security ----------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

@@ -1,75 +1,324 @@
-"""Public pages. Every record shown here comes through Record.objects.public()."""
+"""Public pages. Every record shown here comes through Record.objects.public() (see selectors)."""
 
 from __future__ import annotations
 
+import segno
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, render
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_safe
 
-from gongkai.core.models import Organ
-from gongkai.records import selectors
-from gongkai.records.models import Attachment, CatalogEntry, Record, Status
+from gongkai.records.models import GazetteIssue, Genre
+
+from . import a11y, selectors
+from .cache import A11Y_COOKIE, page_cache_exempt
+from .forms import GazetteFilterForm, PolicyFilterForm, RecordFilterForm
+from .models import ColumnKind, ColumnPage
+
+PER_PAGE = 20
+
+
+def _page(request, qs, per_page: int = PER_PAGE):
+    return Paginator(qs, per_page).get_page(request.GET.get("page"))
+
+
+def _organ_or_404(code: str):
+    organ = selectors.public_organ(code)
+    if organ is None:
+        raise Http404("该机关不存在或已停用。")
+    return organ
+
+
+def _column_context(organ, current: str) -> dict:
+    """What every page of an organ's 专栏 shares: the organ, its catalog tree, the current tab."""
+    catalog = selectors.organ_catalog(organ)
+    return {"organ": organ, "catalog": catalog, "tree": selectors.catalog_tree(catalog), "current": current}
+
+
+# --- home ------------------------------------------------------------------------
 
 
 @require_safe
 def home(request):
-    organs = Organ.objects.active().filter(parent=None).prefetch_related("children")
-    latest = selectors.public_records().select_related("organ", "genre")[:10]
-    return render(request, "portal/home.html", {"organs": organs, "latest": latest})
+    latest = selectors.listed(selectors.public_records())[:10]
+    policies = selectors.listed(selectors.public_records().filter(genre__is_policy=True))[:6]
+    interpretations = selectors.listed(selectors.public_records().filter(genre__is_interpretation=True))[:6]
+    return render(request, "portal/home.html", {
+        "organs": selectors.organ_tree(), "latest": latest, "policies": policies,
+        "interpretations": interpretations,
+    })
+
+
+# --- an organ's 政府信息公开专栏 -------------------------------------------------------
 
 
 @require_safe
 def organ(request, code: str):
-    organ = get_object_or_404(Organ.objects.active(), code=code)
-    records = selectors.public_records().filter(organ=organ).select_related("genre")
-    page = Paginator(records, 20).get_page(request.GET.get("page"))
-    return render(request, "portal/organ.html", {"organ": organ, "page": page})
+    organ = _organ_or_404(code)
+    context = _column_context(organ, "home")
+    context.update({
+        "latest": selectors.listed(selectors.public_records().filter(organ=organ))[:10],
+        "children": list(selectors.active_organs().filter(parent=organ).order_by("order", "path")),
+        "ancestors": [o for o in organ.ancestors() if o.is_active],
+        "gazettes": list(organ.gazettes.all()),
+    })
+    return render(request, "portal/organ.html", context)
+
+
+def _column_page(organ, kind: ColumnKind) -> ColumnPage | None:
+    return ColumnPage.objects.filter(organ=organ, kind=kind).first()
+
+
+@require_safe
+def organ_guide(request, code: str):
+    organ = _organ_or_404(code)
+    context = _column_context(organ, "guide")
+    context.update({
+        "page": _column_page(organ, ColumnKind.GUIDE),
+        "documents": selectors.records_in_entry_codes(organ, ["guide"])[:20],
+        "parent_organ": organ.parent if organ.parent_id and organ.parent.is_active else None,
+    })
+    return render(request, "portal/organ_guide.html", context)
+
+
+@require_safe
+def organ_rules(request, code: str):
+    organ = _organ_or_404(code)
+    context = _column_context(organ, "rules")
+    context.update({
+        "page": _column_page(organ, ColumnKind.RULES),
+        "documents": selectors.records_in_entry_codes(organ, ["rules"])[:50],
+    })
+    return render(request, "portal/organ_rules.html", context)
+
+
+@require_safe
+def organ_catalog(request, code: str):
+    organ = _organ_or_404(code)
+    context = _column_context(organ, "catalog")
+    context["tree"] = selectors.catalog_tree(context["catalog"], with_counts=True)
+    return render(request, "portal/organ_catalog.html", context)
+
+
+@require_safe
+def organ_reports(request, code: str):
+    organ = _organ_or_404(code)
+    context = _column_context(organ, "reports")
+    context["page"] = _page(request, selectors.records_in_entry_codes(organ, ["annual_reports"], ["annual_report"]))
+    return render(request, "portal/organ_reports.html", context)
+
+
+@require_safe
+def organ_apply(request, code: str):
+    organ = _organ_or_404(code)
+    context = _column_context(organ, "apply")
+    context["page"] = _column_page(organ, ColumnKind.APPLY)
+    return render(request, "portal/organ_apply.html", context)
 
 
 @require_safe
 def catalog_entry(request, pk: int):
-    entry = get_object_or_404(CatalogEntry.objects.select_related("catalog__organ"), pk=pk)
+    entry = selectors.CatalogEntry.objects.select_related("catalog__organ").filter(pk=pk).first()
+    if entry is None or entry.catalog.organ is None or not entry.catalog.organ.is_active:
+        raise Http404("该栏目不存在。")
     organ = entry.catalog.organ
-    if organ is None or not organ.is_active:
-        raise Http404
-    records = selectors.public_records().filter(catalog_entries=entry).select_related("genre")
-    page = Paginator(records, 20).get_page(request.GET.get("page"))
-    return render(request, "portal/catalog_entry.html", {"organ": organ, "entry": entry, "page": page})
+    context = _column_context(organ, "catalog")
+    ids = selectors.descendant_ids(context["tree"], entry.pk)
+    form = RecordFilterForm(request.GET or None, organs=())
+    sort = form.cleaned_data.get("sort") if form.is_valid() else ""
+    flt = selectors.RecordFilter(entry_ids=ids, sort=sort or "-published")
+    context.update({"entry": entry, "page": _page(request, selectors.filtered_records(flt)), "sort": flt.sort,
+                    "sort_choices": RecordFilterForm.base_fields["sort"].choices})
+    return render(request, "portal/catalog_entry.html", context)
+
+
+# --- lists ---------------------------------------------------------------------------
+
+
+@require_safe
+def record_list(request):
+    organs = list(selectors.active_organs().only("pk", "code", "name", "path"))
+    form = RecordFilterForm(request.GET or None, organs=organs)
+    data = form.cleaned_data if form.is_valid() else getattr(form, "cleaned_data", {})
+    by_code = {o.code: o for o in organs}
+    flt = selectors.RecordFilter(
+        organ=by_code.get(data.get("organ") or ""),
+        topic_code=data.get("topic") or "",
+        genre_code=data.get("genre") or "",
+        published_year=data.get("year"),
+        validity=data.get("validity") or "",
+        sort=data.get("sort") or "-published",
+    )
+    genre = Genre.objects.filter(code=flt.genre_code).first() if flt.genre_code else None
+    title = f"{flt.organ.name}公开信息" if flt.organ else (genre.name if genre else "公开信息")
+    return render(request, "portal/record_list.html", {
+        "form": form, "page": _page(request, selectors.filtered_records(flt)), "title": title, "filter": flt,
+    })
+
+
+@require_safe
+def policies(request):
+    """政策文件库: every 规章 and 行政规范性文件 across organs, 现行有效 by default."""
+    organs = list(selectors.active_organs().only("pk", "code", "name", "path"))
+    form = PolicyFilterForm(request.GET or None, organs=organs)
+    data = form.cleaned_data if form.is_valid() else getattr(form, "cleaned_data", {})
+    validity = data.get("validity") or "in_force"
+    flt = selectors.RecordFilter(
+        issuer={o.code: o for o in organs}.get(data.get("issuer") or ""),
+        genre_code=data.get("genre") or "",
+        written_year=data.get("year"),
+        validity="" if validity == "all" else validity,
+        policy_only=True,
+        sort=data.get("sort") or "-published",
+    )
+    qs = selectors.with_public_successor(selectors.filtered_records(flt))
+    return render(request, "portal/policies.html", {"form": form, "page": _page(request, qs), "validity": validity})
+
+
+# --- a record ------------------------------------------------------------------------
+
+
+def _record_or_gone(request, pk: int):
+    record = selectors.record_detail(pk)
+    if record is not None:
+        return record, None
+    withdrawn = selectors.withdrawn_notice(pk)
+    if withdrawn is not None:
+        response = render(request, "portal/withdrawn.html", {"record": withdrawn}, status=410)
+        response["X-Robots-Tag"] = "noindex"
+        return None, response
+    raise Http404("该信息不存在或尚未公开。")
 
 
 @require_safe
 def record(request, pk: int):
-    try:
-        rec = selectors.public_records().select_related("organ", "genre", "topic", "interprets", "superseded_by").get(pk=pk)
-    except Record.DoesNotExist:
-        withdrawn = Record.objects.filter(pk=pk, status=Status.WITHDRAWN, organ__is_active=True).only(
-            "pk", "title", "withdrawn_at", "withdrawal_reason", "index_no", "organ"
-        ).first()
-        if withdrawn is not None and withdrawn.attribute == "proactive":
-            return render(request, "portal/withdrawn.html", {"record": withdrawn}, status=410)
-        raise Http404 from None
-    context = {
-        "record": rec,
-        "attachments": rec.attachments.filter(withheld=False),
-        "withheld_attachments": rec.attachments.filter(withheld=True),
-        "interpretations": selectors.public_records().filter(interprets=rec),
-        "interprets": selectors.public_records().filter(pk=rec.interprets_id).first() if rec.interprets_id else None,
-        "superseded_by": selectors.public_records().filter(pk=rec.superseded_by_id).first() if rec.superseded_by_id else None,
-        "supersedes": selectors.public_records().filter(superseded_by=rec),
-        "issuers": rec.issuers.all(),
-    }
+    rec, gone = _record_or_gone(request, pk)
+    if gone is not None:
+        return gone
+    context = {"record": rec, **selectors.record_related(rec),
+               "absolute_url": request.build_absolute_uri(rec.get_absolute_url())}
     return render(request, "portal/record.html", context)
 
 
 @require_safe
+def record_print(request, pk: int):
+    rec, gone = _record_or_gone(request, pk)
+    if gone is not None:
+        return gone
+    context = {"record": rec, **selectors.record_related(rec),
+               "absolute_url": request.build_absolute_uri(rec.get_absolute_url())}
+    return render(request, "portal/record_print.html", context)
+
+
+@require_safe
+def record_qr(request, pk: int):
+    rec = selectors.record_detail(pk)
+    if rec is None:
+        raise Http404
+    qr = segno.make(request.build_absolute_uri(rec.get_absolute_url()), error="m")
+    svg = qr.svg_inline(scale=4, border=2, title=f"{rec.title}（二维码）")
+    return HttpResponse('<?xml version="1.0" encoding="utf-8"?>\n' + svg, content_type="image/svg+xml")
+
+
+@require_safe
+def record_feedback(request, pk: int):
+    rec, gone = _record_or_gone(request, pk)
+    if gone is not None:
+        return gone
+    return render(request, "portal/record_feedback.html", {"record": rec})
+
+
+@require_safe
+@page_cache_exempt
 def attachment(request, pk: int):
-    att = get_object_or_404(
-        Attachment.objects.filter(withheld=False, record__in=selectors.public_records()), pk=pk
-    )
+    att = selectors.public_attachment(pk)
+    if att is None:
+        raise Http404("附件不存在或不公开。")
     response = FileResponse(att.file.open("rb"), as_attachment=True, filename=att.name, content_type=att.content_type)
     response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "public, no-cache"
     return response
+
+
+# --- 政府公报 -------------------------------------------------------------------------
+
+
+@require_safe
+def gazettes(request):
+    form = GazetteFilterForm(request.GET or None)
+    year = form.cleaned_data.get("year") if form.is_valid() else None
+    issues = selectors.public_issues().order_by("-issued_on", "-pk")
+    organ = None
+    if request.GET.get("organ"):
+        organ = _organ_or_404(request.GET["organ"])
+        issues = issues.filter(gazette__organ=organ)
+    if year:
+        issues = issues.filter(year=year)
+    return render(request, "portal/gazettes.html", {"form": form, "page": _page(request, issues), "organ": organ})
+
+
+@require_safe
+def gazette_issue(request, pk: int):
+    issue = selectors.public_issues().filter(pk=pk).first()
+    if issue is None:
+        raise Http404("该期公报不存在或尚未发布。")
+    sections: list[tuple[str, list]] = []
+    for item in selectors.issue_items(issue):
+        if not sections or sections[-1][0] != item.section:
+            sections.append((item.section, []))
+        sections[-1][1].append(item)
+    return render(request, "portal/gazette_issue.html", {"issue": issue, "sections": sections})
+
+
+@require_safe
+@page_cache_exempt
+def gazette_pdf(request, pk: int):
+    issue = selectors.public_issues().filter(pk=pk).first()
+    if issue is None or not issue.pdf:
+        raise Http404("该期公报没有PDF文件。")
+    name = f"{issue.gazette.name}{issue.year}年第{issue.number}期.pdf"
+    response = FileResponse(issue.pdf.open("rb"), as_attachment=True, filename=name, content_type="application/pdf")
+    response["Cache-Control"] = "public, no-cache"
+    return response
+
+
+# --- 适老化/无障碍, robots ------------------------------------------------------------------
+
+
+@require_safe
+@page_cache_exempt
+def accessibility(request):
+    """Settings page (and the no-JavaScript switch): stores the choices in a cookie."""
+    nxt = request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        nxt = ""
+    if "preset" in request.GET or "save" in request.GET:
+        if request.GET.get("preset") == "on":
+            modes = a11y.PRESET
+        elif request.GET.get("preset") == "off":
+            modes = ()
+        else:
+            modes = [m for m in a11y.MODES if request.GET.get(m) == "on"]
+        response = HttpResponseRedirect(nxt or reverse("portal:accessibility"))
+        value = a11y.serialize(modes)
+        if value:
+            response.set_cookie(A11Y_COOKIE, value, max_age=365 * 24 * 3600, samesite="Lax")
+        else:
+            response.delete_cookie(A11Y_COOKIE, samesite="Lax")
+        return response
+    return render(request, "portal/accessibility.html", {
+        "modes": a11y.MODES, "current": a11y.modes_from_request(request), "next": nxt,
+    })
+
+
+@require_safe
+def robots(request):
+    sitemap = request.build_absolute_uri(reverse("portal:sitemap_index"))
+    lines = ["User-agent: *", "Disallow: /workspace/", "Disallow: /admin/", "Disallow: /attachment/",
+             "Disallow: /a11y/", "Allow: /", f"Sitemap: {sitemap}", ""]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
 
 
 def error_403(request, exception=None):
@@ -77,8 +326,17 @@ def error_403(request, exception=None):
 
 
 def error_404(request, exception=None):
-    return render(request, "404.html", status=404)
+    message = ""
+    if exception is not None and exception.args and isinstance(exception.args[0], str):
+        message = exception.args[0]
+        if not any("\u4e00" <= ch <= "\u9fff" for ch in message):
+            message = ""  # Django's own English messages are not for the public
+    return render(request, "404.html", {"message": message}, status=404)
 
 
 def error_500(request):
     return render(request, "500.html", status=500)
+
+
+def gazette_issue_url(issue: GazetteIssue) -> str:
+    return reverse("portal:gazette_issue", kwargs={"pk": issue.pk})

@@ -1,0 +1,42 @@
+"""sitemap.xml: organs, their 专栏 pages and every public record (through the one door)."""
+
+from __future__ import annotations
+
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+
+from . import selectors
+
+
+class RecordSitemap(Sitemap):
+    limit = 10000
+    changefreq = "monthly"
+
+    def items(self):
+        return selectors.public_records().only("pk", "updated_at", "published_at").order_by("pk")
+
+    def lastmod(self, item):
+        return item.updated_at
+
+
+class OrganSitemap(Sitemap):
+    changefreq = "daily"
+
+    def items(self):
+        return list(selectors.active_organs().only("pk", "code"))
+
+    def location(self, item):
+        return item.get_absolute_url()
+
+
+class PagesSitemap(Sitemap):
+    changefreq = "daily"
+
+    def items(self):
+        return ["portal:home", "portal:records", "portal:policies", "portal:gazettes"]
+
+    def location(self, item):
+        return reverse(item)
+
+
+SITEMAPS = {"pages": PagesSitemap, "organs": OrganSitemap, "records": RecordSitemap}

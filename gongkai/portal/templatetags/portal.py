@@ -1,0 +1,40 @@
+"""Template helpers of the public pages."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django import template
+
+from gongkai.portal.a11y import modes_from_request
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def a11y_classes(context) -> str:
+    """CSS classes of the <html> element for the visitor's 适老化/无障碍 choices."""
+    request = context.get("request")
+    return " ".join(f"a11y-{m}" for m in sorted(modes_from_request(request))) if request else ""
+
+
+@register.simple_tag(takes_context=True)
+def a11y_on(context) -> bool:
+    request = context.get("request")
+    return bool(request and modes_from_request(request))
+
+
+@register.simple_tag(takes_context=True)
+def query(context, **changes) -> str:
+    """The current query string with ``changes`` applied (``page`` dropped unless given)."""
+    request = context["request"]
+    params = request.GET.copy()
+    if "page" not in changes:
+        params.pop("page", None)
+    for key, value in changes.items():
+        if value in (None, ""):
+            params.pop(key, None)
+        else:
+            params[key] = value
+    encoded = urlencode(sorted((k, v) for k, v in params.items() if v != ""))
+    return "?" + encoded if encoded else "?"
