@@ -1,0 +1,172 @@
+"""Keeping the index equal to ``Record.objects.public()``: build documents, sync, rebuild.
+
+Every write goes through :func:`index_sync` (called on commit by the
+``record_changed`` signal, by organ changes and by ``gongkai reindex``): it
+removes the records' rows and adds back exactly those that
+``Record.objects.public()`` returns now.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from gongkai.records.models import Attachment, Record, Validity
+
+from . import text
+from .backends import get_backend
+from .models import SearchDoc, SearchState
+
+EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+BATCH = 500
+
+
+@dataclass(frozen=True)
+class IndexedText:
+    title: str  # token stream of the title
+    all: str  # token stream of title, 发文字号, summary, keywords, body and public attachments
+
+
+def doc_key(*, in_force: bool, published_at: dt.datetime, serial: int) -> int:
+    """Row id that sorts best-first when descending: 现行有效, then newer, then later indexed."""
+    minutes = max(0, int((published_at - EPOCH).total_seconds() // 60))
+    return (int(in_force) << 60) | (min(minutes, (1 << 27) - 1) << 32) | (serial & 0xFFFFFFFF)
+
+
+def in_force(record: Record, today: dt.date) -> bool:
+    return record.validity == Validity.VALID and not (record.valid_until and record.valid_until < today)
+
+
+def record_fields(record: Record, attachments: Iterable[Attachment]) -> list[str]:
+    fields = [record.title, record.doc_no, record.summary, record.keywords, text.html_to_text(record.body)]
+    for att in attachments:
+        fields.append(att.name)
+        fields.append(att.text)
+    return fields
+
+
+def indexed_text(record: Record, attachments: Iterable[Attachment]) -> IndexedText:
+    return IndexedText(title=text.field_tokens(record.title),
+                       all=text.field_tokens(*record_fields(record, attachments)))
+
+
+def _public_records(ids: Iterable[int] | None):
+    qs = Record.objects.public().select_related("genre").only(
+        "id", "title", "doc_no", "summary", "keywords", "body", "organ_id", "genre__is_interpretation", "topic_id",
+        "published_at", "validity", "valid_until", "interprets_id", "written_on",
+    )
+    return qs if ids is None else qs.filter(pk__in=list(ids))
+
+
+def _take_serials(n: int) -> int:
+    """Reserve ``n`` serials; returns the first."""
+    with transaction.atomic():
+        state, _ = SearchState.objects.select_for_update().get_or_create(pk=1)
+        first = state.serial + 1
+        state.serial += n
+        state.save(update_fields=["serial"])
+    return first
+
+
+def _add(records: list[Record], today: dt.date) -> int:
+    if not records:
+        return 0
+    backend = get_backend()
+    attachments: dict[int, list[Attachment]] = {}
+    for att in Attachment.objects.filter(record__in=records, withheld=False).only(
+        "record_id", "name", "text", "order"
+    ).order_by("record_id", "order", "id"):
+        attachments.setdefault(att.record_id, []).append(att)
+    serial = _take_serials(len(records))
+    docs, rows = [], []
+    for i, rec in enumerate(records):
+        force = in_force(rec, today)
+        key = doc_key(in_force=force, published_at=rec.published_at, serial=serial + i)
+        docs.append(SearchDoc(
+            key=key, record_id=rec.pk, organ_id=rec.organ_id, genre_id=rec.genre_id, topic_id=rec.topic_id,
+            year=timezone.localtime(rec.published_at).year, in_force=force,
+            validity=Validity.EXPIRED if rec.validity == Validity.VALID and not force else rec.validity, valid_until=rec.valid_until,
+            published_at=rec.published_at, is_interpretation=rec.genre.is_interpretation,
+            interprets_id=rec.interprets_id, title_grams=len(rec.title),
+        ))
+        rows.append((key, indexed_text(rec, attachments.get(rec.pk, ()))))
+    with transaction.atomic():
+        backend.insert(rows)
+        SearchDoc.objects.bulk_create(docs)
+    return len(docs)
+
+
+def _remove(record_ids: list[int]) -> int:
+    keys = list(SearchDoc.objects.filter(record_id__in=record_ids).values_list("key", flat=True))
+    if keys:
+        with transaction.atomic():
+            SearchDoc.objects.filter(key__in=keys).delete()
+            get_backend().delete(keys)
+    return len(keys)
+
+
+def index_sync(record_ids: Iterable[int], *, today: dt.date | None = None) -> tuple[int, int]:
+    """Make the index hold exactly the public ones of ``record_ids``. Returns (removed, added)."""
+    ids = sorted({int(i) for i in record_ids})
+    today = today or timezone.localdate()
+    removed = added = 0
+    for start in range(0, len(ids), BATCH):
+        chunk = ids[start:start + BATCH]
+        removed += _remove(chunk)
+        added += _add(list(_public_records(chunk)), today)
+    return removed, added
+
+
+def index_sync_organ(organ_id: int) -> tuple[int, int]:
+    """After an organ is deactivated or activated again: drop or restore its records."""
+    indexed = set(SearchDoc.objects.filter(organ_id=organ_id).values_list("record_id", flat=True))
+    public = set(Record.objects.public().filter(organ_id=organ_id).values_list("pk", flat=True))
+    return index_sync(indexed ^ public)
+
+
+def index_sweep_expired(*, today: dt.date | None = None) -> int:
+    """Re-rank records whose 有效期 has passed since they were indexed (现行有效 → 已失效). Once a day."""
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        state, _ = SearchState.objects.select_for_update().get_or_create(pk=1)
+        if state.expiry_swept_on == today:
+            return 0
+        state.expiry_swept_on = today
+        state.save(update_fields=["expiry_swept_on"])
+    stale = list(SearchDoc.objects.filter(in_force=True, valid_until__lt=today).values_list("record_id", flat=True))
+    if stale:
+        index_sync(stale, today=today)
+    return len(stale)
+
+
+def index_rebuild(*, progress: Callable[[int], None] | None = None, total_hint: Callable[[int], None] | None = None) -> int:
+    """Drop everything and index every public record again (``gongkai reindex``)."""
+    backend = get_backend()
+    with transaction.atomic():
+        SearchDoc.objects.all().delete()
+        backend.reset()
+        SearchState.objects.update_or_create(pk=1, defaults={"orphans": 0, "expiry_swept_on": timezone.localdate()})
+    ids = list(Record.objects.public().order_by("pk").values_list("pk", flat=True))
+    if total_hint:
+        total_hint(len(ids))
+    today = timezone.localdate()
+    done = 0
+    for start in range(0, len(ids), BATCH):
+        chunk = ids[start:start + BATCH]
+        done += _add(list(_public_records(chunk)), today)
+        if progress:
+            progress(len(chunk))
+    backend.optimize()
+    return done
+
+
+def index_check() -> dict[str, int]:
+    """How the index compares with the one door (for tests and ``reindex --check``)."""
+    indexed = set(SearchDoc.objects.values_list("record_id", flat=True))
+    public = set(Record.objects.public().values_list("pk", flat=True))
+    return {"indexed": len(indexed), "public": len(public), "missing": len(public - indexed),
+            "extra": len(indexed - public), "vendor": connection.vendor}

@@ -1,0 +1,78 @@
+"""The search index's bookkeeping and the user dictionary.
+
+The full-text tables themselves (SQLite FTS5 virtual tables, or PostgreSQL
+tsvector chunks with a RUM/GIN index) are created by migration 0002 for the
+database in use and are reached only through :mod:`gongkai.search.backends`.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class SearchTerm(models.Model):
+    """A word of the user dictionary, so that queries are cut the way offices write."""
+
+    word = models.CharField("词语", max_length=40, unique=True,
+                            help_text="例如“六稳六保”“放管服”；检索时整体切分，不会被拆成单字。")
+    freq = models.PositiveIntegerField("词频", null=True, blank=True,
+                                       help_text="一般留空，由系统估算；切分不正确时可填写较大的数字。")
+    note = models.CharField("说明", max_length=200, blank=True)
+    is_active = models.BooleanField("启用", default=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "检索用户词典词语"
+        verbose_name_plural = "检索用户词典"
+        ordering = ["word"]
+
+    def __str__(self) -> str:
+        return self.word
+
+
+class SearchDoc(models.Model):
+    """One public record in the index; ``key`` is the full-text row id and orders results.
+
+    ``key`` packs (现行有效, 发布时间, serial) so that the engines can return
+    matches best-first by row id and stop after a page: see
+    :func:`gongkai.search.index.doc_key`. A row exists only while the record is
+    public; a full-text row without one is a leftover of an update and is
+    never counted.
+    """
+
+    key = models.BigIntegerField("排序键", primary_key=True)
+    record = models.OneToOneField("records.Record", verbose_name="信息", on_delete=models.CASCADE,
+                                  related_name="search_doc", db_constraint=False)
+    organ_id = models.BigIntegerField("发布机构", db_index=True)
+    genre_id = models.BigIntegerField("体裁")
+    topic_id = models.BigIntegerField("主题分类", null=True)
+    year = models.PositiveSmallIntegerField("年份")
+    in_force = models.BooleanField("现行有效")
+    validity = models.CharField("有效性", max_length=20)
+    valid_until = models.DateField("有效期至", null=True, db_index=True)
+    published_at = models.DateTimeField("发布日期")
+    is_interpretation = models.BooleanField("政策解读", default=False)
+    interprets_id = models.BigIntegerField("解读的文件", null=True)
+    title_grams = models.PositiveIntegerField("标题长度", default=0)
+
+    class Meta:
+        verbose_name = "检索索引条目"
+        verbose_name_plural = "检索索引条目"
+
+    def __str__(self) -> str:
+        return f"{self.record_id} → {self.key}"
+
+
+class SearchState(models.Model):
+    """Single row: the serial for new keys, and whether the index has leftovers to ignore."""
+
+    serial = models.BigIntegerField("序号", default=0)
+    orphans = models.BigIntegerField("遗留全文行", default=0)
+    expiry_swept_on = models.DateField("有效期检查日期", null=True)
+
+    class Meta:
+        verbose_name = "检索索引状态"
+        verbose_name_plural = "检索索引状态"
+
+    def __str__(self) -> str:
+        return f"serial {self.serial}"

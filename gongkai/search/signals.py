@@ -1,0 +1,34 @@
+"""Index maintenance hooks: the index follows every change that can move a record in or out of the public."""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import transaction
+
+logger = logging.getLogger("gongkai.search")
+
+
+def on_record_changed(sender, record_ids=(), **kwargs) -> None:
+    """``record_changed`` is sent on commit by every records service that may change what is public."""
+    from .index import index_sync
+
+    try:
+        index_sync(record_ids)
+    except Exception:  # a failed index update must not undo a committed publish; reindex repairs it
+        logger.exception("检索索引更新失败：%s；请运行 gongkai reindex", list(record_ids))
+
+
+def on_organ_saved(sender, instance, **kwargs) -> None:
+    """An organ deactivated (or activated again) takes its records out of (or back into) the index."""
+    from .index import index_sync_organ
+
+    pk = instance.pk
+    transaction.on_commit(lambda: _sync_organ(pk, index_sync_organ))
+
+
+def _sync_organ(pk, fn) -> None:
+    try:
+        fn(pk)
+    except Exception:
+        logger.exception("检索索引更新失败：机关 %s；请运行 gongkai reindex", pk)

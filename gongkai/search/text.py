@@ -1,0 +1,227 @@
+"""Text normalisation, the character-bigram index language, query parsing, snippets — pure, no Django.
+
+The index does not store words: it stores every pair of neighbouring characters
+(a *bigram*) of the normalised text, with its position. A query piece of two or
+more characters is the phrase of its own bigrams, and a phrase of overlapping
+bigrams at consecutive positions matches exactly where the piece occurs as a
+substring. So the recall guarantee ("every record that contains the query text
+is found") does not depend on how jieba happens to cut a sentence, and the
+engine (FTS5 or PostgreSQL) only ever does what it is good at: intersecting
+posting lists with positions.
+
+Normalisation (the same for documents and queries): NFKC (full-width letters,
+digits and brackets to their usual forms), lower case, white space removed.
+ASCII characters that FTS5's ``ascii`` tokenizer treats as separators are moved
+to the private-use area, so every bigram is one token and nothing is lost.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+# Fields of one record are joined with this character; queries never contain it
+# (it is white space), so no phrase matches across two fields.
+FIELD_SEP = "\n"
+# A single trailing marker after each field so that the last character of a
+# field also starts a bigram (one-character query words use prefix queries).
+END = "\u3000"
+
+_WS = re.compile(r"\s+")
+# ASCII non-alphanumerics (and the field separator/END marker) → private use area.
+_ESCAPE = {c: chr(0xE000 + c) for c in range(128) if not chr(c).isalnum()}
+_ESCAPE[ord(END)] = 0xE0FF
+
+
+def normalize(text: str) -> str:
+    """NFKC, lower case, no white space: the form both documents and queries are compared in."""
+    if not text:
+        return ""
+    return _WS.sub("", unicodedata.normalize("NFKC", text).lower())
+
+
+def escape(text: str) -> str:
+    """Map characters the tokenizer would drop to private-use characters (1:1)."""
+    return text.translate(_ESCAPE)
+
+
+def bigrams(norm: str) -> list[str]:
+    """The overlapping bigrams of normalised, escaped text (a one-character text gives none)."""
+    return list(map(str.__add__, norm, norm[1:]))
+
+
+def field_tokens(*fields: str) -> str:
+    """The token stream of a record: each field's bigrams, fields kept apart, space separated."""
+    parts = []
+    for text in fields:
+        norm = normalize(text)
+        if not norm:
+            continue
+        esc = escape(norm + END)
+        parts.append(" ".join(map(str.__add__, esc, esc[1:])))
+    return (" " + escape(FIELD_SEP * 2) + " ").join(parts)
+
+
+def html_to_text(source: str) -> str:
+    """Plain text of sanitised body HTML (block ends become line breaks)."""
+    if not source:
+        return ""
+    source = re.sub(r"<(br|/p|/div|/h\d|/li|/tr|/td|/th|/blockquote)[^>]*>", "\n", source, flags=re.I)
+    text = html.unescape(re.sub(r"<[^>]+>", "", source))
+    return "\n".join(line.strip() for line in text.splitlines() if line.strip())
+
+
+# --- queries ---------------------------------------------------------------
+
+MAX_PIECE = 64  # longer pieces are cut into overlapping windows (see Query)
+
+
+@dataclass(frozen=True)
+class Query:
+    """A parsed query: its space separated pieces (AND), and the words jieba finds in each."""
+
+    raw: str
+    pieces: tuple[str, ...]  # normalised, each non-empty
+    words: tuple[str, ...] = field(default=())  # normalised words of all pieces (for the scattered tier)
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.pieces
+
+    @property
+    def joined(self) -> str:
+        """All pieces written together: the exact phrase of a multi-word query."""
+        return "".join(self.pieces)
+
+    @property
+    def scattered(self) -> bool:
+        """Whether the words differ from the pieces (so an exact-phrase tier exists)."""
+        return tuple(self.words) != tuple(self.pieces)
+
+
+def split_pieces(raw: str) -> list[str]:
+    """Space separated pieces (half- or full-width spaces, commas of a search box are literal)."""
+    return [p for p in (normalize(x) for x in (raw or "").split()) if p]
+
+
+def parse_query(raw: str, cut=None) -> Query:
+    """Parse what a person typed. ``cut`` segments a piece into words (precise mode).
+
+    A piece matches where it occurs as a substring. Each piece is also cut into
+    words; a record that holds every word, scattered, is found too (ranked
+    below the exact phrase). One-character words are kept only when a piece
+    has nothing longer, so "我市的政务" asks for 我市 and 政务, not for 的.
+    """
+    pieces = tuple(dict.fromkeys(split_pieces(raw)))
+    words: list[str] = []
+    for piece in pieces:
+        cut_words = [normalize(w) for w in (cut(piece) if cut else [piece])]
+        cut_words = [w for w in cut_words if w and any(ch.isalnum() for ch in w)] or [piece]
+        long_words = [w for w in cut_words if len(w) > 1]
+        words.extend(long_words or [piece])
+    return Query(raw=raw, pieces=pieces, words=tuple(dict.fromkeys(words)))
+
+
+def phrase_grams(piece: str) -> list[list[str]]:
+    """The bigram phrase(s) that match ``piece``: one phrase, or overlapping windows if it is long.
+
+    A one-character piece gives ``[[]]`` with the character as a prefix: the
+    caller matches it as a prefix query (see :func:`single_char`).
+    """
+    esc = escape(piece)
+    if len(esc) < 2:
+        return [[]]
+    grams = bigrams(esc)
+    if len(grams) <= MAX_PIECE:
+        return [grams]
+    step = MAX_PIECE // 2
+    return [grams[i:i + MAX_PIECE] for i in range(0, len(grams) - step, step)]
+
+
+def single_char(piece: str) -> str | None:
+    esc = escape(piece)
+    return esc if len(esc) == 1 else None
+
+
+# --- snippets and highlighting ------------------------------------------------
+
+
+def _norm_map(text: str) -> tuple[str, list[int]]:
+    """Normalised text with, for each of its characters, the index of the original character."""
+    out: list[str] = []
+    index: list[int] = []
+    for i, ch in enumerate(text):
+        n = _WS.sub("", unicodedata.normalize("NFKC", ch).lower()) if not ch.isascii() or not ch.isalnum() else ch.lower()
+        for c in n:
+            out.append(c)
+            index.append(i)
+    return "".join(out), index
+
+
+def find_spans(text: str, needles: list[str]) -> list[tuple[int, int]]:
+    """Spans of the original text where any of the normalised needles occur (merged, in order)."""
+    if not text or not needles:
+        return []
+    norm, index = _norm_map(text)
+    spans = []
+    for needle in sorted(set(needles), key=len, reverse=True):
+        if not needle:
+            continue
+        start = norm.find(needle)
+        while start >= 0:
+            spans.append((index[start], index[start + len(needle) - 1] + 1))
+            start = norm.find(needle, start + len(needle))
+    spans.sort()
+    merged: list[tuple[int, int]] = []
+    for s, e in spans:
+        if merged and s <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
+        else:
+            merged.append((s, e))
+    return merged
+
+
+@dataclass(frozen=True)
+class Snippet:
+    """A window of text cut into (text, is_hit) parts; ``before``/``after`` say whether text was cut."""
+
+    parts: tuple[tuple[str, bool], ...]
+    before: bool = False
+    after: bool = False
+
+    @property
+    def has_hit(self) -> bool:
+        return any(hit for _, hit in self.parts)
+
+    @property
+    def text(self) -> str:
+        return "".join(t for t, _ in self.parts)
+
+
+def highlight(text: str, needles: list[str], *, width: int | None = None) -> Snippet:
+    """Mark the needles in ``text``; with ``width``, keep a window of about that many characters around the first hit."""
+    spans = find_spans(text, needles)
+    lo, hi = 0, len(text)
+    if width is not None:
+        if spans:
+            first = spans[0][0]
+            lo = max(0, first - width // 4)
+            hi = min(len(text), lo + width)
+            lo = max(0, min(lo, hi - width))
+        else:
+            hi = min(len(text), width)
+    parts: list[tuple[str, bool]] = []
+    pos = lo
+    for s, e in spans:
+        if e <= lo or s >= hi:
+            continue
+        s, e = max(s, lo), min(e, hi)
+        if s > pos:
+            parts.append((text[pos:s], False))
+        parts.append((text[s:e], True))
+        pos = e
+    if pos < hi:
+        parts.append((text[pos:hi], False))
+    return Snippet(parts=tuple(parts), before=lo > 0, after=hi < len(text))

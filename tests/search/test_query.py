@@ -1,0 +1,22 @@
+import pytest
+
+from gongkai.search.query import search
+
+pytestmark = pytest.mark.django_db
+
+
+def test_substring_across_word_boundaries_is_found(publish):
+    rec = publish(title="保定市2021年政务公开工作要点", body="<p>推进基层政务公开标准化规范化。</p>")
+    publish(title="其他通知", body="<p>无关内容。</p>")
+    for q in ["政务公开", "务公", "2021年政", "标准化规范", "工作要点", "基层政务"]:
+        res = search(q)
+        assert [h.record.pk for h in res.hits] == [rec.pk], q
+        assert res.total == 1
+
+
+def test_title_hits_rank_above_body_hits(publish):
+    body_hit = publish(title="关于印发方案的通知", body="<p>做好政务公开工作。</p>")
+    title_hit = publish(title="政务公开工作要点", body="<p>正文。</p>")
+    res = search("政务公开")
+    assert [h.record.pk for h in res.hits] == [title_hit.pk, body_hit.pk]
+    assert res.hits[0].title.has_hit
