@@ -33,6 +33,8 @@ INSTALLED_APPS = [
     "gongkai.core",
     "gongkai.records",
     "gongkai.search",
+    "gongkai.applications",
+    "gongkai.workplans",
     "gongkai.workspace",
     "gongkai.portal",
 ]

@@ -9,6 +9,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("workspace/", include("gongkai.workspace.urls")),
     path("search/", include("gongkai.search.urls")),
+    path("", include("gongkai.applications.urls")),
+    path("", include("gongkai.workplans.urls")),
     path("", include("gongkai.portal.urls")),
 ]
 
