@@ -52,8 +52,6 @@ from .models import (
     Attribute,
     Genre,
     Record,
-    Review,
-    ReviewDecision,
     Status,
     Topic,
     Validity,
@@ -894,26 +892,8 @@ def import_plan(
 
 
 def _publish_imported(*, actor, record: Record, at: dt.datetime, now: dt.datetime, note: str) -> Record:
-    """Register the review done in the original system and publish (or file) the record.
-
-    The automatic ``Review`` names the importing user; the audit log shows the
-    change of status as RECORD_IMPORTED. A 主动公开 record is checked against
-    the same rules as any publication (``services.publication_problems``).
-    """
-    record = Record.objects.select_for_update().get(pk=record.pk)
-    Review.objects.create(
-        record=record, reviewer=actor, decision=ReviewDecision.APPROVED, confidentiality_opinion=AUTO_REVIEW_OPINION,
-        attribute_confirmed=record.attribute, reviewed_at=now, is_automatic=True,
-    )
-    if record.attribute != Attribute.PROACTIVE:
-        return services._transition(actor=actor, record=record, to=Status.FILED, event=AuditEventType.RECORD_IMPORTED,
-                                    note=note, proposed_attribute="")
-    problems = services.publication_problems(record, at)
-    if problems:
-        raise services.RecordActionError("不能发布：" + "；".join(problems))
-    to = Status.PUBLISHED if at <= now else Status.SCHEDULED
-    return services._transition(actor=actor, record=record, to=to, event=AuditEventType.RECORD_IMPORTED,
-                                note=note, published_at=at, proposed_attribute="")
+    return services.record_publish_imported(actor=actor, record=record, at=at, now=now, note=note,
+                                            opinion=AUTO_REVIEW_OPINION)
 
 
 def _apply_row(*, row: RowPlan, actor, now: dt.datetime, stored: list[tuple[Any, str]]) -> Record:

@@ -344,6 +344,32 @@ def record_publish(*, actor, record: Record, at: dt.datetime | None = None) -> R
                        published_at=at)
 
 
+def record_publish_imported(
+    *, actor, record: Record, at: dt.datetime, now: dt.datetime, note: str, opinion: str
+) -> Record:
+    """Register the review done in the original system and publish (or file) an imported record.
+
+    The automatic ``Review`` names the importing user; the audit log shows the
+    change of status as RECORD_IMPORTED. A 主动公开 record is checked against
+    the same rules as any publication; a future ``at`` schedules it.
+    Call inside the import's transaction.
+    """
+    record = _lock(record)
+    Review.objects.create(
+        record=record, reviewer=actor, decision=ReviewDecision.APPROVED, confidentiality_opinion=opinion,
+        attribute_confirmed=record.attribute, reviewed_at=now, is_automatic=True,
+    )
+    if record.attribute != Attribute.PROACTIVE:
+        return _transition(actor=actor, record=record, to=Status.FILED, event=AuditEventType.RECORD_IMPORTED,
+                           note=note, proposed_attribute="")
+    problems = publication_problems(record, at)
+    if problems:
+        raise RecordActionError("不能发布：" + "；".join(problems))
+    to = Status.PUBLISHED if at <= now else Status.SCHEDULED
+    return _transition(actor=actor, record=record, to=to, event=AuditEventType.RECORD_IMPORTED,
+                       note=note, published_at=at, proposed_attribute="")
+
+
 def record_publish_due(*, now: dt.datetime | None = None) -> tuple[int, int]:
     """Take every scheduled record whose time has come live, validating each again.
 
