@@ -508,8 +508,12 @@ def attachment_add(
     attachment.file.save(name, file, save=False)
     from .text import extract_text
 
-    attachment.text = extract_text(attachment.file.path if hasattr(attachment.file, "path") else "", name)
-    attachment.save()
+    try:
+        attachment.text = extract_text(attachment.file.path if hasattr(attachment.file, "path") else "", name)
+        attachment.save()
+    except BaseException:
+        attachment.file.delete(save=False)  # no orphan file when the row cannot be written
+        raise
     audit_log(actor=actor, event_type=AuditEventType.ATTACHMENT_ADDED, obj=record, organ=record.organ,
               changes={"attachment": [None, name]}, note="不予公开：" + withheld_reason if withheld else "")
     _notify([record.pk])
