@@ -1,17 +1,37 @@
 """Nothing non-public reaches a public page or an attachment URL, whatever URL is tried."""
 
+import collections
 import datetime as dt
+import html
+import re
 
 import pytest
 from django.core.files.base import ContentFile
-from django.urls import reverse
+from django.urls import URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from gongkai.records.models import Attachment, Attribute, Record, Status
+from gongkai.core.models import Organ
+from gongkai.records.models import (
+    Attachment,
+    Attribute,
+    Catalog,
+    Gazette,
+    GazetteIssue,
+    GazetteItem,
+    Genre,
+    Record,
+    Status,
+)
+from gongkai.records.services import catalog_copy
 
 from ..factories import OrganFactory, RecordFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _page_cache_file(settings, tmp_path):
+    settings.GONGKAI_PAGE_CACHE_FILE = str(tmp_path / "portal-generation")
 
 
 def _with_attachment(record, marker, withheld=False):
@@ -45,15 +65,41 @@ def world(organ, genre):
     public = RecordFactory(organ=organ, genre=genre, published=True, title="公开的信息", body="<p>公开正文</p>")
     public_att = _with_attachment(public, "PUBLICFILE")
     withheld_att = _with_attachment(public, "ATTMARKERPARTIAL", withheld=True)
+    # Hidden records linked from everywhere a public page looks: the catalog, a published gazette
+    # issue, interpretations of and successors to the public record, the disabled organ's column.
+    catalog = catalog_copy(source=Catalog.objects.get(is_standard=True), organ=organ)
+    disabled_catalog = catalog_copy(source=Catalog.objects.get(is_standard=True), organ=disabled)
+    entry = catalog.entries.get(code="policy_normative")
+    public.catalog_entries.add(entry)
+    gazette = Gazette.objects.create(organ=organ, name="测试公报")
+    issue = GazetteIssue.objects.create(gazette=gazette, year=2025, number=1, issued_on=dt.date(2025, 1, 1),
+                                        is_published=True)
+    hidden_issue = GazetteIssue.objects.create(gazette=gazette, year=2025, number=2, issued_on=dt.date(2025, 2, 1),
+                                               is_published=False)
+    hidden_issue.pdf.save("MARKERISSUEPDF.pdf", ContentFile(b"%PDF MARKERISSUEPDF"), save=True)
+    GazetteItem.objects.create(issue=issue, record=public, section="公开栏目")
+    interpretation = Genre.objects.get(code="interpretation")
+    for i, (record, _) in enumerate(hidden.values()):
+        record.catalog_entries.add(entry, disabled_catalog.entries.get(code="policy_normative"))
+        GazetteItem.objects.create(issue=issue, record=record, section=f"栏目{i}")
+        GazetteItem.objects.create(issue=hidden_issue, record=record)
+        Record.objects.filter(pk=record.pk).update(interprets=public, genre=interpretation if i % 2 else genre)
+    Record.objects.filter(pk=public.pk).update(superseded_by=hidden["MARKERDRAFT"][0], validity="revised")
     return {"hidden": hidden, "public": public, "public_att": public_att, "withheld_att": withheld_att,
-            "disabled": disabled}
+            "disabled": disabled, "issue": issue, "hidden_issue": hidden_issue}
 
 
 def _assert_clean(response, world):
-    body = response.content.decode()
+    body = _body(response)
     for marker in world["hidden"]:
         assert marker not in body, (response.request["PATH_INFO"], marker)
     assert "ATTMARKERPARTIAL" not in body or "不予公开" in body
+
+
+def _body(response) -> str:
+    if getattr(response, "streaming", False):
+        return b"".join(response.streaming_content).decode(errors="replace")
+    return response.content.decode(errors="replace")
 
 
 def test_listing_pages_show_only_public(client, world, organ):
@@ -107,3 +153,79 @@ def test_chinese_404(client):
     response = client.get("/no-such-page/")
     assert response.status_code == 404
     assert "页面不存在" in response.content.decode()
+
+
+SKIP_NAMESPACES = {"admin", "workspace"}  # staff-only: their own access tests try every URL
+
+
+def _patterns(resolver, prefix="", namespace=""):
+    for p in resolver.url_patterns:
+        if isinstance(p, URLResolver):
+            ns = p.namespace or namespace
+            if ns in SKIP_NAMESPACES:
+                continue
+            yield from _patterns(p, prefix + str(p.pattern), ns)
+        else:
+            yield prefix + str(p.pattern), p.pattern.converters
+
+
+def _guesses(route, converters, ids, codes):
+    names = re.findall(r"<(?:\w+:)?(\w+)>", route)
+    if not names:
+        return [route]
+    urls = [route]
+    for name in names:
+        values = ids if type(converters[name]).__name__ == "IntConverter" else codes
+        urls = [re.sub(rf"<(?:\w+:)?{name}>", str(v), u, count=1) for u in urls for v in values]
+    return urls
+
+
+def test_every_url_pattern_with_every_guess_shows_nothing_hidden(client, world, organ):
+    """Every route of the site (bar the staff ones), every id up to the last plus two, every code."""
+    last = max(Record.objects.order_by("-pk").first().pk, Attachment.objects.order_by("-pk").first().pk,
+               GazetteIssue.objects.order_by("-pk").first().pk,
+               Record.catalog_entries.through.objects.order_by("-pk").first().catalogentry_id) + 2
+    ids = range(1, last + 1)
+    codes = [o.code for o in Organ.objects.all()] + [g.code for g in Genre.objects.all()] + [
+        "records", "organs", "pages", "x"]
+    requested = 0
+    for route, converters in _patterns(get_resolver()):
+        has_id = any(type(c).__name__ == "IntConverter" for c in converters.values())
+        for url in _guesses(route, converters, ids, codes):
+            for query in ("",) if has_id else ("", "?page=2&validity=all", "?q=标题&sort=written"):
+                response = client.get("/" + url + query)
+                requested += 1
+                _assert_clean(response, world)
+    assert requested > 500
+    for path in [world["hidden_issue"].pdf.url, f"/gazette/issue/{world['hidden_issue'].pk}/pdf/"]:
+        assert client.get(path).status_code == 404
+
+
+def test_crawl_from_the_home_page_finds_nothing_hidden(client, world):
+    """Follow every link, feed entry and sitemap location from the home page."""
+    seen = set()
+    queue = collections.deque(["/", "/sitemap.xml", "/feeds/rss.xml", "/feeds/atom.xml", "/robots.txt"])
+    while queue and len(seen) < 400:
+        url = queue.popleft()
+        if url in seen:
+            continue
+        seen.add(url)
+        response = client.get(url)
+        _assert_clean(response, world)
+        if url.startswith("/attachment/"):
+            assert response.status_code == 200 and url == world["public_att"].get_absolute_url()
+            continue
+        for link in re.findall(r'(?:href|src)="([^"#]+)"|<(?:loc|link)>([^<]+)<', _body(response)):
+            link = html.unescape(link[0] or link[1]).replace("http://testserver", "")
+            if link.startswith("/") and not link.startswith(("/workspace", "/admin", "/search", "/static", "/a11y")):
+                queue.append(link)
+    assert world["public"].get_absolute_url() in seen
+    assert world["public_att"].get_absolute_url() in seen
+    assert f"/gazette/issue/{world['issue'].pk}/" in seen
+
+
+def test_public_record_links_to_no_hidden_neighbour(client, world):
+    body = client.get(world["public"].get_absolute_url()).content.decode()
+    assert "公开正文" in body and 'id="interp-title"' not in body and "请参阅" not in body
+    body = client.get(f"/gazette/issue/{world['issue'].pk}/").content.decode()
+    assert "公开的信息" in body and "栏目0" not in body

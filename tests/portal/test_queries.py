@@ -1,0 +1,75 @@
+"""The number of SQL queries of a page does not grow with the page number or the size of the data."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from gongkai.records.models import Genre
+
+from ..factories import RecordFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _no_page_cache(settings):
+    settings.GONGKAI_PAGE_CACHE = False
+
+
+def count(client, url) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(ctx.captured_queries)
+
+
+@pytest.fixture
+def many(site):
+    normative = Genre.objects.get(code="normative")
+    records = [RecordFactory(organ=site.gov, genre=normative, published=True, title=f"批量文件{i}")
+               for i in range(65)]
+    for r in records[:30]:
+        r.catalog_entries.add(site.entries["policy_normative"])
+    return records
+
+
+@pytest.mark.parametrize("url", [
+    "/records/?page={}",
+    "/records/?genre=normative&sort=-written&page={}",
+    "/policies/?page={}",
+    "/policies/?validity=all&page={}",
+    "/catalog/{entry}/?page={}",
+    "/organ/{organ}/annual-reports/?page={}",
+])
+def test_list_queries_do_not_grow_with_page_number(client, site, many, url):
+    url = url.replace("{entry}", str(site.entries["policy_normative"].pk)).replace("{organ}", site.gov.code)
+    first, last = count(client, url.format(1)), count(client, url.format(99))
+    assert first == last, (first, last)
+    assert first <= 12, first
+
+
+def test_pages_have_bounded_query_counts(client, site, many):
+    limits = {
+        reverse("portal:home"): 8,
+        site.gov.get_absolute_url(): 10,
+        reverse("portal:organ_catalog", args=[site.gov.code]): 6,
+        reverse("portal:organ_guide", args=[site.gov.code]): 8,
+        site.new_policy.get_absolute_url(): 10,
+        reverse("portal:gazette_issue", args=[site.issue.pk]): 4,
+        reverse("portal:feed_rss"): 3,
+    }
+    for url, limit in limits.items():
+        n = count(client, url)
+        assert n <= limit, (url, n)
+
+
+def test_detail_queries_do_not_grow_with_links(client, site):
+    before = count(client, site.new_policy.get_absolute_url())
+    interpretation = Genre.objects.get(code="interpretation")
+    for i in range(5):
+        RecordFactory(organ=site.gov, genre=interpretation, published=True, interprets=site.new_policy,
+                      title=f"解读{i}")
+        RecordFactory(organ=site.gov, genre=site.old_policy.genre, published=True, superseded_by=site.new_policy,
+                      title=f"旧文件{i}")
+    assert count(client, site.new_policy.get_absolute_url()) == before
