@@ -118,6 +118,7 @@ USE_TZ = True  # stored in UTC, shown in Asia/Shanghai
 
 # --- Files ---------------------------------------------------------------
 STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "gongkai" / "static"]  # the shared site.css/site.js (not an app's static/)
 STATIC_ROOT = Path(env.str("GONGKAI_STATIC_ROOT", default=str(VAR_DIR / "static")))
 MEDIA_ROOT = Path(env.str("GONGKAI_MEDIA_ROOT", default=str(VAR_DIR / "media")))
 # Attachments are never served from MEDIA_URL: only the attachment view

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import segno
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
@@ -43,7 +45,7 @@ def _column_context(organ, current: str) -> dict:
 @require_safe
 def home(request):
     latest = selectors.listed(selectors.public_records())[:10]
-    policies = selectors.listed(selectors.public_records().filter(genre__is_policy=True))[:6]
+    policies = selectors.listed(selectors.public_records().filter(genre__is_policy=True).in_force())[:6]
     interpretations = selectors.listed(selectors.public_records().filter(genre__is_interpretation=True))[:6]
     return render(request, "portal/home.html", {
         "organs": selectors.organ_tree(), "latest": latest, "policies": policies,
@@ -218,8 +220,9 @@ def record_qr(request, pk: int):
     if rec is None:
         raise Http404
     qr = segno.make(request.build_absolute_uri(rec.get_absolute_url()), error="m")
-    svg = qr.svg_inline(scale=4, border=2, title=f"{rec.title}（二维码）")
-    return HttpResponse('<?xml version="1.0" encoding="utf-8"?>\n' + svg, content_type="image/svg+xml")
+    out = io.BytesIO()
+    qr.save(out, kind="svg", scale=4, border=2, title=f"{rec.title}（二维码）", encoding="utf-8")
+    return HttpResponse(out.getvalue(), content_type="image/svg+xml")
 
 
 @require_safe
