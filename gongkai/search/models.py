@@ -46,6 +46,7 @@ class SearchDoc(models.Model):
     organ_id = models.BigIntegerField("发布机构", db_index=True)
     genre_id = models.BigIntegerField("体裁")
     topic_id = models.BigIntegerField("主题分类", null=True)
+    doc_no = models.CharField("发文字号", max_length=60, blank=True, db_index=True)
     year = models.PositiveSmallIntegerField("年份")
     in_force = models.BooleanField("现行有效")
     validity = models.CharField("有效性", max_length=20)

@@ -100,22 +100,22 @@ class SearchResult:
         return min(self.total, self.page * self.per_page)
 
 
-def docno_records(raw: str) -> tuple[str, list[int]]:
+def docno_records(raw: str, using: str = "default") -> tuple[str, list[int]]:
     """Keys of records whose 发文字号 is the query (any spelling), or 'prefix + N号' without the year."""
     raw = (raw or "").strip()
-    qs = SearchDoc.objects.all()
+    qs = SearchDoc.objects.using(using)
     try:
         canonical = docno.normalize(raw)
     except docno.DocNoError:
         canonical = ""
     if canonical:
-        keys = list(qs.filter(record__doc_no=canonical).order_by("-key").values_list("key", flat=True))
+        keys = list(qs.filter(doc_no=canonical).order_by("-key").values_list("key", flat=True))
         return canonical, keys
     m = _SEQ_ONLY.match(re.sub(r"\s+", "", raw))
     if m and len(m.group("prefix")) >= 2:
         pattern = f"{m.group('prefix')}〔"
         suffix = f"〕{int(m.group('seq'))}号"
-        keys = list(qs.filter(record__doc_no__startswith=pattern, record__doc_no__endswith=suffix)
+        keys = list(qs.filter(doc_no__startswith=pattern, doc_no__endswith=suffix)
                     .order_by("-key").values_list("key", flat=True)[:EXTRA_CAP])
         return (f"{m.group('prefix')}〔…〕{int(m.group('seq'))}号" if keys else ""), keys
     return "", []
@@ -141,7 +141,6 @@ def search(raw: str, *, filters: Filters = NO_FILTERS, sort: str = "relevance", 
     if query.is_empty:
         return result
     backend = get_backend()
-    words, joined = list(query.words), [query.joined]
 
     # Tier 0: the document number, then records quoting it.
     canonical, extra = docno_records(raw)
@@ -151,35 +150,57 @@ def search(raw: str, *, filters: Filters = NO_FILTERS, sort: str = "relevance", 
     extra = _filtered(extra, filters)
     result.docno = canonical
 
-    if with_facets:
-        facets = backend.facets("all", words, filters=filters, exclude=extra)
-        n_all = facets.total
-        if extra:
-            for doc in SearchDoc.objects.filter(key__in=extra).values(*FACETS):
-                facets.total += 1
-                for name in FACETS:
-                    facets.counts[name][doc[name]] = facets.counts[name].get(doc[name], 0) + 1
-        result.facets = _facet_values(facets.counts, filters)
-    else:
-        n_all = backend.count("all", words, filters=filters, exclude=extra)
-    result.total = n_all + len(extra)
-
     offset = (result.page - 1) * per_page
-    if offset >= result.total and result.total:
-        result.page = result.num_pages
-        offset = (result.page - 1) * per_page
-
-    if sort == "date":
-        result.exact_total = result.total if not query.scattered else backend.count("all", joined, filters=filters, exclude=extra) + len(extra)
-        keys = _date_page(backend, words, extra, filters, offset, per_page)
-        tiers = dict.fromkeys(keys, 4)
-    else:
-        keys, tiers, result.exact_total = _relevance_page(backend, query, extra, filters, n_all, offset, per_page)
-
+    eng = run_engine(backend, query, extra=extra, filters=filters, sort=sort, offset=offset, per_page=per_page,
+                     with_facets=with_facets)
+    if eng.total and offset >= eng.total:
+        result.page = max(1, -(-eng.total // per_page))
+        eng = run_engine(backend, query, extra=extra, filters=filters, sort=sort,
+                         offset=(result.page - 1) * per_page, per_page=per_page, with_facets=with_facets)
+    result.total, result.exact_total = eng.total, eng.exact_total
+    keys, tiers = eng.keys, eng.tiers
+    if with_facets:
+        result.facets = _facet_values(eng.facet_counts, filters)
     result.hits = _hits(keys, tiers, query, with_snippets)
     if result.total == 0:
         result.suggestions = suggestions(query, filters)
     return result
+
+
+@dataclass
+class EngineResult:
+    total: int
+    exact_total: int
+    keys: list[int]
+    tiers: dict[int, int]
+    facet_counts: dict[str, dict[object, int]]
+
+
+def run_engine(backend, query: text.Query, *, extra: Sequence[int] = (), filters: Filters = NO_FILTERS,
+               sort: str = "relevance", offset: int = 0, per_page: int = PER_PAGE,
+               with_facets: bool = True) -> EngineResult:
+    """The index's part of a search: total, facet counts and the keys of one page (no records loaded)."""
+    extra = list(extra)
+    words, joined = list(query.words), [query.joined]
+    counts: dict[str, dict[object, int]] = {}
+    if with_facets:
+        facets = backend.facets("all", words, filters=filters, exclude=extra)
+        n_all = facets.total
+        counts = facets.counts
+        if extra:
+            for doc in SearchDoc.objects.using(backend.conn.alias).filter(key__in=extra).values(*FACETS):
+                for name in FACETS:
+                    counts[name][doc[name]] = counts[name].get(doc[name], 0) + 1
+    else:
+        n_all = backend.count("all", words, filters=filters, exclude=extra)
+    total = n_all + len(extra)
+    if sort == "date":
+        exact_total = total if not query.scattered else backend.count("all", joined, filters=filters, exclude=extra) + len(extra)
+        keys = _date_page(backend, words, extra, filters, offset, per_page)
+        tiers = dict.fromkeys(keys, 4)
+    else:
+        keys, tiers, exact_total = _relevance_page(backend, query, extra, filters, n_all, offset, per_page)
+    return EngineResult(total=total, exact_total=exact_total, keys=keys, tiers=tiers, facet_counts=counts)
 
 
 def _relevance_page(backend, query: text.Query, extra: list[int], filters: Filters, n_all: int,
@@ -225,7 +246,7 @@ def _relevance_page(backend, query: text.Query, extra: list[int], filters: Filte
 
 def _date_page(backend, words, extra, filters, offset, per_page):
     if extra:
-        extra_docs = list(SearchDoc.objects.filter(key__in=extra).order_by("-published_at", "-key").values_list("key", flat=True))
+        extra_docs = list(SearchDoc.objects.using(backend.conn.alias).filter(key__in=extra).order_by("-published_at", "-key").values_list("key", flat=True))
         if offset < len(extra_docs):
             head = extra_docs[offset:offset + per_page]
             rest = backend.keys("all", words, filters=filters, exclude=extra, limit=per_page - len(head), by_date=True) if len(head) < per_page else []

@@ -47,20 +47,31 @@ def escape(text: str) -> str:
     return text.translate(_ESCAPE)
 
 
+_PAIR = re.compile(r"..", re.S)
+
+
 def bigrams(norm: str) -> list[str]:
-    """The overlapping bigrams of normalised, escaped text (a one-character text gives none)."""
-    return list(map(str.__add__, norm, norm[1:]))
+    """The overlapping bigrams of normalised, escaped text (a one-character text gives none).
+
+    Built from the pairs at even and at odd offsets, interleaved: the regular
+    expression engine cuts the pairs in C, about twice as fast as pairing
+    characters one by one in Python.
+    """
+    if len(norm) < 2:
+        return []
+    out: list[str] = [""] * (len(norm) - 1)
+    out[::2] = _PAIR.findall(norm)
+    out[1::2] = _PAIR.findall(norm, 1)
+    return out
 
 
 def field_tokens(*fields: str) -> str:
     """The token stream of a record: each field's bigrams, fields kept apart, space separated."""
     parts = []
-    for text in fields:
-        norm = normalize(text)
-        if not norm:
-            continue
-        esc = escape(norm + END)
-        parts.append(" ".join(map(str.__add__, esc, esc[1:])))
+    for value in fields:
+        norm = normalize(value)
+        if norm:
+            parts.append(" ".join(bigrams(escape(norm + END))))
     return (" " + escape(FIELD_SEP * 2) + " ").join(parts)
 
 

@@ -42,6 +42,9 @@ class SqliteBackend(Backend):
         return self.conn.cursor()
 
     def insert(self, rows):
+        # Ascending row ids: FTS5 flushes its in-memory buffer whenever a row id is
+        # not above the previous one, which would make thousands of tiny segments.
+        rows = sorted(rows, key=lambda row: row[0])
         with self._cursor() as cur:
             cur.executemany(f"INSERT INTO {TABLES['title']}(rowid, t) VALUES (%s, %s)", [(k, t.title) for k, t in rows])
             cur.executemany(f"INSERT INTO {TABLES['all']}(rowid, t) VALUES (%s, %s)", [(k, t.all) for k, t in rows])

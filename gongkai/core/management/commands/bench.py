@@ -9,6 +9,8 @@ from django.core.management.base import BaseCommand, CommandError
 # name → module with run(argv: list[str]) -> int
 BENCHMARKS = {
     "clock": "gongkai.workdays.bench",
+    "pages": "gongkai.portal.bench",
+    "search": "gongkai.search.bench",
 }
 
 

@@ -1,0 +1,28 @@
+from django import forms
+
+from .backends import Filters
+
+SORTS = [("relevance", "按相关度"), ("date", "按发布日期")]
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label="检索词", max_length=200, required=False, strip=True)
+    organ = forms.IntegerField(required=False, min_value=1)
+    genre = forms.IntegerField(required=False, min_value=1)
+    topic = forms.IntegerField(required=False, min_value=1)
+    year = forms.IntegerField(required=False, min_value=1900, max_value=2200)
+    validity = forms.ChoiceField(required=False, choices=[("", "")] + [
+        ("valid", "有效"), ("revised", "已修订"), ("repealed", "已废止"), ("expired", "已失效")])
+    sort = forms.ChoiceField(required=False, choices=SORTS)
+    page = forms.IntegerField(required=False, min_value=1, max_value=100000)
+
+    def cleaned(self) -> dict:
+        """Valid values only: a bad parameter is dropped, not an error page."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return {name: data.get(name) for name in self.fields if name not in self.errors}
+
+    def filters(self) -> Filters:
+        data = self.cleaned()
+        return Filters(organ_id=data.get("organ"), genre_id=data.get("genre"), topic_id=data.get("topic"),
+                       year=data.get("year"), validity=data.get("validity") or None)
