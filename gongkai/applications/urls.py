@@ -1,2 +1,28 @@
+from django.urls import path
+
+from . import views
+
 app_name = "applications"
-urlpatterns: list = []
+urlpatterns = [
+    # Public.
+    path("apply/", views.apply, name="apply"),
+    path("apply/organ/<str:code>/", views.apply, name="apply_organ"),
+    path("apply/receipt/<str:code>/", views.receipt, name="receipt"),
+    path("track/", views.track, name="track"),
+    path("track/<str:code>/", views.track_detail, name="track_detail"),
+    path("track/<str:code>/letters/<int:pk>/<str:fmt>/", views.track_letter, name="track_letter"),
+    path("track/<str:code>/files/<int:pk>/", views.track_file, name="track_file"),
+    # Workspace.
+    path("workspace/applications/", views.queue, name="queue"),
+    path("workspace/applications/export.csv", views.export_csv, name="export"),
+    path("workspace/applications/new/", views.register, name="register"),
+    path("workspace/applications/similar/", views.similar, name="similar"),
+    path("workspace/applications/extensions/", views.extensions, name="extensions"),
+    path("workspace/applications/extensions/<int:pk>/decide/", views.extension_decide, name="extension_decide"),
+    path("workspace/applications/appeals/<str:kind>/<int:pk>/", views.appeal_result, name="appeal_result"),
+    path("workspace/applications/letters/<int:pk>/<str:fmt>/", views.letter, name="letter"),
+    path("workspace/applications/files/<int:pk>/", views.file, name="file"),
+    path("workspace/applications/<int:pk>/", views.detail, name="detail"),
+    path("workspace/applications/<int:pk>/convert/", views.convert, name="convert"),
+    path("workspace/applications/<int:pk>/<str:action>/", views.act, name="act"),
+]

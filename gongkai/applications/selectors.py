@@ -1,0 +1,75 @@
+"""Reads: which applications a user may see, the queue, clusters of similar applications."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth import get_user_model
+from django.db.models import Q, QuerySet
+
+from gongkai.core.calendar import get_work_calendar
+from gongkai.core.models import Membership, Role
+from gongkai.core.permissions import Perm, organs_where
+
+from . import similarity
+from .models import Application
+
+
+def visible_applications(user) -> QuerySet[Application]:
+    """Applications of the organs where the user handles applications (their 公开办 included)."""
+    return Application.objects.filter(organ__in=organs_where(user, Perm.APPLICATION_HANDLE))
+
+
+def handlers_for(organs) -> QuerySet:
+    ids = Membership.objects.filter(organ__in=organs, role__in=[Role.HANDLER, Role.OFFICE, Role.OFFICE_HEAD]).values("user_id")
+    return get_user_model().objects.filter(pk__in=ids).order_by("username")
+
+
+def queue(user, *, state: str = "", handler: str = "", organ=None, q: str = "", today: dt.date) -> QuerySet[Application]:
+    """The handler queue sorted by due date (nearest first; closed ones by closing date)."""
+    qs = visible_applications(user)
+    soon = get_work_calendar().add_workdays(today, due_soon_workdays())
+    if state == "closed":
+        qs = qs.filter(closed_on__isnull=False).order_by("-closed_on", "-pk")
+    else:
+        if state != "all":
+            qs = qs.filter(closed_on__isnull=True)
+        if state == "overdue":
+            qs = qs.filter(clock_state="running", due_date__lt=today)
+        elif state == "soon":
+            qs = qs.filter(clock_state="running", due_date__gte=today, due_date__lte=soon)
+        elif state in ("paused", "waiting_correction"):
+            qs = qs.filter(clock_state=state)
+        qs = qs.order_by("due_date", "pk")
+    if organ is not None:
+        qs = qs.filter(organ=organ)
+    if handler == "me":
+        qs = qs.filter(handler=user)
+    elif handler == "none":
+        qs = qs.filter(handler__isnull=True)
+    elif handler.isdigit():
+        qs = qs.filter(handler_id=int(handler))
+    if q:
+        qs = qs.filter(Q(tracking_code__iexact=q.strip()) | Q(title__icontains=q.strip()))
+    return qs
+
+
+def due_soon_workdays() -> int:
+    from .services import due_soon_workdays as n
+
+    return n()
+
+
+def similar_groups(user, *, days: int = 180, today: dt.date, limit: int = 2000) -> list[list[Application]]:
+    """Groups of applications from **different** applicants asking for the same information
+    (suggest 依申请转主动, Art. 44)."""
+    qs = (visible_applications(user).filter(arrived_on__gte=today - dt.timedelta(days=days))
+          .select_related("organ").order_by("-pk")[:limit])
+    apps = {a.pk: a for a in qs}
+    groups = similarity.clusters([(a.pk, f"{a.title} {a.doc_no} {a.description}") for a in apps.values()])
+    out = []
+    for keys in groups:
+        members = [apps[k] for k in keys]
+        if len({(a.organ_id, a.id_number) for a in members}) > 1:
+            out.append(sorted(members, key=lambda a: a.pk))
+    return out

@@ -1,0 +1,469 @@
+"""Public pages (apply, receipt, track) and the handler's workspace pages.
+
+Each view checks access, validates a form, calls one service, adds a message
+and redirects (or re-renders with the bound form and the reason it failed).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import mimetypes
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from gongkai.core.models import Organ
+from gongkai.core.permissions import Perm, can, organs_where
+from gongkai.workspace.views import staff_required
+
+from . import forms, selectors, services
+from .letters.render import LetterError
+from .models import (
+    APPLICANT_LETTERS,
+    Application,
+    ApplicationFile,
+    ExtensionRequest,
+    Letter,
+    Litigation,
+    Reconsideration,
+    SubmissionLog,
+)
+from .services import ApplicationActionError
+
+TRACK_SESSION_KEY = "gongkai_track_codes"
+
+
+def _ip(request) -> str:
+    return request.META.get("REMOTE_ADDR") or "0.0.0.0"  # noqa: S104 - not a bind address
+
+
+def _grant(request, code: str) -> None:
+    codes = list(request.session.get(TRACK_SESSION_KEY, []))[-19:]
+    if code not in codes:
+        codes.append(code)
+    request.session[TRACK_SESSION_KEY] = codes
+
+
+def _granted(request, code: str) -> Application:
+    if code not in request.session.get(TRACK_SESSION_KEY, []):
+        raise Http404("请先输入查询码和验证信息。")
+    return get_object_or_404(Application.objects.select_related("organ"), tracking_code=code)
+
+
+# -- public --------------------------------------------------------------------------------
+
+
+def apply(request, code: str | None = None):
+    organ = get_object_or_404(Organ.objects.active(), code=code) if code else None
+    challenge_after, limit, window = forms.apply_settings()
+    ip = _ip(request)
+    recent_hour = SubmissionLog.objects.filter(ip=ip, created_at__gte=forms.since(1)).count()
+    recent_day = SubmissionLog.objects.filter(ip=ip, created_at__gte=forms.since(window)).count()
+    if recent_hour >= limit:
+        return render(request, "applications/public/limited.html", {"limit": limit}, status=429)
+    challenge = forms.make_challenge(recent_day + len(ip)) if recent_day >= challenge_after else None
+    form = forms.PublicApplyForm(request.POST or None, request.FILES or None, organ=organ, challenge=challenge)
+    if request.method == "POST" and form.is_valid():
+        try:
+            app = services.application_submit(organ=form.target_organ, data=form.application_data(), ip=ip,
+                                               files=form.cleaned_data.get("attachments") or [])
+        except ApplicationActionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            SubmissionLog.objects.create(ip=ip)
+            _grant(request, app.tracking_code)
+            return redirect("applications:receipt", code=app.tracking_code)
+    organs = Organ.objects.active().order_by("path") if organ is None else None
+    return render(request, "applications/public/apply.html",
+                  {"form": form, "organ": organ, "organs": organs}, status=400 if form.errors else 200)
+
+
+def receipt(request, code: str):
+    app = _granted(request, code)
+    clock = services.application_clock(app)
+    letter = app.letters.filter(kind="receipt").first()
+    return render(request, "applications/public/receipt.html", {"app": app, "clock": clock, "letter": letter})
+
+
+def track(request):
+    form = forms.TrackForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        code = form.cleaned_data["code"]
+        check = form.cleaned_data["check"].upper()
+        app = Application.objects.filter(tracking_code=code, erased_at__isnull=True).first()
+        if app and (app.phone.endswith(check) or app.id_number.endswith(check)):
+            _grant(request, code)
+            return redirect("applications:track_detail", code=code)
+        form.add_error(None, "查询码或验证信息不正确，请核对申请回执。")
+    return render(request, "applications/public/track.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def track_detail(request, code: str):
+    app = _granted(request, code)
+    clock = services.application_clock(app)
+    letters = app.letters.filter(kind__in=APPLICANT_LETTERS)
+    return render(request, "applications/public/track_detail.html", {
+        "app": app, "clock": clock, "letters": letters,
+        "events": app.events.all(), "determination": getattr(app, "determination", None),
+        "provided_files": app.files.filter(source=ApplicationFile.Source.PROVIDED),
+    })
+
+
+def _letter_response(letter: Letter, fmt: str):
+    name = f"{letter.get_kind_display()}-{letter.application.tracking_code}"
+    if fmt == "pdf":
+        try:
+            data = services.letter_pdf(letter)
+        except LetterError as exc:
+            return HttpResponse(str(exc), status=503, content_type="text/plain; charset=utf-8")
+        response = HttpResponse(data, content_type="application/pdf")
+        response["Content-Disposition"] = f"inline; filename*=UTF-8''{_quote(name)}.pdf"
+        return response
+    if not letter.docx:
+        raise Http404
+    return FileResponse(letter.docx.open("rb"), as_attachment=True, filename=f"{name}.docx")
+
+
+def _quote(s: str) -> str:
+    from urllib.parse import quote
+
+    return quote(s)
+
+
+def track_letter(request, code: str, pk: int, fmt: str):
+    app = _granted(request, code)
+    letter = get_object_or_404(app.letters.filter(kind__in=APPLICANT_LETTERS), pk=pk)
+    return _letter_response(letter, fmt)
+
+
+def track_file(request, code: str, pk: int):
+    app = _granted(request, code)
+    f = get_object_or_404(app.files.filter(source=ApplicationFile.Source.PROVIDED), pk=pk)
+    return FileResponse(f.file.open("rb"), as_attachment=True, filename=f.name)
+
+
+# -- workspace ----------------------------------------------------------------------------------
+
+
+def _app(request, pk: int) -> Application:
+    """An application the user may handle; others are 404 (their existence is not revealed)."""
+    return get_object_or_404(selectors.visible_applications(request.user).select_related("organ", "handler"), pk=pk)
+
+
+@staff_required
+def queue(request):
+    user = request.user
+    organs = organs_where(user, Perm.APPLICATION_HANDLE)
+    if not organs.exists():
+        raise PermissionDenied("您没有办理依申请公开申请的权限。")
+    today = services.today()
+    form = forms.QueueFilterForm(request.GET or None, organs=organs, handlers=selectors.handlers_for(organs))
+    data = form.cleaned_data if form.is_valid() else {}
+    apps = selectors.queue(user, state=data.get("state", ""), handler=data.get("handler", ""),
+                           organ=data.get("organ"), q=data.get("q", ""), today=today)
+    page = Paginator(apps.select_related("organ", "handler"), 50).get_page(request.GET.get("page"))
+    soon = services.get_work_calendar().add_workdays(today, services.due_soon_workdays())
+    query = request.GET.copy()
+    query.pop("page", None)
+    pending = ExtensionRequest.objects.filter(
+        status=ExtensionRequest.Status.PENDING,
+        application__organ__in=organs_where(user, Perm.APPLICATION_APPROVE_EXTENSION)).count()
+    return render(request, "applications/workspace/queue.html", {
+        "page": page, "form": form, "today": today, "soon": soon, "query": query.urlencode(),
+        "pending_extensions": pending,
+    })
+
+
+@staff_required
+def export_csv(request):
+    """The queue as CSV; personal data only where the user may see it, masked otherwise."""
+    organs = organs_where(request.user, Perm.APPLICATION_HANDLE)
+    apps = selectors.visible_applications(request.user).select_related("organ").order_by("pk")
+    full = {o.pk for o in organs}
+
+    class Echo:
+        def write(self, value):
+            return value
+
+    writer = csv.writer(Echo())
+
+    def rows():
+        yield "\ufeff" + writer.writerow(["查询码", "机关", "申请人类型", "申请人", "证件号码", "联系电话", "所需信息",
+                                          "收到申请之日", "答复期限", "状态", "办结日期"])
+        for a in apps.iterator():
+            see = a.organ_id in full
+            yield writer.writerow([a.tracking_code, a.organ.name, a.get_applicant_kind_display(),
+                                   a.name if see else a.masked_name, a.id_number if see else a.masked_id,
+                                   a.phone if see else a.masked_phone, a.title, a.receipt_date, a.due_date or "",
+                                   a.get_clock_state_display(), a.closed_on or ""])
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = "attachment; filename=applications.csv"
+    return response
+
+
+@staff_required
+def register(request):
+    organs = organs_where(request.user, Perm.APPLICATION_HANDLE)
+    if not organs.exists():
+        raise PermissionDenied("您没有登记依申请公开申请的权限。")
+    form = forms.RegisterForm(request.POST or None, request.FILES or None, organs=organs)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            app = services.application_register(actor=request.user, organ=d["organ"], data=form.application_data(),
+                                                channel=d["channel"], arrived_on=d["arrived_on"],
+                                                confirmed_on=d.get("confirmed_on"), files=d.get("attachments") or [])
+        except ApplicationActionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"已登记，查询码 {app.tracking_code}。")
+            return redirect("applications:detail", pk=app.pk)
+    return render(request, "applications/workspace/register.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def _detail_context(request, app: Application, bound: dict | None = None) -> dict:
+    user = request.user
+    today = services.today()
+    bound = bound or {}
+    closed = app.closed_on is not None
+    organs = organs_where(user, Perm.APPLICATION_HANDLE)
+    consultations = services.open_consultations(app)
+    try:
+        clock = services.application_clock(app, on=today)
+        clock_error = None
+    except Exception as exc:  # noqa: BLE001 - a calendar change may invalidate an old log; show why
+        clock, clock_error = None, str(exc)
+
+    def f(name, cls, **kw):
+        return bound.get(name) or cls(**kw)
+
+    handlers = selectors.handlers_for(app.organ.__class__.objects.filter(pk=app.organ_id))
+    similar = []
+    if not closed:
+        for group in selectors.similar_groups(user, today=today, limit=500):
+            if any(a.pk == app.pk for a in group):
+                similar = [a for a in group if a.pk != app.pk]
+                break
+    return {
+        "app": app, "clock": clock, "clock_error": clock_error, "today": today, "closed": closed,
+        "events": app.events.select_related("created_by"),
+        "letters": app.letters.all(), "files": app.files.all(),
+        "determination": getattr(app, "determination", None),
+        "fee_notice": getattr(app, "fee_notice", None),
+        "extension_requests": app.extension_requests.select_related("requested_by", "decided_by"),
+        "reconsiderations": app.reconsiderations.all(), "litigations": app.litigations.all(),
+        "can_approve": can(user, Perm.APPLICATION_APPROVE_EXTENSION, app.organ),
+        "extension_reason": services.extension_failure_reason(app, 1, today) if not closed else None,
+        "consultations": consultations, "similar": similar, "organs": organs,
+        "history": services.audit_history(app),
+        "forms": {
+            "assign": f("assign", forms.AssignForm, handlers=handlers, initial={"handler": app.handler_id}),
+            "correction": f("correction", forms.CorrectionForm),
+            "corrected": f("corrected", forms.CorrectedForm),
+            "correction_expired": f("correction_expired", forms.DatedForm),
+            "consult": f("consult", forms.ConsultForm),
+            "consult_answer": f("consult_answer", forms.ConsultAnswerForm, letters=consultations),
+            "fee": f("fee", forms.FeeForm),
+            "fee_paid": f("fee_paid", forms.DatedForm),
+            "fee_expired": f("fee_expired", forms.DatedForm),
+            "extension": f("extension", forms.ExtensionForm),
+            "extension_decision": forms.ExtensionDecisionForm(),
+            "determine": f("determine", forms.DetermineForm),
+            "transfer": f("transfer", forms.TransferForm),
+            "reconsideration": f("reconsideration", forms.ReconsiderationForm),
+            "litigation": f("litigation", forms.LitigationForm),
+            "appeal_result": forms.AppealResultForm(),
+        },
+    }
+
+
+@staff_required
+def detail(request, pk: int):
+    app = _app(request, pk)
+    return render(request, "applications/workspace/detail.html", _detail_context(request, app))
+
+
+def _run(request, app: Application, name: str, form, action):
+    """Validate ``form``; call ``action(cleaned_data)``; on failure re-render the page with the form."""
+    if form.is_valid():
+        try:
+            message = action(form.cleaned_data)
+        except ApplicationActionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, message)
+            return redirect("applications:detail", pk=app.pk)
+    messages.error(request, "操作未完成，请查看表单中的提示。")
+    ctx = _detail_context(request, app, bound={name: form})
+    ctx["failed"] = name
+    return render(request, "applications/workspace/detail.html", ctx, status=400)
+
+
+@staff_required
+@require_POST
+def act(request, pk: int, action: str):
+    app = _app(request, pk)
+    user = request.user
+    P = request.POST
+    F = request.FILES
+    if action == "assign":
+        handlers = selectors.handlers_for(Organ.objects.filter(pk=app.organ_id))
+
+        def do(d):
+            h = get_user_model().objects.filter(pk=d["handler"]).first() if d["handler"] else None
+            services.application_assign(actor=user, application=app, handler=h)
+            return "已分配经办人。"
+
+        return _run(request, app, action, forms.AssignForm(P, handlers=handlers), do)
+    table = {
+        "correction": (forms.CorrectionForm(P), lambda d: (services.application_request_correction(
+            actor=user, application=app, on=d["on"], deadline=d["deadline"], items=d["items"]), "已告知补正，补正告知书已生成。")[1]),
+        "corrected": (forms.CorrectedForm(P), lambda d: (services.application_record_correction(
+            actor=user, application=app, on=d["on"], text=d["text"]), "已记录补正后的申请，答复期限重新计算。")[1]),
+        "correction_expired": (forms.DatedForm(P), lambda d: (services.application_correction_expired(
+            actor=user, application=app, on=d["on"]), "已记录逾期未补正，视为放弃申请。")[1]),
+        "consult": (forms.ConsultForm(P), lambda d: (services.application_consult(
+            actor=user, application=app, on=d["on"], party=d["party"], party_name=d["party_name"], content=d["content"],
+            delivered=d.get("delivered")), "已发出征求意见函，计时暂停。")[1]),
+        "consult_answer": (forms.ConsultAnswerForm(P, letters=services.open_consultations(app)),
+                           lambda d: (services.application_consultation_answered(
+                               actor=user, application=app, on=d["on"], ref=d["ref"], answer=d.get("answer", ""),
+                               expired=d["outcome"] == "expired"), "已记录征求意见结果，恢复计时。")[1]),
+        "fee": (forms.FeeForm(P), lambda d: (services.application_fee_notice(
+            actor=user, application=app, on=d["on"], standard=d["standard"], pages=d.get("pages"),
+            units=d.get("units") or 1), "收费通知书已生成。")[1]),
+        "fee_paid": (forms.DatedForm(P), lambda d: (services.application_fee_paid(
+            actor=user, application=app, on=d["on"]), "已记录缴费，恢复计时。")[1]),
+        "fee_expired": (forms.DatedForm(P), lambda d: (services.application_fee_expired(
+            actor=user, application=app, on=d["on"]), "已记录逾期未缴费，视为放弃申请。")[1]),
+        "extension": (forms.ExtensionForm(P), lambda d: (services.application_request_extension(
+            actor=user, application=app, workdays=d["workdays"], reason=d["reason"]), "已提交延期申请，待公开办负责人审批。")[1]),
+        "determine": (forms.DetermineForm(P, F), None),
+        "transfer": (forms.TransferForm(P), lambda d: (services.application_transfer(
+            actor=user, application=app, on=d["on"], organ_name=d["organ_name"], contact=d.get("contact", ""),
+            reasons=d.get("reasons", "")), "已答复并告知负责公开的机关。")[1]),
+        "reconsideration": (forms.ReconsiderationForm(P), lambda d: (services.reconsideration_add(
+            actor=user, application=app, filed_on=d["filed_on"], body=d["body"], note=d.get("note", "")), "已登记行政复议。")[1]),
+        "litigation": (forms.LitigationForm(P), lambda d: (services.litigation_add(
+            actor=user, application=app, filed_on=d["filed_on"], court=d["court"],
+            after_reconsideration=d.get("after_reconsideration", False), note=d.get("note", "")), "已登记行政诉讼。")[1]),
+    }
+    if action not in table:
+        raise Http404
+    form, fn = table[action]
+    if action == "determine":
+        def fn(d):
+            services.application_determine(
+                actor=user, application=app, on=d["on"], outcome=d["outcome"], reply_type=form.reply_type(),
+                legal_basis=d.get("legal_basis", ""), reasons=d.get("reasons", ""), provided=d.get("provided", ""),
+                public_records=d.get("public_records") or [], general_interest=d.get("general_interest", False),
+                files=d.get("files") or [])
+            return "已作出答复，答复告知书已生成。"
+    return _run(request, app, action, form, fn)
+
+
+@staff_required
+@require_POST
+def convert(request, pk: int):
+    app = _app(request, pk)
+    det = getattr(app, "determination", None)
+    if det is None:
+        raise Http404
+    try:
+        record = services.application_convert_to_record(actor=request.user, determination=det)
+    except ApplicationActionError as exc:
+        messages.error(request, str(exc))
+        return redirect("applications:detail", pk=app.pk)
+    messages.success(request, f"已创建主动公开草稿（索引号 {record.index_no}），请完善后提交审核。")
+    return redirect("applications:detail", pk=app.pk)
+
+
+@staff_required
+def extensions(request):
+    organs = organs_where(request.user, Perm.APPLICATION_APPROVE_EXTENSION)
+    if not organs.exists():
+        raise PermissionDenied("延期须经公开办负责人审批，您没有审批权限。")
+    pending = (ExtensionRequest.objects.filter(status=ExtensionRequest.Status.PENDING, application__organ__in=organs)
+               .select_related("application__organ", "requested_by"))
+    return render(request, "applications/workspace/extensions.html",
+                  {"pending": pending, "form": forms.ExtensionDecisionForm()})
+
+
+@staff_required
+@require_POST
+def extension_decide(request, pk: int):
+    req = get_object_or_404(ExtensionRequest.objects.select_related("application__organ"), pk=pk,
+                            application__in=selectors.visible_applications(request.user))
+    form = forms.ExtensionDecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请选择审批意见。")
+    else:
+        try:
+            services.application_decide_extension(actor=request.user, request=req,
+                                                  approve=form.cleaned_data["decision"] == "approve",
+                                                  comment=form.cleaned_data.get("comment", ""))
+        except ApplicationActionError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, "已审批延期申请。")
+    nxt = request.POST.get("next", "")
+    if nxt == "list":
+        return redirect("applications:extensions")
+    return redirect("applications:detail", pk=req.application_id)
+
+
+@staff_required
+@require_POST
+def appeal_result(request, kind: str, pk: int):
+    model = {"reconsideration": Reconsideration, "litigation": Litigation}.get(kind)
+    if model is None:
+        raise Http404
+    appeal = get_object_or_404(model.objects.select_related("application__organ"), pk=pk,
+                               application__in=selectors.visible_applications(request.user))
+    form = forms.AppealResultForm(request.POST)
+    if form.is_valid():
+        try:
+            services.appeal_set_result(actor=request.user, appeal=appeal, result=form.cleaned_data["result"],
+                                       decided_on=form.cleaned_data.get("decided_on"))
+        except ApplicationActionError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, "已更新结果。")
+    else:
+        messages.error(request, "请选择结果并填写日期。")
+    return redirect("applications:detail", pk=appeal.application_id)
+
+
+@staff_required
+def similar(request):
+    groups = selectors.similar_groups(request.user, today=services.today())
+    return render(request, "applications/workspace/similar.html", {"groups": groups})
+
+
+@staff_required
+def letter(request, pk: int, fmt: str):
+    letter = get_object_or_404(Letter.objects.select_related("application"), pk=pk,
+                               application__in=selectors.visible_applications(request.user))
+    return _letter_response(letter, fmt)
+
+
+@staff_required
+def file(request, pk: int):
+    f = get_object_or_404(ApplicationFile, pk=pk, application__in=selectors.visible_applications(request.user))
+    content_type = mimetypes.guess_type(f.name)[0] or "application/octet-stream"
+    return FileResponse(f.file.open("rb"), as_attachment=True, filename=f.name, content_type=content_type)
+
+
+def track_url(app: Application) -> str:
+    return reverse("applications:track_detail", kwargs={"code": app.tracking_code})
+
+
+__all__ = ["dt"]
