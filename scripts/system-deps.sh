@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Debian packages gongkai needs: chromium (browser tests) and CJK fonts (letters, PDFs).
+# Debian packages gongkai needs: chromium (browser tests), CJK fonts and LibreOffice (letters, PDFs).
 set -euo pipefail
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 fc-list :lang=zh 2>/dev/null | grep -q . || need+=(fonts-noto-cjk)
+command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui)  # letters to PDF
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
 echo "安装系统软件包：${need[*]}"
 SUDO=""
