@@ -1,0 +1,53 @@
+"""``gongkai demo``: load the demo data (run ``gongkai migrate`` first). Running it again adds only what is missing."""
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.migrations.executor import MigrationExecutor
+
+from gongkai.core.demo.generate import DEFAULT_SEED
+from gongkai.core.demo.loader import (
+    DEFAULT_RECORDS,
+    DEMO_PASSWORD,
+    DemoError,
+    format_table,
+    load_demo,
+)
+from gongkai.records.models import Status
+
+
+class Command(BaseCommand):
+    help = "载入演示数据：五份种子文件的机关、原文和演示账号，以及各种状态的政府信息（可重复执行，不会重复创建）"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--records", type=int, default=DEFAULT_RECORDS,
+                            help=f"生成的政府信息条数（约数，默认{DEFAULT_RECORDS}；不含五份种子文件）")
+        parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="随机数种子（固定种子得到相同的数据）")
+        parser.add_argument("--dry-run", action="store_true", help="只统计将要创建的内容，不写入数据库")
+
+    def handle(self, *args, records=DEFAULT_RECORDS, seed=DEFAULT_SEED, dry_run=False, **options):
+        if records < 0:
+            raise CommandError("--records 不能为负数。")
+        connection = connections[DEFAULT_DB_ALIAS]
+        executor = MigrationExecutor(connection)
+        if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+            raise CommandError("数据库尚未迁移到最新版本，请先运行 gongkai migrate。")
+        try:
+            summary = load_demo(records=records, seed=seed, dry_run=dry_run)
+        except DemoError as exc:
+            raise CommandError(str(exc)) from exc
+
+        verb = "将新建" if dry_run else "新建"
+        self.stdout.write(
+            f"{'（演练，未写入）' if dry_run else ''}演示数据：{summary.organs}个机关，{summary.accounts}个账号；"
+            f"政府信息{verb}{summary.created}条，已存在{summary.existing}条（用时{summary.seconds:.1f}秒）。"
+        )
+        filed = "，".join(f"{label}{n}" for label, n in summary.filed_by_attribute)
+        states = "，".join(
+            f"{label}{n}" + (f"（{filed}）" if label == Status.FILED.label and filed else "")
+            for label, n in summary.by_status
+        )
+        self.stdout.write(f"各状态：{states}。")
+        self.stdout.write("")
+        self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
+        self.stdout.write(format_table(summary.main_accounts, ("用户名", "角色", "机关")))
+        self.stdout.write("其他机关各有一名信息员和一名审核人，用户名形如 bd_czj_editor、bd_czj_reviewer，密码相同。")
