@@ -320,9 +320,13 @@ def _read_body(plan: ParsedPlan, body: list[tuple[int, Block]], captions: dict[i
     table_roots: list[Item] = []
     for line, block in body:
         if isinstance(block, Table):
-            items, unplaced, warnings = table_items(block, plan.year, line=line)
+            if plan.year is None and line - 1 in captions:
+                plan.title = plan.title or captions[line - 1]
+                plan.year = _year_of(plan)
+            items, unplaced, warnings, headers = table_items(block, plan.year, line=line)
             plan.unplaced.extend(unplaced)
             plan.warnings.extend(warnings)
+            plan.meta_lines.extend(headers)
             caption = next((c for cl, c in captions.items() if cl == line - 1), "")
             if caption and (root.children or table_roots):
                 holder = Item(title=caption, style="table", line=line - 1, children=items)

@@ -90,16 +90,19 @@ def _units_from_cell(text: str, role: str) -> Units:
     return units
 
 
-def table_items(table: Table, year: int | None, *, line: int) -> tuple[list[Item], list[Note], list[Note]]:
-    """(items, unplaced, warnings) of one table."""
+def table_items(table: Table, year: int | None, *, line: int) -> tuple[list[Item], list[Note], list[Note], list[Note]]:
+    """(items, unplaced, warnings, header rows) of one table."""
     unplaced: list[Note] = []
     warnings: list[Note] = []
+    headers: list[Note] = []
     header = find_header(table)
     if header is None:
         for offset, row in enumerate(table.rows):
             unplaced.append(Note(line + offset, "表格未识别出表头（序号、工作任务、责任单位、完成时限等），原样保留", " | ".join(row)))
-        return [], unplaced, warnings
+        return [], unplaced, warnings, headers
     head_idx, kinds = header
+    for offset, row in enumerate(table.rows[: head_idx + 1]):
+        headers.append(Note(line + offset, "表头", " | ".join(row)))
     width = len(kinds)
     items: list[Item] = []
     section: Item | None = None
@@ -110,11 +113,17 @@ def table_items(table: Table, year: int | None, *, line: int) -> tuple[list[Item
         row_line = line + offset
         cells = [c.strip() for c in row]
         if all(_kind_of(c) == k for c, k in zip(cells, kinds, strict=False) if c) and sum(1 for c in cells if c) >= 2:
+            headers.append(Note(row_line, "表头", " | ".join(row)))
             continue  # a repeated header row
         if len(cells) < width:
             missing = width - len(cells)
-            cells = prev[:missing] + cells
-            warnings.append(Note(row_line, f"该行比表头少{missing}列，按合并单元格处理，沿用上一行的前{missing}列", " | ".join(row)))
+            category_cols = [i for i, k in enumerate(kinds) if k == "category"]
+            if 0 < missing <= len(category_cols):
+                for col in category_cols[:missing]:
+                    cells.insert(col, prev[col] if col < len(prev) else "")
+            else:
+                cells = prev[:missing] + cells
+            warnings.append(Note(row_line, f"该行比表头少{missing}列，按合并单元格处理，缺的单元格沿用上一行", " | ".join(row)))
         extra = cells[width:]
         cells = cells[:width]
         filled = {c for c in cells if c}
@@ -186,4 +195,4 @@ def table_items(table: Table, year: int | None, *, line: int) -> tuple[list[Item
         if not row_item.title and not row_item.text:
             warnings.append(Note(row_line, "该行没有任务内容", " | ".join(row)))
         prev = cells
-    return items, unplaced, warnings
+    return items, unplaced, warnings, headers

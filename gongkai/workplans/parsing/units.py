@@ -143,8 +143,8 @@ def _strip_brackets(clause: str) -> str:
     inner = clause.strip()
     if inner and inner[0] in UNIT_BRACKETS:
         inner = inner[1:]
-    if inner and inner[-1] in CLOSE:
-        inner = inner[:-1]
+        if inner and inner[-1] in CLOSE:
+            inner = inner[:-1]
     return inner.strip()
 
 
