@@ -170,6 +170,10 @@ def queue(request):
                            organ=data.get("organ"), q=data.get("q", ""), today=today)
     page = Paginator(apps.select_related("organ", "handler"), 50).get_page(request.GET.get("page"))
     soon = services.get_work_calendar().add_workdays(today, services.due_soon_workdays())
+    for a in page:
+        running = a.clock_state == "running" and a.closed_on is None and a.due_date is not None
+        a.due_flag = ("overdue" if running and a.due_date < today else
+                      "soon" if running and a.due_date <= soon else "")
     query = request.GET.copy()
     query.pop("page", None)
     pending = ExtensionRequest.objects.filter(

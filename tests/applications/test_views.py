@@ -1,0 +1,180 @@
+"""Public pages (apply, receipt, track) and the handler's pages, through the test client."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from gongkai.applications import services
+from gongkai.applications.models import Application, Outcome, SubmissionLog
+
+from .conftest import VALID_ID, applicant_data
+
+D = dt.date
+
+
+def form_data(**kw):
+    data = applicant_data()
+    data.pop("applicant_kind")
+    data.update({"person_kind": "natural", "agree": "on"})
+    data.update(kw)
+    return data
+
+
+@pytest.fixture
+def apply_url(organ):
+    return reverse("applications:apply_organ", kwargs={"code": organ.code})
+
+
+def test_apply_gives_a_receipt_with_dates(client, apply_url, today):
+    response = client.post(apply_url, form_data(), REMOTE_ADDR="10.1.1.1")
+    app = Application.objects.get()
+    assert response.status_code == 302 and response.url == reverse("applications:receipt", args=[app.tracking_code])
+    page = client.get(response.url).content.decode()
+    assert app.tracking_code in page and "2025年9月22日" in page and "2025年10月24日" in page
+    assert "张*" in page and "张三" not in page  # masked on the public receipt
+    letter = app.letters.get(kind="receipt")
+    docx = client.get(reverse("applications:track_letter", args=[app.tracking_code, letter.pk, "docx"]))
+    assert docx.status_code == 200 and docx["Content-Disposition"].startswith("attachment")
+
+
+def test_platform_form_asks_for_the_organ(client, organ, today):
+    response = client.post(reverse("applications:apply"), form_data(), REMOTE_ADDR="10.1.1.2")
+    assert response.status_code == 400 and "受理机关" in response.content.decode()
+    response = client.post(reverse("applications:apply"), form_data(organ=organ.pk), REMOTE_ADDR="10.1.1.2")
+    assert response.status_code == 302 and Application.objects.get().organ == organ
+
+
+def test_bad_input_keeps_what_was_typed(client, apply_url, today):
+    response = client.post(apply_url, form_data(id_number="110105194912310021", title="某某文件的全文"),
+                           REMOTE_ADDR="10.1.1.3")
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "身份证号码校验位不正确" in page and "某某文件的全文" in page and "110105194912310021" in page
+    assert not Application.objects.exists()
+
+
+def test_organisation_must_choose_kind_and_credit_code(client, apply_url, today):
+    response = client.post(apply_url, form_data(person_kind="organisation", id_type="resident_id"), REMOTE_ADDR="10.1.1.4")
+    page = response.content.decode()
+    assert "请选择法人或其他组织的类型" in page and "统一社会信用代码" in page
+
+
+def test_honeypot_refuses(client, apply_url, today):
+    response = client.post(apply_url, form_data(website="http://spam.example"), REMOTE_ADDR="10.1.1.5")
+    assert response.status_code == 400 and not Application.objects.exists()
+
+
+def test_challenge_after_n_and_rate_limit(client, apply_url, settings, today):
+    settings.GONGKAI_APPLY_CHALLENGE_AFTER = 1
+    settings.GONGKAI_APPLY_RATE_LIMIT = 3
+    assert client.post(apply_url, form_data(), REMOTE_ADDR="10.9.9.9").status_code == 302
+    page = client.get(apply_url, REMOTE_ADDR="10.9.9.9").content.decode()
+    assert "验证问题" in page
+    refused = client.post(apply_url, form_data(challenge_answer="999"), REMOTE_ADDR="10.9.9.9")
+    assert refused.status_code == 400 and "验证问题回答不正确" in refused.content.decode()
+    form = refused.context["form"]
+    token = form.challenge[1]
+    a, b = [int(x) for x in form.challenge[0].split(" 加 ")]
+    ok = client.post(apply_url, form_data(challenge_answer=str(a + b), challenge_token=token), REMOTE_ADDR="10.9.9.9")
+    assert ok.status_code == 302
+    SubmissionLog.objects.create(ip="10.9.9.9")
+    assert client.get(apply_url, REMOTE_ADDR="10.9.9.9").status_code == 429
+    assert client.get(apply_url, REMOTE_ADDR="10.9.9.8").status_code == 200  # other people are not locked out
+
+
+def test_tracking_needs_code_and_last_digits(client, application):
+    url = reverse("applications:track_detail", args=[application.tracking_code])
+    assert client.get(url).status_code == 404
+    bad = client.post(reverse("applications:track"), {"code": application.tracking_code, "check": "0000"})
+    assert bad.status_code == 400 and "不正确" in bad.content.decode()
+    good = client.post(reverse("applications:track"), {"code": application.tracking_code.lower(), "check": "5678"})
+    assert good.status_code == 302 and good.url == url
+    page = client.get(url).content.decode()
+    assert "申请回执" in page and "2025年10月24日" in page and "期限是怎样算出来的" in page
+
+
+def test_tracking_by_id_last_digits(client, application):
+    good = client.post(reverse("applications:track"), {"code": application.tracking_code, "check": VALID_ID[-4:]})
+    assert good.status_code == 302
+
+
+# -- workspace -------------------------------------------------------------------------------
+
+
+def test_queue_sorted_masked_and_highlighted(client, handler, organ, today):
+    a = services.application_submit(organ=organ, data=applicant_data(name="欧阳娜娜"))
+    today.set(D(2025, 9, 29))
+    b = services.application_submit(organ=organ, data=applicant_data(title="另一项信息", description="完全不同的内容描述"))
+    today.set(D(2025, 10, 27))  # a is overdue (due 10-24)
+    client.force_login(handler)
+    page = client.get(reverse("applications:queue")).content.decode()
+    assert page.index(a.tracking_code) < page.index(b.tracking_code)
+    assert "欧***" in page and "欧阳娜娜" not in page and VALID_ID not in page
+    assert "row-overdue" in page
+    overdue = client.get(reverse("applications:queue"), {"state": "overdue"}).content.decode()
+    assert a.tracking_code in overdue and b.tracking_code not in overdue
+
+
+def test_outsider_sees_nothing(client, outsider, application):
+    client.force_login(outsider)
+    assert client.get(reverse("applications:detail", args=[application.pk])).status_code == 404
+    r = client.post(reverse("applications:act", args=[application.pk, "correction"]), {})
+    assert r.status_code == 404
+    letter = application.letters.first()
+    assert client.get(reverse("applications:letter", args=[letter.pk, "docx"])).status_code == 404
+    assert application.tracking_code not in client.get(reverse("applications:queue")).content.decode()
+
+
+def test_editor_without_handling_role_is_refused(client, organ, application):
+    from gongkai.core.models import Role
+
+    from .conftest import member
+
+    client.force_login(member(organ, Role.EDITOR, "ed"))
+    assert client.get(reverse("applications:queue")).status_code == 403
+    assert client.get(reverse("applications:detail", args=[application.pk])).status_code == 404
+
+
+def test_detail_shows_personal_data_and_clock(client, handler, application):
+    client.force_login(handler)
+    page = client.get(reverse("applications:detail", args=[application.pk])).content.decode()
+    assert "张三" in page and VALID_ID in page and "13812345678" in page
+    assert "答复期限" in page and "2025年10月24日" in page
+
+
+def test_actions_through_the_page(client, handler, head, application, today):
+    client.force_login(handler)
+    act = lambda name, **data: client.post(reverse("applications:act", args=[application.pk, name]), data)  # noqa: E731
+    bad = act("correction", on="2025-09-22", deadline="2025-09-21", items="请补充")
+    assert bad.status_code == 400 and "补正期限应晚于告知日期" in bad.content.decode()
+    assert act("extension", workdays="25", reason="x").status_code == 400
+    assert act("extension", workdays="10", reason="资料较多").status_code == 302
+    client.force_login(head)
+    req = application.extension_requests.get()
+    r = client.post(reverse("applications:extension_decide", args=[req.pk]), {"decision": "approve"})
+    assert r.status_code == 302
+    application.refresh_from_db()
+    assert application.due_date == D(2025, 11, 7)
+    client.force_login(handler)
+    r = act("determine", on="2025-09-22", outcome=Outcome.WITHHELD_PROCESS, reasons="属于过程性信息。")
+    assert r.status_code == 302
+    application.refresh_from_db()
+    assert application.determination.outcome == "r3_3_6" and application.closed_on == D(2025, 9, 22)
+    r = act("reconsideration", filed_on="2025-09-22", body="保定市人民政府")
+    assert r.status_code == 302 and application.reconsiderations.count() == 1
+
+
+def test_register_by_staff(client, handler, organ, today):
+    client.force_login(handler)
+    data = form_data(organ=organ.pk, channel="fax", arrived_on="2025-09-20", confirmed_on="2025-09-22")
+    r = client.post(reverse("applications:register"), data)
+    assert r.status_code == 302
+    app = Application.objects.get()
+    assert app.channel == "fax" and app.receipt_date == D(2025, 9, 22)
+
+
+def test_export_contains_full_data_for_handlers(client, handler, application):
+    client.force_login(handler)
+    body = b"".join(client.get(reverse("applications:export")).streaming_content).decode()
+    assert "张三" in body and VALID_ID in body
