@@ -73,8 +73,30 @@ class RecordActionError(Exception):
 
 
 def _notify(record_ids: Iterable[int]) -> None:
-    ids = list(record_ids)
-    transaction.on_commit(lambda: record_changed.send(sender=Record, record_ids=ids))
+    """Send ``record_changed`` once when the outermost transaction commits, with every id it touched.
+
+    Ids gathered inside one transaction are coalesced into a single signal, so
+    listeners (search index, page cache) do their work once per transaction
+    rather than once per save. Outside a transaction the signal goes at once.
+    """
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        record_changed.send(sender=Record, record_ids=list(record_ids))
+        return
+    state = getattr(connection, "_gongkai_changed_records", None)
+    registered = state is not None and any(entry[1] is state[1] for entry in connection.run_on_commit)
+    if not registered:  # first change of this transaction, or the earlier one was rolled back
+        pending: set[int] = set()
+
+        def flush() -> None:
+            connection._gongkai_changed_records = None
+            if pending:
+                record_changed.send(sender=Record, record_ids=sorted(pending))
+
+        state = (pending, flush)
+        connection._gongkai_changed_records = state
+        transaction.on_commit(flush)
+    state[0].update(record_ids)
 
 
 def sanitize_html(html: str) -> str:

@@ -152,3 +152,33 @@ def test_redetermination_turns_filed_record_public(editor, reviewer, organ, genr
     record.refresh_from_db()
     assert record.attribute == Attribute.PROACTIVE and record.attribute_reason == ""
     assert Record.objects.public().filter(pk=record.pk).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_record_changed_is_sent_once_per_transaction(editor, reviewer, organ, genre):
+    from django.db import transaction
+
+    sent = []
+
+    def listener(sender, record_ids, **kwargs):
+        sent.append(list(record_ids))
+
+    services.record_changed.connect(listener, dispatch_uid="test-listener")
+    try:
+        with transaction.atomic():
+            a = _draft(editor, organ, genre)
+            b = _draft(editor, organ, genre)
+            for r in (a, b):
+                services.record_submit(actor=editor, record=r)
+                _approve(reviewer, r, publish="now")
+            assert sent == []  # nothing before commit
+        assert sent == [sorted([a.pk, b.pk])]
+        sent.clear()
+        with pytest.raises(RuntimeError), transaction.atomic():
+            services.record_withdraw(actor=reviewer, record=a, reason="回滚")
+            raise RuntimeError
+        assert sent == []  # rolled back: nothing announced
+        services.record_withdraw(actor=reviewer, record=b, reason="撤回")
+        assert sent == [[b.pk]]  # and the next transaction still announces
+    finally:
+        services.record_changed.disconnect(dispatch_uid="test-listener")
