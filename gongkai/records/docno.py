@@ -4,6 +4,9 @@ GB/T 9704-2012 §7.2.5: 发文机关代字 + 〔year〕 + sequence (no 第, no l
 zeros) + 号, e.g. 保政办函〔2021〕15号. Input is accepted with the brackets people
 actually type — [] ［］ () （） 【】 〈〉 <> ｛｝ {} or none (保政办函2021年15号) —
 and always stored with 〔〕 (U+3014/U+3015).
+
+规章 are numbered by decree without a year: 北京市人民政府令第317号 (prefix
+ending in 令, then 第N号); such numbers are kept in that form.
 """
 
 from __future__ import annotations
@@ -26,6 +29,9 @@ _LOOSE = re.compile(
 )
 
 
+_DECREE = re.compile(r"^(?P<prefix>[^〔〕\s\d]+令)\s*第?\s*0*(?P<seq>\d+)\s*号$")
+
+
 class DocNoError(ValueError):
     """The text is not a document number; the message is in Chinese."""
 
@@ -33,10 +39,12 @@ class DocNoError(ValueError):
 @dataclass(frozen=True)
 class DocNo:
     prefix: str
-    year: int
+    year: int | None  # None for a decree number (…令第N号)
     seq: int
 
     def __str__(self) -> str:
+        if self.year is None:
+            return f"{self.prefix}第{self.seq}号"
         return f"{self.prefix}{OPEN}{self.year}{CLOSE}{self.seq}号"
 
 
@@ -68,6 +76,12 @@ def parse(text: str) -> DocNo:
     if not text or not text.strip():
         raise DocNoError("发文字号为空。")
     folded = _fold(text)
+    decree = _DECREE.match(folded)
+    if decree:
+        seq = int(decree.group("seq"))
+        if seq == 0:
+            raise DocNoError("发文字号的序号不能为0。")
+        return DocNo(prefix=decree.group("prefix"), year=None, seq=seq)
     m = _LOOSE.match(folded)
     if not m:
         raise DocNoError(
@@ -90,4 +104,4 @@ def normalize(text: str) -> str:
 
 
 def is_canonical(text: str) -> bool:
-    return bool(_STRICT.match(text))
+    return bool(_STRICT.match(text) or re.match(r"^[^〔〕\s\d]+令第[1-9]\d*号$", text))
