@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "gongkai.search",
     "gongkai.applications",
     "gongkai.workplans",
+    "gongkai.reports",
     "gongkai.workspace",
     "gongkai.portal",
 ]

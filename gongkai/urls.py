@@ -11,6 +11,7 @@ urlpatterns = [
     path("search/", include("gongkai.search.urls")),
     path("", include("gongkai.applications.urls")),
     path("", include("gongkai.workplans.urls")),
+    path("", include("gongkai.reports.urls")),
     path("", include("gongkai.portal.urls")),
 ]
 
