@@ -28,9 +28,15 @@ pytestmark = pytest.mark.django_db
 
 
 def committed(fn, *args, **kwargs):
-    """Run a service and then its on-commit callbacks (the record_changed signal), as a request would."""
+    """Run a service and then its on-commit callbacks (the record_changed signal), as a request would.
+
+    A refusal (e.g. publishing for a deactivated organ) is part of the game: nothing changes.
+    """
     with TestCase.captureOnCommitCallbacks(execute=True):
-        return fn(*args, **kwargs)
+        try:
+            return fn(*args, **kwargs)
+        except services.RecordActionError:
+            return None
 
 
 class IndexMachine(RuleBasedStateMachine):
@@ -58,7 +64,8 @@ class IndexMachine(RuleBasedStateMachine):
             data["attribute_reason"] = "涉及第三方"
             data["withholding_ground"] = "third_party"
         rec = committed(services.record_create, actor=self.editor, organ=self.organ, data=data)
-        self.records.append(rec.pk)
+        if rec is not None:
+            self.records.append(rec.pk)
 
     @precondition(lambda self: self.records)
     @rule(i=st.integers(0, 50), how=st.sampled_from(["now", "schedule", "later"]))
@@ -67,6 +74,9 @@ class IndexMachine(RuleBasedStateMachine):
         if rec.status not in (Status.DRAFT, Status.RETURNED):
             return
         committed(services.record_submit, actor=self.editor, record=rec)
+        rec.refresh_from_db()
+        if rec.status != Status.SUBMITTED:
+            return
         at = timezone.now() + dt.timedelta(seconds=1) if how == "schedule" else None
         committed(services.record_review, actor=self.reviewer, record=rec, decision=ReviewDecision.APPROVED,
                   confidentiality_opinion="经审查，不涉及国家秘密。", attribute_confirmed=rec.attribute, publish=how,
@@ -131,5 +141,5 @@ class IndexMachine(RuleBasedStateMachine):
 
 def test_index_holds_exactly_the_public_records():
     run_state_machine_as_test(IndexMachine, settings=settings(
-        max_examples=12, stateful_step_count=12, deadline=None,
+        max_examples=10, stateful_step_count=12, deadline=None,
         suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]))
