@@ -35,7 +35,7 @@ class ImportForm(forms.Form):
 class PlanForm(forms.Form):
     title = forms.CharField(label="标题", max_length=200)
     year = forms.IntegerField(label="年度", min_value=1990, max_value=2100)
-    default_due = forms.DateField(label="默认完成日期", required=False, widget=forms.DateInput(attrs={"type": "date"}),
+    default_due = forms.DateField(label="默认完成日期", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                                   help_text="没有写明时限的任务按这一天判断是否逾期。")
     summary = forms.CharField(label="执行情况总结", required=False, widget=forms.Textarea(attrs={"rows": 5}),
                               help_text="年度报告“年度工作”一节可以引用这段总结。")
@@ -43,7 +43,7 @@ class PlanForm(forms.Form):
 
 class ProgressForm(forms.Form):
     organ = forms.ModelChoiceField(Organ.objects.none(), label="报送单位")
-    reported_on = forms.DateField(label="进展日期", widget=forms.DateInput(attrs={"type": "date"}))
+    reported_on = forms.DateField(label="进展日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     text = forms.CharField(label="进展情况", widget=forms.Textarea(attrs={"rows": 4}))
     records = forms.ModelMultipleChoiceField(Record.objects.none(), label="佐证信息（已公开）", required=False,
                                              help_text="按住Ctrl可多选本平台已公开的相关信息。")
