@@ -209,19 +209,19 @@ def record_related(record: Record) -> dict:
     attachments = list(Attachment.objects.filter(record=record).only(
         "pk", "name", "size", "content_type", "withheld", "withheld_reason", "record_id"))
     linked_ids = [i for i in (record.interprets_id, record.superseded_by_id) if i]
-    links = {r.pk: r for r in public_records().filter(
-        Q(pk__in=linked_ids) | Q(interprets=record) | Q(superseded_by=record)
-    ).defer(*LIST_DEFER).select_related("genre")}
+    base = public_records().defer(*LIST_DEFER).select_related("genre")
+    # Three indexed look-ups (an OR across columns would scan the whole table).
+    links = {r.pk: r for r in base.filter(pk__in=linked_ids)} if linked_ids else {}
+    interpretations = list(base.filter(interprets=record).order_by("-published_at", "-id"))
+    supersedes = list(base.filter(superseded_by=record).order_by("-published_at", "-id"))
     entries = list(CatalogEntry.objects.filter(records=record, catalog__organ=record.organ_id).only("pk", "name"))
     return {
         "attachments": [a for a in attachments if not a.withheld],
         "withheld_attachments": [a for a in attachments if a.withheld],
         "interprets": links.get(record.interprets_id),
         "superseded_by": links.get(record.superseded_by_id),
-        "interpretations": sorted((r for r in links.values() if r.interprets_id == record.pk),
-                                  key=lambda r: r.published_at, reverse=True),
-        "supersedes": sorted((r for r in links.values() if r.superseded_by_id == record.pk),
-                             key=lambda r: r.published_at, reverse=True),
+        "interpretations": interpretations,
+        "supersedes": supersedes,
         "issuers": list(record.issuers.all()),
         "entries": entries,
     }

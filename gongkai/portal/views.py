@@ -9,21 +9,36 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_safe
 
 from gongkai.records.models import GazetteIssue, Genre
 
 from . import a11y, selectors
-from .cache import A11Y_COOKIE, page_cache_exempt
+from .cache import A11Y_COOKIE, cached_count, page_cache_exempt
 from .forms import GazetteFilterForm, PolicyFilterForm, RecordFilterForm
 from .models import ColumnKind, ColumnPage
 
 PER_PAGE = 20
 
 
+class _CountedPaginator(Paginator):
+    """A paginator whose total is shared by every page of the same list (see cache.cached_count)."""
+
+    def __init__(self, *args, count_key: tuple, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.count_key = count_key
+
+    @cached_property
+    def count(self) -> int:
+        return cached_count(self.count_key, self.object_list.count)
+
+
 def _page(request, qs, per_page: int = PER_PAGE):
-    return Paginator(qs, per_page).get_page(request.GET.get("page"))
+    params = tuple(sorted((k, v) for k, v in request.GET.items() if k not in ("page", "sort")))
+    key = (request.resolver_match.view_name, tuple(sorted(request.resolver_match.kwargs.items())), params)
+    return _CountedPaginator(qs, per_page, count_key=key).get_page(request.GET.get("page"))
 
 
 def _organ_or_404(code: str):

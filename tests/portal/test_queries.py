@@ -5,6 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from gongkai.portal import cache
 from gongkai.records.models import Genre
 
 from ..factories import RecordFactory
@@ -18,6 +19,7 @@ def _no_page_cache(settings):
 
 
 def count(client, url) -> int:
+    cache._COUNTS.clear()  # every page pays for its total here; in production pages share it
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url)
     assert response.status_code == 200, url
@@ -73,3 +75,15 @@ def test_detail_queries_do_not_grow_with_links(client, site):
         RecordFactory(organ=site.gov, genre=site.old_policy.genre, published=True, superseded_by=site.new_policy,
                       title=f"旧文件{i}")
     assert count(client, site.new_policy.get_absolute_url()) == before
+
+
+def test_pages_of_one_list_share_its_total(client, site, many):
+    cache._COUNTS.clear()
+    first = count_without_clearing(client, "/records/?genre=normative&page=1")
+    assert count_without_clearing(client, "/records/?genre=normative&page=2&sort=written") == first - 1
+
+
+def count_without_clearing(client, url) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
