@@ -315,6 +315,11 @@ class ApplicationEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.application.tracking_code} #{self.seq} {self.get_kind_display()} {self.date}"
 
+    @property
+    def detail_texts(self) -> list[str]:
+        """The values of ``details`` (texts the handler recorded), for display."""
+        return [str(v) for v in (self.details or {}).values() if v]
+
     def to_clock_event(self) -> ClockEvent:
         return ClockEvent(
             kind=EventKind(self.kind),

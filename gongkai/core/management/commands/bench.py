@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 # name → module with run(argv: list[str]) -> int
 BENCHMARKS = {
+    "applications": "gongkai.applications.bench",
     "clock": "gongkai.workdays.bench",
     "pages": "gongkai.portal.bench",
     "search": "gongkai.search.bench",

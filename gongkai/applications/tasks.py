@@ -1,0 +1,28 @@
+"""Background jobs (Django's tasks API, django-tasks backport).
+
+``applications_daily`` recomputes every due-date cache and e-mails handlers
+their due-soon and overdue applications; schedule it once a day
+(``gongkai applications daily`` from cron or a systemd timer enqueues it).
+Without a ``TASKS`` setting the backport runs tasks immediately; production
+sets a database backend and runs a worker (docs/applications.md).
+"""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+
+@task()
+def applications_daily() -> dict[str, int]:
+    from . import services
+
+    counts = services.applications_recompute()
+    counts["reminded"] = services.remind_handlers()
+    return counts
+
+
+@task()
+def applications_recompute_all() -> dict[str, int]:
+    from . import services
+
+    return services.applications_recompute()
