@@ -79,9 +79,27 @@ def bump() -> None:
 
 
 def bump_now_and_on_commit(using: str | None = None) -> None:
-    """Bump at once (no page of the old state may be stored from now on) and again on commit."""
+    """Bump at once and once more when the outermost transaction commits.
+
+    The commit bump is what other processes need (until then they see, and may
+    store, the old committed state); the immediate one covers the writing
+    connection itself, which sees its own uncommitted rows (and tests, which
+    never commit). One commit bump per transaction, however many rows it saves.
+    """
     bump()
-    transaction.on_commit(bump, using=using)
+    conn = transaction.get_connection(using)
+    if not conn.in_atomic_block:
+        return
+    pending = getattr(conn, "_portal_cache_bump", None)
+    if pending is not None and any(entry[1] is pending for entry in conn.run_on_commit):
+        return
+
+    def on_commit() -> None:
+        conn._portal_cache_bump = None
+        bump()
+
+    conn._portal_cache_bump = on_commit
+    transaction.on_commit(on_commit, using=using)
 
 
 # --- the per-process store -------------------------------------------------------

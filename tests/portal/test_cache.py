@@ -137,3 +137,13 @@ def test_cache_can_be_switched_off(client, site, settings):
     client.get(url)
     response = client.get(url)
     assert "X-Page-Cache" not in response and "ETag" in response
+
+
+def test_one_commit_bump_per_transaction(site):
+    from django.db import connection, transaction
+
+    with transaction.atomic():
+        for record in (site.new_policy, site.old_policy, site.expired):
+            record.save()
+        ours = [e for e in connection.run_on_commit if e[1].__qualname__.startswith("bump_now_and_on_commit")]
+        assert len(ours) == 1  # the test's own outer transaction holds the first one
