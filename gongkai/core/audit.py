@@ -31,6 +31,13 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     return {k: [before.get(k), after.get(k)] for k in after if before.get(k) != after.get(k)}
 
 
+def _change(value: Any) -> Any:
+    """[old, new] pairs stay pairs; any other value (e.g. a list of names) is kept as it is."""
+    if isinstance(value, list | tuple) and len(value) == 2:
+        return [_plain(value[0]), _plain(value[1])]
+    return _plain(value)
+
+
 def audit_log(
     *,
     actor,
@@ -47,6 +54,6 @@ def audit_log(
         object_type=obj._meta.label_lower,
         object_id=str(obj.pk),
         object_repr=str(obj)[:300],
-        changes={k: [_plain(v[0]), _plain(v[1])] for k, v in (changes or {}).items()},
+        changes={k: _change(v) for k, v in (changes or {}).items()},
         note=note,
     )

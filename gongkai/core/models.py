@@ -128,7 +128,7 @@ class Membership(models.Model):
 
 
 class AuditEventType(models.IntegerChoices):
-    """Numbered by area: 1xx records, 2xx applications, 3xx organs and roles, 4xx reference data."""
+    """Numbered by area: 1xx records, 2xx applications, 3xx organs and roles, 4xx reference data, 5xx work plans."""
 
     RECORD_CREATED = 101, "创建信息"
     RECORD_EDITED = 102, "修改信息"
@@ -161,6 +161,8 @@ class AuditEventType(models.IntegerChoices):
     ORGAN_CHANGED = 301, "机关变更"
     MEMBERSHIP_CHANGED = 302, "角色变更"
     CALENDAR_CHANGED = 401, "工作日调整"
+    WORKPLAN_CHANGED = 501, "工作要点变更"
+    WORKPLAN_PROGRESS = 502, "工作要点进展报告"
 
 
 class AuditEventQuerySet(models.QuerySet):

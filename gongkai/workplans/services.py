@@ -14,7 +14,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.html import escape
 
-from gongkai.core.models import Organ, OrganKind
+from gongkai.core.audit import audit_log
+from gongkai.core.models import AuditEventType, Organ, OrganKind
 from gongkai.core.permissions import Perm, require
 from gongkai.records.models import Genre, Record
 
@@ -44,8 +45,12 @@ class WorkPlanError(Exception):
 
 
 def _log(*, plan: WorkPlan, actor, action: str, task: Task | None = None, changes: dict | None = None, note: str = "") -> None:
+    """Write the plan's own history and the platform audit log, in the caller's transaction."""
     PlanEvent.objects.create(plan=plan, task=task, actor=actor if getattr(actor, "is_authenticated", False) else None,
                              action=action, changes=changes or {}, note=note)
+    event_type = AuditEventType.WORKPLAN_PROGRESS if "进展" in action else AuditEventType.WORKPLAN_CHANGED
+    audit_log(actor=actor, event_type=event_type, obj=task or plan, organ=plan.organ, changes=changes or {},
+              note=f"{action}：{note}" if note else action)
 
 
 def _require_manage(actor, plan: WorkPlan) -> None:

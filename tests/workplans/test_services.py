@@ -232,3 +232,12 @@ def test_members_see_only_their_plans(plan, baoding, office):
     assert rules.can_view(office, plan) and not rules.can_view(stranger, plan)
     town = member(baoding["bd_fuping_fp"], Role.EDITOR, "town")
     assert not rules.can_view(town, plan)
+
+
+def test_plan_changes_reach_the_platform_audit_log(plan, baoding, office):
+    from gongkai.core.models import AuditEvent, AuditEventType
+
+    services.workplan_resolve_units(actor=office, plan=plan, choices={"市委编办": [baoding["bd_office"]]}, remember=["市委编办"])
+    event = AuditEvent.objects.for_object(plan).filter(event_type=AuditEventType.WORKPLAN_CHANGED).latest("id")
+    assert event.actor == office and "确认单位" in event.note
+    assert event.changes == {"names": ["市委编办"]}
