@@ -1,0 +1,231 @@
+"""The compliance monitor of a 公开办: indicators over its organ and the organs below, each with its list.
+
+Every indicator is computed on the working-day calendar (``get_work_calendar``)
+and takes ``today`` as an argument. Dates of records are their local
+(Asia/Shanghai) calendar days.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import F, Q
+from django.utils import timezone
+
+from gongkai.applications.models import Application
+from gongkai.core.calendar import get_work_calendar
+from gongkai.core.models import Organ
+from gongkai.records.models import Record, Status, Validity
+from gongkai.workdays import CalendarError, WorkCalendar
+
+from . import selectors
+
+PUBLISH_WORKDAYS = 20         # 条例第二十六条
+INTERPRETATION_WORKDAYS = 3   # seed 台儿庄: 文件公布后3个工作日内
+EXPIRY_WINDOW_DAYS = 30
+DUE_SOON_WORKDAYS = 5
+
+
+@dataclass
+class Row:
+    """One line of an indicator's list."""
+
+    title: str
+    url: str
+    organ: str
+    detail: str
+    date: dt.date | None = None
+
+
+@dataclass
+class Indicator:
+    code: str
+    title: str
+    basis: str
+    rows: list[Row]
+
+    @property
+    def count(self) -> int:
+        return len(self.rows)
+
+
+def _day(value: dt.datetime | None) -> dt.date | None:
+    return timezone.localtime(value).date() if value else None
+
+
+def _late(cal: WorkCalendar, start: dt.date, end: dt.date, n: int) -> int | None:
+    """Working days beyond the limit (None when in time or outside the calendar)."""
+    try:
+        limit = cal.add_workdays(start, n)
+        return cal.workdays_between(limit, end) if end > limit else None
+    except CalendarError:
+        return None
+
+
+def _record_url(record: Record) -> str:
+    from django.urls import reverse
+
+    return reverse("workspace:record", kwargs={"pk": record.pk})
+
+
+def _app_url(app: Application) -> str:
+    return app.get_absolute_url()
+
+
+def late_publication(organs, *, today: dt.date, cal: WorkCalendar) -> list[Row]:
+    start = dt.date(today.year, 1, 1)
+    qs = (Record.objects.public().filter(organ__in=organs, written_on__isnull=False,
+                                         published_at__date__gte=start - dt.timedelta(days=1))
+          .select_related("organ").order_by("published_at"))
+    rows = []
+    for r in qs:
+        published = _day(r.published_at)
+        if published is None or published < start:
+            continue
+        late = _late(cal, r.written_on, published, PUBLISH_WORKDAYS)
+        if late:
+            rows.append(Row(r.title, _record_url(r), r.organ.display_name,
+                            f"成文 {r.written_on:%Y-%m-%d}，发布 {published:%Y-%m-%d}，超过20个工作日 {late} 个工作日", published))
+    return rows
+
+
+def missing_interpretation(organs, *, today: dt.date, cal: WorkCalendar) -> list[Row]:
+    public = Record.objects.public()
+    qs = (public.filter(organ__in=organs, genre__code__in=["normative", "rule"]).in_force(today)
+          .exclude(interpretations__in=public).select_related("organ", "genre").order_by("-published_at"))
+    return [Row(r.title, _record_url(r), r.organ.display_name, f"{r.genre.name}，{_day(r.published_at):%Y-%m-%d} 发布，尚无公开的政策解读",
+                _day(r.published_at)) for r in qs]
+
+
+def late_interpretation(organs, *, today: dt.date, cal: WorkCalendar) -> list[Row]:
+    start = dt.date(today.year, 1, 1)
+    qs = (Record.objects.public().filter(organ__in=organs, genre__is_interpretation=True, interprets__isnull=False,
+                                         interprets__published_at__isnull=False,
+                                         published_at__date__gte=start - dt.timedelta(days=1))
+          .select_related("organ", "interprets").order_by("published_at"))
+    rows = []
+    for r in qs:
+        doc_day, own_day = _day(r.interprets.published_at), _day(r.published_at)
+        if own_day is None or doc_day is None or own_day < start:
+            continue
+        late = _late(cal, doc_day, own_day, INTERPRETATION_WORKDAYS)
+        if late:
+            rows.append(Row(r.title, _record_url(r), r.organ.display_name,
+                            f"文件 {doc_day:%Y-%m-%d} 公布，解读 {own_day:%Y-%m-%d} 发布，超过3个工作日 {late} 个工作日", own_day))
+    return rows
+
+
+def expiring(organs, *, today: dt.date, cal: WorkCalendar) -> list[Row]:
+    qs = (Record.objects.filter(organ__in=organs, status=Status.PUBLISHED, genre__code__in=["normative", "rule"],
+                                validity=Validity.VALID, valid_until__gte=today,
+                                valid_until__lte=today + dt.timedelta(days=EXPIRY_WINDOW_DAYS))
+          .select_related("organ").order_by("valid_until"))
+    return [Row(r.title, _record_url(r), r.organ.display_name,
+                f"有效期至 {r.valid_until:%Y-%m-%d}（还有 {(r.valid_until - today).days} 天），请评估是否延续、修订或废止",
+                r.valid_until) for r in qs]
+
+
+def expired_undecided(organs, *, today: dt.date, cal: WorkCalendar) -> list[Row]:
+    qs = (Record.objects.filter(organ__in=organs, status=Status.PUBLISHED, genre__code__in=["normative", "rule"],
+                                validity=Validity.VALID, valid_until__lt=today)
+          .select_related("organ").order_by("valid_until"))
+    return [Row(r.title, _record_url(r), r.organ.display_name,
+                f"有效期已于 {r.valid_until:%Y-%m-%d} 届满，尚未作出延续、修订或废止的决定", r.valid_until) for r in qs]
+
+
+def _open_apps(organs):
+    return Application.objects.filter(organ__in=organs, closed_on__isnull=True).select_related("organ")
+
+
+def applications_due_soon(organs, *, today: dt.date, cal: WorkCalendar) -> list[Row]:
+    try:
+        soon = cal.add_workdays(today, DUE_SOON_WORKDAYS)
+    except CalendarError:
+        soon = today + dt.timedelta(days=7)
+    qs = _open_apps(organs).filter(clock_state="running", due_date__gte=today, due_date__lte=soon).order_by("due_date")
+    return [Row(f"{a.tracking_code} {a.title}", _app_url(a), a.organ.display_name, f"答复期限 {a.due_date:%Y-%m-%d}",
+                a.due_date) for a in qs]
+
+
+def applications_overdue(organs, *, today: dt.date, cal: WorkCalendar) -> list[Row]:
+    qs = _open_apps(organs).filter(clock_state="running", due_date__lt=today).order_by("due_date")
+    return [Row(f"{a.tracking_code} {a.title}", _app_url(a), a.organ.display_name,
+                f"答复期限 {a.due_date:%Y-%m-%d}，已逾期 {(today - a.due_date).days} 天", a.due_date) for a in qs]
+
+
+def applications_answered_late(organs, *, today: dt.date, cal: WorkCalendar) -> list[Row]:
+    """Answered this year after the due date (the clock's cached due date at closing)."""
+    qs = (Application.objects.filter(organ__in=organs, determination__decided_on__year=today.year,
+                                     due_date__isnull=False, determination__decided_on__gt=F("due_date"))
+          .select_related("organ", "determination").order_by("determination__decided_on"))
+    rows = []
+    for a in qs:
+        decided = a.determination.decided_on
+        late = _late(cal, a.due_date, decided, 0)
+        rows.append(Row(f"{a.tracking_code} {a.title}", _app_url(a), a.organ.display_name,
+                        f"答复期限 {a.due_date:%Y-%m-%d}，{decided:%Y-%m-%d} 答复" + (f"，迟延 {late} 个工作日" if late else ""),
+                        decided))
+    return rows
+
+
+def reports_missing(organ: Organ, *, today: dt.date, cal: WorkCalendar) -> list[Row]:
+    from django.urls import reverse
+
+    year = today.year - 1
+    rows = []
+    for r in selectors.rollup(organ, year, today=today):
+        if r.overdue:
+            rows.append(Row(f"{r.organ.name}{year}年政府信息公开工作年度报告", reverse(
+                "reports:edit", kwargs={"code": r.organ.code, "year": year}), r.organ.display_name,
+                f"应于 {r.deadline:%Y-%m-%d} 前公布，至今未发布", r.deadline))
+    return rows
+
+
+INDICATORS: list[tuple[str, str, str, Callable[..., list[Row]]]] = [
+    ("late_publication", "超过20个工作日才公开的信息（本年）", "条例第二十六条", late_publication),
+    ("missing_interpretation", "没有政策解读的规章和行政规范性文件（现行有效）", "政策文件与解读同步", missing_interpretation),
+    ("late_interpretation", "晚于文件3个工作日发布的政策解读（本年）", "文件公布后3个工作日内发布解读", late_interpretation),
+    ("expiring", "30天内到期的规范性文件", "有效期届满前评估", expiring),
+    ("expired_undecided", "有效期已过但未作决定的规范性文件", "有效期届满前评估", expired_undecided),
+    ("applications_due_soon", "即将到期的依申请公开（5个工作日内）", "条例第三十三条", applications_due_soon),
+    ("applications_overdue", "已逾期未答复的依申请公开", "条例第三十三条", applications_overdue),
+    ("applications_answered_late", "本年逾期答复的依申请公开", "条例第三十三条", applications_answered_late),
+    ("reports_missing", "逾期未发布上年度报告的下属机关", "条例第四十九条", None),  # type: ignore[list-item]
+]
+CODES = [code for code, *_ in INDICATORS]
+
+
+def indicator(organ: Organ, code: str, *, today: dt.date, cal: WorkCalendar | None = None) -> Indicator:
+    cal = cal or get_work_calendar()
+    for c, title, basis, fn in INDICATORS:
+        if c == code:
+            if fn is None:
+                rows = reports_missing(organ, today=today, cal=cal)
+            else:
+                rows = fn(Organ.objects.subtree(organ).filter(Q(is_active=True)), today=today, cal=cal)
+            return Indicator(c, title, basis, rows)
+    raise KeyError(code)
+
+
+def indicators(organ: Organ, *, today: dt.date) -> list[Indicator]:
+    cal = get_work_calendar()
+    return [indicator(organ, code, today=today, cal=cal) for code in CODES]
+
+
+def digest_text(organ: Organ, found: list[Indicator], *, today: dt.date, base_url: str = "") -> str:
+    lines = [f"{organ.name}政务公开合规监测周报（{today:%Y-%m-%d}）", ""]
+    for ind in found:
+        lines.append(f"· {ind.title}：{ind.count} 项")
+        for row in ind.rows[:5]:
+            lines.append(f"    - {row.organ} {row.title}：{row.detail}")
+        if ind.count > 5:
+            lines.append(f"    - ……另有 {ind.count - 5} 项")
+    lines += ["", f"完整清单：{base_url}/workspace/reports/{organ.code}/monitor/"]
+    return "\n".join(lines)
+
+
+def as_dict(found: list[Indicator]) -> list[dict[str, Any]]:
+    return [{"code": i.code, "title": i.title, "count": i.count} for i in found]

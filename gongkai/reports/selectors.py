@@ -1,0 +1,318 @@
+"""Reads: the facts behind the tables, the figures of a report, drill-down, roll-up, compliance.
+
+Everything is counted from the other apps' models (records, applications),
+never from their internals: the applications app has no year-level selector,
+so the facts of table 三 and 四 are read here straight from its models
+(``Application``, ``Determination``, ``Reconsideration``, ``Litigation``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from gongkai.applications.models import Application, Litigation, Reconsideration
+from gongkai.core.models import AuditEvent, AuditEventType, Organ, OrganKind
+from gongkai.records.models import Record, Status, Validity
+
+from . import format as f
+from .models import AnnualReport
+
+# -- facts -----------------------------------------------------------------------------------
+
+
+def report_organs(organ: Organ, include_subordinates: bool) -> QuerySet[Organ]:
+    if include_subordinates:
+        return Organ.objects.subtree(organ)
+    return Organ.objects.filter(pk=organ.pk)
+
+
+def application_facts(organs, year: int) -> Iterable[f.ApplicationFact]:
+    """Applications that may land in ``year``'s table 三 (received by 31 Dec, open on 1 Jan or later)."""
+    start, end = f.year_bounds(year)
+    rows = (Application.objects.filter(organ__in=organs, arrived_on__lte=end)
+            .filter(Q(determination__isnull=True) | Q(determination__decided_on__gte=start))
+            .values_list("pk", "applicant_kind", "arrived_on", "confirmed_on",
+                         "determination__decided_on", "determination__outcome"))
+    for pk, kind, arrived, confirmed, decided, outcome in rows.iterator(chunk_size=5000):
+        yield f.ApplicationFact(kind=kind, received=confirmed or arrived, decided=decided, outcome=outcome, ref=pk)
+
+
+def appeal_facts(organs, year: int) -> list[f.AppealFact]:
+    start, end = f.year_bounds(year)
+    window = Q(filed_on__lte=end) & (Q(decided_on__isnull=True) | Q(decided_on__gte=start) | Q(filed_on__gte=start))
+    out = [f.AppealFact("reconsideration", filed, decided, result, ref=f"reconsideration:{pk}")
+           for pk, filed, decided, result in Reconsideration.objects.filter(window, application__organ__in=organs)
+           .values_list("pk", "filed_on", "decided_on", "result")]
+    for pk, after, filed, decided, result in (Litigation.objects.filter(window, application__organ__in=organs)
+                                              .values_list("pk", "after_reconsideration", "filed_on", "decided_on", "result")):
+        group = "litigation_after" if after else "litigation_direct"
+        out.append(f.AppealFact(group, filed, decided, result, ref=f"litigation:{pk}"))
+    return out
+
+
+ENDED_HOW = {Validity.REPEALED: "repealed", Validity.EXPIRED: "expired", Validity.REVISED: "revised"}
+
+
+def _local_date(value: dt.datetime | None) -> dt.date | None:
+    return timezone.localtime(value).date() if value else None
+
+
+def document_facts(organs, year: int) -> list[f.DocumentFact]:
+    """规章 and 行政规范性文件 published by the organs, with the day each stopped being in force.
+
+    制发 = 成文日期 (or the publication date when it has none). The end of
+    force comes from the audit log (the last change of 有效性 to a non-valid
+    value, when the record is still non-valid), else from 有效期至 (in force
+    through that day), else — a record imported already repealed — from the
+    document that superseded it or the record's last change.
+    """
+    end = f.year_bounds(year)[1]
+    rows = list(Record.objects.filter(organ__in=organs, genre__code__in=list(f.T2_GENRES.values()),
+                                      status=Status.PUBLISHED)
+                .values_list("pk", "genre__code", "written_on", "published_at", "validity", "valid_until",
+                             "superseded_by__written_on", "updated_at"))
+    genre_row = {v: k for k, v in f.T2_GENRES.items()}
+    changes: dict[int, dt.date] = {}
+    ended_ids = [str(r[0]) for r in rows if r[4] != Validity.VALID]
+    if ended_ids:
+        events = (AuditEvent.objects.filter(object_type="records.record", object_id__in=ended_ids,
+                                            event_type__in=[AuditEventType.RECORD_VALIDITY_CHANGED,
+                                                            AuditEventType.RECORD_EDITED,
+                                                            AuditEventType.RECORD_IMPORTED])
+                  .order_by("created_at", "id").values_list("object_id", "created_at", "changes"))
+        for object_id, created, change in events:
+            pair = (change or {}).get("validity")
+            if pair and pair[1] != Validity.VALID and pair[0] != pair[1]:
+                changes[int(object_id)] = _local_date(created)  # the last one wins
+    out = []
+    for pk, genre, written, published, validity, valid_until, successor_written, updated in rows:
+        made = written or _local_date(published)
+        if made is None or made > end:
+            continue
+        ended, how = None, ""
+        if validity != Validity.VALID:
+            ended = changes.get(pk) or successor_written or (valid_until + dt.timedelta(days=1) if valid_until else None) \
+                or _local_date(updated)
+            how = ENDED_HOW[Validity(validity)]
+        elif valid_until is not None:
+            ended, how = valid_until + dt.timedelta(days=1), "expired"
+        out.append(f.DocumentFact(row=genre_row[genre], made=made, ended=ended, ended_how=how, ref=pk))
+    return out
+
+
+# -- the figures of one report -------------------------------------------------------------------
+
+
+@dataclass
+class ReportData:
+    """Everything a page or a file needs about one report."""
+
+    organ: Organ
+    year: int
+    report: AnnualReport | None
+    include_subordinates: bool
+    organs: list[Organ]
+    computed: f.Computed
+    entries: dict[str, f.Value]
+    sources: dict[str, str]
+    values: dict[str, f.Value]
+    discrepancies: list[f.Discrepancy]
+    findings: list[f.Finding]
+    previous: dict[str, f.Value] | None
+    previous_report: AnnualReport | None
+    monthly: list[int] = field(default_factory=list)
+    frozen: bool = False
+
+    @property
+    def title(self) -> str:
+        return f"{self.organ.name}{self.year}年政府信息公开工作年度报告"
+
+    @property
+    def errors(self) -> list[f.Finding]:
+        return f.errors(self.findings)
+
+    def prose(self, name: str) -> str:
+        if self.frozen and self.report is not None:
+            return self.report.snapshot.get("prose", {}).get(name, "")
+        return getattr(self.report, name, "") if self.report else ""
+
+
+def parsed_entries(report: AnnualReport | None) -> dict[str, f.Value]:
+    if report is None:
+        return {}
+    out = {}
+    for key, raw in (report.entries or {}).items():
+        if key in f.KEY_SET and str(raw).strip() != "":
+            try:
+                out[key] = f.parse_entry(key, str(raw))
+            except ValueError:
+                continue  # services never store a bad entry; skip one written by hand
+    return out
+
+
+def monthly_received(facts: Iterable[f.ApplicationFact], year: int) -> list[int]:
+    months = [0] * 12
+    for a in facts:
+        if a.received.year == year:
+            months[a.received.month - 1] += 1
+    return months
+
+
+def compute(organ: Organ, year: int, *, include_subordinates: bool = False, keep_refs: bool = True
+            ) -> tuple[f.Computed, list[int]]:
+    organs = report_organs(organ, include_subordinates)
+    apps = list(application_facts(organs, year))
+    computed = f.compute(year, applications=apps, appeals=appeal_facts(organs, year),
+                         documents=document_facts(organs, year), keep_refs=keep_refs)
+    return computed, monthly_received(apps, year)
+
+
+def _subordinate_entries(organ: Organ, year: int) -> dict[str, f.Value]:
+    """The entered-only cells (许可/处罚/强制/收费) of the organs below, for a roll-up."""
+    total: dict[str, f.Value] = defaultdict(int)
+    for report in AnnualReport.objects.filter(organ__in=Organ.objects.subtree(organ).exclude(pk=organ.pk), year=year):
+        for key, value in parsed_entries(report).items():
+            if key in f.T2_ENTERED_KEYS:
+                total[key] = total[key] + value
+    return dict(total)
+
+
+def values_from_snapshot(snapshot: dict[str, Any]) -> dict[str, f.Value]:
+    raw = snapshot.get("values", {})
+    return {k: (Decimal(str(raw.get(k, "0"))) if f.is_amount(k) else int(raw.get(k, 0))) for k in f.ALL_KEYS}
+
+
+def final_values(organ: Organ, year: int) -> dict[str, f.Value] | None:
+    """A year's figures as reported: the frozen ones when sent for publication, else computed (for I4/I6)."""
+    report = AnnualReport.objects.filter(organ=organ, year=year).first()
+    if report is not None and report.snapshot.get("values"):
+        return values_from_snapshot(report.snapshot)
+    if report is None and not Application.objects.filter(organ=organ, arrived_on__year__lte=year).exists() and \
+            not Record.objects.filter(organ=organ, genre__code__in=list(f.T2_GENRES.values())).exists():
+        return None
+    include = report.include_subordinates if report else False
+    computed, _ = compute(organ, year, include_subordinates=include, keep_refs=False)
+    entries = parsed_entries(report)
+    if include:
+        entries = {**_subordinate_entries(organ, year), **entries}
+    return f.merge(computed.values, entries)[0]
+
+
+def report_data(organ: Organ, year: int, *, frozen: bool = False, include_subordinates: bool | None = None
+                ) -> ReportData:
+    """The report of ``organ`` for ``year``: computed, merged with entries, checked against last year.
+
+    ``frozen`` shows what was sent for publication (the snapshot) when there is one.
+    """
+    report = AnnualReport.objects.filter(organ=organ, year=year).first()
+    include = include_subordinates if include_subordinates is not None else bool(report and report.include_subordinates)
+    previous_report = AnnualReport.objects.filter(organ=organ, year=year - 1).first()
+    previous = final_values(organ, year - 1)
+    organs = list(report_organs(organ, include))
+    if frozen and report is not None and report.snapshot.get("values"):
+        values = values_from_snapshot(report.snapshot)
+        return ReportData(
+            organ=organ, year=year, report=report, include_subordinates=report.snapshot.get("include_subordinates", include),
+            organs=organs, computed=f.Computed(values=dict(values)), entries={}, sources=report.snapshot.get("sources", {}),
+            values=values, discrepancies=[], findings=f.check(values, previous), previous=previous,
+            previous_report=previous_report, monthly=list(report.snapshot.get("monthly", [0] * 12)), frozen=True)
+    computed, monthly = compute(organ, year, include_subordinates=include)
+    entries = parsed_entries(report)
+    merged_entries = {**_subordinate_entries(organ, year), **entries} if include else entries
+    values, discrepancies = f.merge(computed.values, merged_entries)
+    return ReportData(
+        organ=organ, year=year, report=report, include_subordinates=include, organs=organs, computed=computed,
+        entries=entries, sources=dict(report.sources) if report else {}, values=values,
+        discrepancies=discrepancies, findings=f.check(values, previous), previous=previous,
+        previous_report=previous_report, monthly=monthly)
+
+
+# -- drill-down -----------------------------------------------------------------------------------
+
+
+def drill_down(data: ReportData, key: str) -> dict[str, Any]:
+    """The records, applications or cases counted in one cell."""
+    refs = data.computed.refs.get(key, [])
+    table = key.split(".")[0]
+    if table == "t2":
+        if key in f.T2_ENTERED_KEYS:
+            return {"kind": "entered", "items": []}
+        qs = Record.objects.filter(pk__in=refs).select_related("organ", "genre").order_by("written_on", "pk")
+        return {"kind": "records", "items": qs}
+    if table == "t3":
+        qs = (Application.objects.filter(pk__in=refs).select_related("organ", "determination")
+              .order_by("arrived_on", "pk"))
+        return {"kind": "applications", "items": qs}
+    recon = [int(r.split(":")[1]) for r in refs if str(r).startswith("reconsideration:")]
+    lit = [int(r.split(":")[1]) for r in refs if str(r).startswith("litigation:")]
+    items = list(Reconsideration.objects.filter(pk__in=recon).select_related("application__organ")) + \
+        list(Litigation.objects.filter(pk__in=lit).select_related("application__organ"))
+    return {"kind": "appeals", "items": items}
+
+
+# -- roll-up: which organs below have published ------------------------------------------------------
+
+
+def deadline_for(organ: Organ, year: int) -> dt.date:
+    """条例 Art. 49: departments by 31 January, a government's own report by 31 March.
+
+    Towns and other units follow local rules; the departments' date is used for them.
+    """
+    return dt.date(year + 1, 3, 31) if organ.kind == OrganKind.GOVERNMENT else dt.date(year + 1, 1, 31)
+
+
+@dataclass
+class RollupRow:
+    organ: Organ
+    deadline: dt.date
+    published_on: dt.date | None
+    record: Record | None
+    report: AnnualReport | None
+    overdue: bool
+
+    @property
+    def state(self) -> str:
+        if self.published_on:
+            late = self.published_on > self.deadline
+            return "逾期发布" if late else "已按时发布"
+        if self.report is not None and self.report.record_id:
+            return "审核中"
+        return "逾期未发布" if self.overdue else "未发布"
+
+
+def published_reports(organs, year: int) -> dict[int, Record]:
+    """Organ id → its public annual report record for ``year`` (ours, or one imported by title)."""
+    out: dict[int, Record] = {}
+    qs = (Record.objects.public().filter(organ__in=organs, genre__code="annual_report")
+          .filter(Q(annual_report__year=year) | Q(title__contains=f"{year}年")).order_by("published_at"))
+    for record in qs:
+        out.setdefault(record.organ_id, record)
+    return out
+
+
+def rollup(organ: Organ, year: int, *, today: dt.date) -> list[RollupRow]:
+    organs = list(Organ.objects.subtree(organ).active().exclude(pk=organ.pk).order_by("path"))
+    published = published_reports(organs, year)
+    reports = {r.organ_id: r for r in AnnualReport.objects.filter(organ__in=organs, year=year)}
+    rows = []
+    for o in organs:
+        record = published.get(o.pk)
+        deadline = deadline_for(o, year)
+        published_on = _local_date(record.published_at) if record else None
+        rows.append(RollupRow(o, deadline, published_on, record, reports.get(o.pk),
+                              overdue=published_on is None and today > deadline))
+    return rows
+
+
+def public_report(code: str, year: int) -> AnnualReport | None:
+    """A report whose record went public through the one door, else None."""
+    return (AnnualReport.objects.select_related("organ", "record")
+            .filter(organ__code=code, year=year, record__in=Record.objects.public()).first())

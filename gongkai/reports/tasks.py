@@ -1,0 +1,43 @@
+"""Background jobs (django-tasks): the weekly compliance digest to every 公开办.
+
+Schedule ``gongkai report digest`` once a week (cron or a systemd timer); it
+enqueues :func:`weekly_digest`. Without a ``TASKS`` setting the backport runs
+the task at once.
+"""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+
+def send_weekly_digests() -> int:
+    """E-mail each organ's 公开办 members the indicators of their organ and the organs below."""
+    from django.conf import settings
+    from django.core.mail import send_mail
+    from django.utils import timezone
+
+    from gongkai.core.models import Membership, Organ, Role
+
+    from . import monitor
+
+    today = timezone.localdate()
+    base = getattr(settings, "GONGKAI_SITE_URL", "").rstrip("/")
+    sent = 0
+    members = (Membership.objects.filter(role__in=[Role.OFFICE, Role.OFFICE_HEAD], user__is_active=True)
+               .exclude(user__email="").select_related("user", "organ"))
+    by_organ: dict[int, set[str]] = {}
+    for m in members:
+        by_organ.setdefault(m.organ_id, set()).add(m.user.email)
+    for organ in Organ.objects.filter(pk__in=by_organ, is_active=True).order_by("path"):
+        found = monitor.indicators(organ, today=today)
+        total = sum(i.count for i in found)
+        subject = f"政务公开合规监测周报：{organ.display_name} {total} 项待关注"
+        send_mail(subject, monitor.digest_text(organ, found, today=today, base_url=base), None,
+                  sorted(by_organ[organ.pk]))
+        sent += 1
+    return sent
+
+
+@task()
+def weekly_digest() -> int:
+    return send_weekly_digests()

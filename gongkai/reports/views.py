@@ -1,0 +1,204 @@
+"""Staff pages (edit, drill down, roll-up, compliance monitor, files) and the public report page.
+
+Each view checks access through ``gongkai.core.permissions`` (``ORGAN_OVERSEE``),
+validates a form, calls one service, adds a message and redirects.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from gongkai.core.models import Organ
+from gongkai.core.permissions import Perm, organs_where, require
+from gongkai.workspace.views import staff_required
+
+from . import exports, forms, monitor, selectors, services
+from . import format as f
+from .layout import table_context
+from .models import AnnualReport
+
+
+def _organ(user, code: str) -> Organ:
+    organ = get_object_or_404(Organ, code=code)
+    require(user, Perm.ORGAN_OVERSEE, organ)
+    return organ
+
+
+def _year(year: int) -> int:
+    if not 2019 <= year <= 2100:
+        raise Http404("报告年度应在2019年至2100年之间。")
+    return year
+
+
+def default_year() -> int:
+    return timezone.localdate().year - 1
+
+
+@staff_required
+def index(request):
+    organs = list(organs_where(request.user, Perm.ORGAN_OVERSEE).order_by("path"))
+    if not organs:
+        raise PermissionDenied("年度报告由公开办编制；您的账号没有公开办角色。")
+    form = forms.YearForm(request.GET or None)
+    year = form.cleaned_data["year"] if form.is_valid() else default_year()
+    reports = {r.organ_id: r for r in AnnualReport.objects.filter(organ__in=organs, year=year).select_related("record")}
+    published = selectors.published_reports(organs, year)
+    today = timezone.localdate()
+    rows = []
+    for o in organs:
+        deadline = selectors.deadline_for(o, year)
+        record = published.get(o.pk)
+        report = reports.get(o.pk)
+        if record:
+            state = "已发布"
+        elif report and report.record_id:
+            state = report.record.get_status_display()
+        elif report:
+            state = "编写中"
+        else:
+            state = "未开始"
+        rows.append({"organ": o, "deadline": deadline, "state": state, "record": record,
+                     "overdue": record is None and today > deadline})
+    return render(request, "reports/index.html", {"rows": rows, "year": year, "form": form})
+
+
+@staff_required
+def edit(request, code: str, year: int):
+    organ = _organ(request.user, code)
+    year = _year(year)
+    report = AnnualReport.objects.filter(organ=organ, year=year).select_related("record").first()
+    initial = {name: getattr(report, name) for name in ("overview", "problems", "other_matters",
+                                                        "include_subordinates")} if report else {}
+    kw = {"entries": report.entries if report else {}, "sources": report.sources if report else {}}
+    if request.method == "POST":
+        form = forms.ReportForm(request.POST, **kw)
+        if form.is_valid():
+            entries, sources = form.entries()
+            try:
+                services.report_save(
+                    actor=request.user, organ=organ, year=year, entries=entries, sources=sources,
+                    **{k: form.cleaned_data[k] for k in ("overview", "problems", "other_matters",
+                                                          "include_subordinates")})
+            except services.ReportError as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(request, "年度报告已保存。")
+                return redirect("reports:edit", code=code, year=year)
+    else:
+        form = forms.ReportForm(initial=initial, **kw)
+    data = selectors.report_data(organ, year)
+    previous = data.previous_report
+    return render(request, "reports/edit.html", {
+        "organ": organ, "year": year, "data": data, "report": report, "form": form,
+        "lock_reason": services.report_lock_reason(report),
+        "submit_reason": services.submit_failure_reason(actor=request.user, report=report, data=data),
+        "previous_report": previous, "drill": reverse("reports:edit", kwargs={"code": organ.code, "year": year}) + "cells/", "compare": data.previous is not None,
+        "formats": exports.FORMATS, **table_context(data),
+        "discrepancies": [{"message": d.message, "source": data.sources.get(d.key, "")} for d in data.discrepancies],
+    })
+
+
+@staff_required
+@require_POST
+def submit(request, code: str, year: int):
+    organ = _organ(request.user, code)
+    try:
+        report = services.report_submit(actor=request.user, organ=organ, year=_year(year))
+    except services.ReportError as exc:
+        messages.error(request, str(exc))
+    else:
+        if report.record.status == "draft":
+            messages.success(request, f"已生成待发布的信息“{report.record.title}”（草稿），请本机关信息员提交保密审查。")
+        else:
+            messages.success(request, f"已提交保密审查：“{report.record.title}”。审核通过并发布后，报告出现在本机关的政府信息公开专栏。")
+    return redirect("reports:edit", code=code, year=year)
+
+
+@staff_required
+def cell(request, code: str, year: int, key: str):
+    organ = _organ(request.user, code)
+    if key not in f.KEY_SET:
+        raise Http404("没有这个单元格。")
+    data = selectors.report_data(organ, _year(year))
+    found = selectors.drill_down(data, key)
+    return render(request, "reports/cell.html", {
+        "organ": organ, "year": year, "data": data, "key": key, "label": f.cell_label(key),
+        "value": f.fmt(data.values[key]), "computed": f.fmt(data.computed.values[key]),
+        "entered": key in data.entries or key in f.T2_ENTERED_KEYS, "source": data.sources.get(key, ""), **found,
+    })
+
+
+@staff_required
+def download(request, code: str, year: int, fmt: str):
+    organ = _organ(request.user, code)
+    data = selectors.report_data(organ, _year(year), frozen=request.GET.get("live") != "1")
+    return _file(data, fmt)
+
+
+def _file(data, fmt: str) -> HttpResponse:
+    if fmt not in exports.FORMATS:
+        raise Http404("不支持的格式。")
+    try:
+        blob = exports.export(data, fmt)
+    except exports.ExportError as exc:
+        return HttpResponse(str(exc), status=503, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(blob, content_type=exports.CONTENT_TYPES[fmt])
+    disposition = "inline" if fmt in ("json", "pdf") else "attachment"
+    response["Content-Disposition"] = f'{disposition}; filename="{exports.filename(data, fmt)}"'
+    return response
+
+
+@staff_required
+def rollup(request, code: str, year: int):
+    organ = _organ(request.user, code)
+    rows = selectors.rollup(organ, _year(year), today=timezone.localdate())
+    return render(request, "reports/rollup.html", {
+        "organ": organ, "year": year, "rows": rows,
+        "missing": sum(1 for r in rows if r.overdue), "published": sum(1 for r in rows if r.published_on)})
+
+
+@staff_required
+def monitor_page(request, code: str):
+    organ = _organ(request.user, code)
+    today = timezone.localdate()
+    return render(request, "reports/monitor.html", {
+        "organ": organ, "today": today, "indicators": monitor.indicators(organ, today=today)})
+
+
+@staff_required
+def monitor_list(request, code: str, indicator: str):
+    organ = _organ(request.user, code)
+    if indicator not in monitor.CODES:
+        raise Http404("没有这个指标。")
+    today = timezone.localdate()
+    return render(request, "reports/monitor_list.html", {
+        "organ": organ, "today": today, "ind": monitor.indicator(organ, indicator, today=today)})
+
+
+# -- public --------------------------------------------------------------------------------------
+
+
+def public(request, code: str, year: int):
+    """The published report with interactive charts: only once its record is public (the one door)."""
+    report = selectors.public_report(code, _year(year))
+    if report is None:
+        raise Http404("该年度报告尚未公开。")
+    data = selectors.report_data(report.organ, year, frozen=True)
+    return render(request, "reports/public.html", {
+        "report": report, "data": data, "record": report.record, "formats": ("pdf", "docx", "xlsx", "csv", "json"),
+        "paragraphs": {name: [p for p in data.prose(name).splitlines() if p.strip()]
+                       for name in f.PROSE_SECTIONS.values()},
+        **table_context(data)})
+
+
+def public_file(request, code: str, year: int, fmt: str):
+    report = selectors.public_report(code, _year(year))
+    if report is None:
+        raise Http404("该年度报告尚未公开。")
+    return _file(selectors.report_data(report.organ, year, frozen=True), fmt)
