@@ -17,7 +17,8 @@ from .models import Application
 
 def visible_applications(user) -> QuerySet[Application]:
     """Applications of the organs where the user handles applications (their 公开办 included)."""
-    return Application.objects.filter(organ__in=organs_where(user, Perm.APPLICATION_HANDLE))
+    ids = list(organs_where(user, Perm.APPLICATION_HANDLE).values_list("pk", flat=True))
+    return Application.objects.filter(organ_id__in=ids)
 
 
 def handlers_for(organs) -> QuerySet:

@@ -180,9 +180,9 @@ def queue(request):
     rows = [_queue_row(a, today, soon) for a in page]
     query = request.GET.copy()
     query.pop("page", None)
-    pending = ExtensionRequest.objects.filter(
-        status=ExtensionRequest.Status.PENDING,
-        application__organ__in=organs_where(user, Perm.APPLICATION_APPROVE_EXTENSION)).count()
+    approvable = set(organs_where(user, Perm.APPLICATION_APPROVE_EXTENSION).values_list("pk", flat=True))
+    pending = sum(1 for organ_id in ExtensionRequest.objects.filter(status=ExtensionRequest.Status.PENDING)
+                  .values_list("application__organ_id", flat=True) if organ_id in approvable)
     return render(request, "applications/workspace/queue.html", {
         "page": page, "rows": rows, "form": form, "today": today, "soon": soon, "query": query.urlencode(),
         "pending_extensions": pending,
