@@ -120,9 +120,11 @@ def _paragraphs(text: str) -> list[str]:
 
 
 def word_context(data: ReportData, *, on=None) -> dict[str, Any]:
-    import datetime as dt
+    from django.utils import timezone
 
-    on = on or dt.date.today()  # noqa: DTZ011 - the printed date of the document, local by design
+    if on is None and data.frozen and data.report is not None and data.report.submitted_at:
+        on = timezone.localtime(data.report.submitted_at).date()
+    on = on or timezone.localdate()
     intro = (f"本报告根据《中华人民共和国政府信息公开条例》（以下简称《条例》）和《中华人民共和国政府信息公开工作年度报告格式》"
              f"（国办公开办函〔2021〕30号）要求编制，报告全文包括总体情况、主动公开政府信息情况、收到和处理政府信息公开申请情况、"
              f"政府信息公开行政复议和行政诉讼情况、存在的主要问题及改进情况、其他需要报告的事项。"
@@ -155,6 +157,9 @@ def chart_png(chart: dict[str, Any]) -> bytes:
             bars = ax.bar(labels, values, color="#b3261e")
             ax.bar_label(bars, fontsize=8)
             ax.set_ylabel("件")
+            from matplotlib.ticker import MaxNLocator
+
+            ax.yaxis.set_major_locator(MaxNLocator(integer=True))
             ax.spines[["top", "right"]].set_visible(False)
         else:
             shown = [(lab, val) for lab, val in zip(labels, values, strict=True) if val]
@@ -165,7 +170,6 @@ def chart_png(chart: dict[str, Any]) -> bytes:
                 ax.text(0.5, 0.5, "本年度无数据", ha="center", va="center")
             ax.axis("equal")
             ax.axis("off")
-        ax.set_title(chart["title"], fontsize=11)
         fig.tight_layout()
         out = io.BytesIO()
         fig.savefig(out, format="png")

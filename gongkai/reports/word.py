@@ -63,10 +63,16 @@ def _cell(cell, text: str, *, bold: bool = False, size: float = 9) -> None:
     _font(p.add_run(text), SANS, size, bold)
 
 
-def _table(doc, rows: int, cols: int):
+def _table(doc, rows: int, cols: int, widths: list[float]):
+    """A bordered table with fixed column widths (cm) that fill the 16.6 cm text width."""
     t = doc.add_table(rows=rows, cols=cols)
     t.style = "Table Grid"
     t.alignment = WD_TABLE_ALIGNMENT.CENTER
+    t.autofit = False
+    for i, w in enumerate(widths):
+        t.columns[i].width = Cm(w)
+        for c in t.columns[i].cells:
+            c.width = Cm(w)
     return t
 
 
@@ -87,7 +93,7 @@ def _heading(doc, number: str) -> None:
 
 def _table2(doc) -> None:
     rows = sum(2 + len(r) for _, r in f.T2_BLOCKS)
-    t = _table(doc, rows, 4)
+    t = _table(doc, rows, 4, [4.6, 4.0, 4.0, 4.0])
     i = 0
     for block, brows in f.T2_BLOCKS:
         _merge(t, i, 0, i, 3, block, bold=True)
@@ -110,7 +116,7 @@ def _table2(doc) -> None:
 
 
 def _table3(doc) -> None:
-    t = _table(doc, 3 + len(f.T3_ROWS), 10)
+    t = _table(doc, 3 + len(f.T3_ROWS), 10, [1.2, 1.9, 5.8] + [1.1] * 7)
     _merge(t, 0, 0, 2, 2, f.T3_NOTE, size=8)
     _merge(t, 0, 3, 0, 9, f.T3_COLUMN_GROUP, bold=True)
     _merge(t, 1, 3, 2, 3, "自然人", bold=True)
@@ -137,7 +143,7 @@ def _table3(doc) -> None:
 
 
 def _table4(doc) -> None:
-    t = _table(doc, 4, 15)
+    t = _table(doc, 4, 15, [1.1] * 15)
     _merge(t, 0, 0, 1, 4, "行政复议", bold=True)
     _merge(t, 0, 5, 0, 14, "行政诉讼", bold=True)
     _merge(t, 1, 5, 1, 9, "未经复议直接起诉", bold=True)
@@ -168,6 +174,8 @@ def build_template() -> bytes:
     _prose(doc, "problems")
     _heading(doc, "六")
     _prose(doc, "other_matters")
+    _para(doc, "{{ organ_name }}", size=14, font=SERIF).alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    _para(doc, "{{ date_text }}", size=14, font=SERIF).alignment = WD_ALIGN_PARAGRAPH.RIGHT
     _para(doc, "{%p if charts %}")
     _para(doc, "附：本年度统计图表", size=15, bold=True, font=SANS)
     _para(doc, "{%p for ch in charts %}")
@@ -176,8 +184,6 @@ def build_template() -> bytes:
     _para(doc, "{{ ch.text }}", size=9, center=True, font=SANS)
     _para(doc, "{%p endfor %}")
     _para(doc, "{%p endif %}")
-    _para(doc, "{{ organ_name }}", size=14, font=SERIF).alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    _para(doc, "{{ date_text }}", size=14, font=SERIF).alignment = WD_ALIGN_PARAGRAPH.RIGHT
     out = io.BytesIO()
     doc.core_properties.author = "gongkai"
     doc.core_properties.title = "政府信息公开工作年度报告"
