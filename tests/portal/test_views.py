@@ -240,3 +240,16 @@ def test_expired_validity_needs_no_edit(client, site):
     type(site.new_policy).objects.filter(pk=site.new_policy.pk).update(valid_until=dt.date(2025, 3, 31))
     body = text(client.get(reverse("portal:policies")))
     assert site.new_policy.title not in body
+
+
+def test_server_error_page_is_chinese(rf):
+    from gongkai.portal.views import error_500
+
+    response = error_500(rf.get("/"))
+    assert response.status_code == 500 and "服务器错误" in response.content.decode()
+
+
+def test_head_is_answered_and_other_methods_refused(client, site):
+    assert client.head(reverse("portal:home")).status_code == 200
+    assert client.post(reverse("portal:home")).status_code == 405
+    assert client.get(site.old_policy.get_absolute_url())["Content-Type"].startswith("text/html")
