@@ -20,3 +20,12 @@ def test_title_hits_rank_above_body_hits(publish):
     res = search("政务公开")
     assert [h.record.pk for h in res.hits] == [title_hit.pk, body_hit.pk]
     assert res.hits[0].title.has_hit
+
+
+def test_long_record_matching_in_several_chunks_counts_once(publish):
+    # PostgreSQL cuts long texts into chunks of 2,000 bigrams; the piece is in several of them.
+    filler = "各县（市、区）人民政府要认真落实有关要求。" * 150
+    rec = publish(title="长文件", body=f"<p>政务公开{filler}政务公开{filler}政务公开</p>")
+    result = search("政务公开")
+    assert result.total == 1
+    assert [h.record.pk for h in result.hits] == [rec.pk]

@@ -85,7 +85,8 @@ class PostgresBackend(Backend):
     def _matching(self, scope: Scope, pieces: Sequence[str]) -> tuple[str, list]:
         """SQL of the keys matching every piece (pieces may sit in different chunks)."""
         table = TABLES[scope]
-        selects = [f"SELECT key FROM {table} WHERE tsv @@ %s::tsquery" for _ in pieces]
+        # DISTINCT: a long record has several chunks, and more than one may match.
+        selects = [f"SELECT DISTINCT key FROM {table} WHERE tsv @@ %s::tsquery" for _ in pieces]
         return " INTERSECT ".join(selects), [tsquery(p) for p in pieces]
 
     def _from(self, scope, pieces, filters, exclude, not_pieces=()):
