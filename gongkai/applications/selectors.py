@@ -74,3 +74,12 @@ def similar_groups(user, *, days: int = 180, today: dt.date, limit: int = 2000) 
         if len({(a.organ_id, a.id_number) for a in members}) > 1:
             out.append(sorted(members, key=lambda a: a.pk))
     return out
+
+
+def similar_to(user, app: Application, *, days: int = 180, limit: int = 500) -> list[Application]:
+    """Recent applications of other applicants asking for information like ``app``'s (one pass)."""
+    mine = similarity.bigrams(f"{app.title} {app.doc_no} {app.description}")
+    qs = (visible_applications(user).filter(arrived_on__gte=app.arrived_on - dt.timedelta(days=days))
+          .exclude(pk=app.pk).exclude(id_number=app.id_number)
+          .only("pk", "tracking_code", "title", "doc_no", "description").order_by("-pk")[:limit])
+    return [a for a in qs if similarity.similarity(mine, f"{a.title} {a.doc_no} {a.description}") >= similarity.SIMILAR]

@@ -278,12 +278,7 @@ def _detail_context(request, app: Application, bound: dict | None = None) -> dic
         return bound.get(name) or cls(auto_id=f"id_{name}_%s", **kw)
 
     handlers = selectors.handlers_for(app.organ.__class__.objects.filter(pk=app.organ_id))
-    similar = []
-    if not closed:
-        for group in selectors.similar_groups(user, today=today, limit=500):
-            if any(a.pk == app.pk for a in group):
-                similar = [a for a in group if a.pk != app.pk]
-                break
+    similar = selectors.similar_to(user, app) if not closed else []
     return {
         "app": app, "clock": clock, "clock_error": clock_error, "today": today, "closed": closed,
         "events": app.events.select_related("created_by"),

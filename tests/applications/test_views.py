@@ -178,3 +178,17 @@ def test_export_contains_full_data_for_handlers(client, handler, application):
     client.force_login(handler)
     body = b"".join(client.get(reverse("applications:export")).streaming_content).decode()
     assert "张三" in body and VALID_ID in body
+
+
+def test_similar_applications_from_other_applicants(client, handler, organ, today):
+    from .conftest import VALID_USCC
+
+    a = services.application_submit(organ=organ, data=applicant_data())
+    b = services.application_submit(organ=organ, data=applicant_data(
+        applicant_kind="business", name="某公司", id_type="credit_code", id_number=VALID_USCC,
+        description="请公开2024年本市城市道路建设项目的资金拨付和使用情况"))
+    client.force_login(handler)
+    page = client.get(reverse("applications:detail", args=[a.pk])).content.decode()
+    assert "不同申请人申请相近信息" in page and b.tracking_code in page
+    groups = client.get(reverse("applications:similar")).content.decode()
+    assert a.tracking_code in groups and b.tracking_code in groups
