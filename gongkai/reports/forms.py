@@ -40,7 +40,7 @@ class ReportForm(forms.Form):
             entered_only = key in f.T2_ENTERED_KEYS
             self.fields[field_name(key)] = forms.CharField(
                 label=f.cell_label(key), required=False, initial=entries.get(key, ""), max_length=20,
-                help_text="平台无法统计，请填报。" if entered_only else "留空则采用平台统计数；填写则以填报数为准并提示差异。")
+                help_text="请填报。" if entered_only else "留空则采用平台统计数；填写则以填报数为准并提示差异。")
             self.fields[source_name(key)] = forms.CharField(
                 label="数据来源", required=False, initial=sources.get(key, ""), max_length=200)
         extra = [(k, v) for k, v in entries.items() if not k.startswith("t2.")]
@@ -53,8 +53,11 @@ class ReportForm(forms.Form):
             self.fields[f"o{i}_source"] = forms.CharField(label="数据来源及差异原因", required=False,
                                                          initial=sources.get(key, ""), max_length=200)
 
-    def t2_pairs(self):
-        return [(self[field_name(k)], self[source_name(k)]) for k in self.t2_keys]
+    def t2_rows(self, computed: dict) -> list[tuple]:
+        """(figure field, source field, what the platform counts or "平台无法统计") per table-二 cell."""
+        return [(self[field_name(k)], self[source_name(k)],
+                 "平台无法统计" if k in f.T2_ENTERED_KEYS else f"平台统计 {f.fmt(computed[k])}")
+                for k in self.t2_keys]
 
     def override_triples(self):
         return [(self[f"o{i}_key"], self[f"o{i}_value"], self[f"o{i}_source"]) for i in range(self.override_rows)]

@@ -99,7 +99,7 @@ def edit(request, code: str, year: int):
         "lock_reason": services.report_lock_reason(report),
         "submit_reason": services.submit_failure_reason(actor=request.user, report=report, data=data),
         "previous_report": previous, "drill": reverse("reports:edit", kwargs={"code": organ.code, "year": year}) + "cells/", "compare": data.previous is not None,
-        "formats": exports.FORMATS, **table_context(data),
+        "formats": exports.FORMATS, **table_context(data), "t2_rows": form.t2_rows(data.computed.values),
         "discrepancies": [{"message": d.message, "source": data.sources.get(d.key, "")} for d in data.discrepancies],
     })
 
