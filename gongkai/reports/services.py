@@ -86,7 +86,7 @@ def report_save(
     """Save the prose and the entered figures (all or nothing)."""
     require(actor, Perm.ORGAN_OVERSEE, organ)
     _check_year(year)
-    report = AnnualReport.objects.select_for_update().select_related("record").filter(organ=organ, year=year).first()
+    report = AnnualReport.objects.select_for_update(of=("self",)).select_related("record").filter(organ=organ, year=year).first()
     reason = report_lock_reason(report)
     if reason:
         raise ReportError(reason)
@@ -156,7 +156,7 @@ def report_submit(*, actor, organ: Organ, year: int, on: dt.date | None = None) 
     else it stays a draft for the organ's editor to submit.
     """
     require(actor, Perm.ORGAN_OVERSEE, organ)
-    report = AnnualReport.objects.select_for_update().select_related("record", "organ").filter(
+    report = AnnualReport.objects.select_for_update(of=("self",)).select_related("record", "organ").filter(
         organ=organ, year=year).first()
     data = selectors.report_data(organ, year)
     reason = submit_failure_reason(actor=actor, report=report, data=data)
