@@ -18,7 +18,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from gongkai.applications.models import Application, Litigation, Reconsideration
+from gongkai.applications.models import Application, FeeNotice, Litigation, Reconsideration
 from gongkai.core.models import AuditEvent, AuditEventType, Organ, OrganKind
 from gongkai.records.models import Record, Status, Validity
 
@@ -106,6 +106,22 @@ def document_facts(organs, year: int) -> list[f.DocumentFact]:
             ended, how = valid_until + dt.timedelta(days=1), "expired"
         out.append(f.DocumentFact(row=genre_row[genre], made=made, ended=ended, ended_how=how, ref=pk))
     return out
+
+
+def fees_collected(organs, year: int) -> tuple[int, Decimal]:
+    """信息处理费 paid in ``year`` (count, yuan), for section 六."""
+    from django.db.models import Count, Sum
+
+    agg = FeeNotice.objects.filter(application__organ__in=organs, paid_on__year=year).aggregate(
+        n=Count("pk"), total=Sum("amount"))
+    return agg["n"] or 0, agg["total"] or Decimal("0")
+
+
+def fees_sentence(organs, year: int) -> str:
+    n, total = fees_collected(organs, year)
+    if not n:
+        return f"{year}年度，本机关未收取政府信息公开信息处理费。"
+    return f"{year}年度，本机关依据《政府信息公开信息处理费管理办法》收取信息处理费{n}件，共计{f.fmt(total)}元。"
 
 
 # -- the figures of one report -------------------------------------------------------------------

@@ -154,3 +154,16 @@ def test_figures_are_independent_counts_for_a_random_history(organ):
                 assert v[f"t3.{row}.{kind}"] == sum(1 for x in mine if x[3] == row and start <= x[2] <= end
                                                     and x[1] <= end)
     assert timezone.now()  # the tables never read "today"
+
+
+def test_fees_collected_sentence_for_section_six(organ):
+    from gongkai.applications.models import FeeNotice
+
+    assert selectors.fees_sentence([organ], 2024) == "2024年度，本机关未收取政府信息公开信息处理费。"
+    for amount, paid in ((Decimal("120.00"), dt.date(2024, 5, 1)), (Decimal("80.50"), dt.date(2024, 9, 1)),
+                         (Decimal("99.00"), None)):
+        app = make_app(organ, received=dt.date(2024, 4, 1))
+        FeeNotice.objects.create(application=app, standard="per_page", amount=amount, issued_on=dt.date(2024, 4, 2),
+                                 paid_on=paid)
+    assert selectors.fees_sentence([organ], 2024) == \
+        "2024年度，本机关依据《政府信息公开信息处理费管理办法》收取信息处理费2件，共计200.5元。"
