@@ -59,7 +59,7 @@ class AnnualReport(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("reports:public", kwargs={"code": self.organ.code, "year": self.year})
+        return reverse("reports:public", kwargs={"slug": f"{self.organ.code}-{self.year}"})
 
     @property
     def title(self) -> str:

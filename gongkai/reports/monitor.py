@@ -179,7 +179,7 @@ def reports_missing(organ: Organ, *, today: dt.date, cal: WorkCalendar) -> list[
     for r in selectors.rollup(organ, year, today=today):
         if r.overdue:
             rows.append(Row(f"{r.organ.name}{year}年政府信息公开工作年度报告", reverse(
-                "reports:edit", kwargs={"code": r.organ.code, "year": year}), r.organ.display_name,
+                "reports:edit", kwargs={"slug": f"{r.organ.code}-{year}"}), r.organ.display_name,
                 f"应于 {r.deadline:%Y-%m-%d} 前公布，至今未发布", r.deadline))
     return rows
 

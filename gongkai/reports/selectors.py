@@ -293,6 +293,11 @@ class RollupRow:
     record: Record | None
     report: AnnualReport | None
     overdue: bool
+    year: int = 0
+
+    @property
+    def slug(self) -> str:
+        return f"{self.organ.code}-{self.year}"
 
     @property
     def state(self) -> str:
@@ -324,7 +329,7 @@ def rollup(organ: Organ, year: int, *, today: dt.date) -> list[RollupRow]:
         deadline = deadline_for(o, year)
         published_on = _local_date(record.published_at) if record else None
         rows.append(RollupRow(o, deadline, published_on, record, reports.get(o.pk),
-                              overdue=published_on is None and today > deadline))
+                              overdue=published_on is None and today > deadline, year=year))
     return rows
 
 

@@ -124,7 +124,8 @@ def snapshot_of(data: selectors.ReportData) -> dict[str, Any]:
 
 def record_body(data: selectors.ReportData) -> str:
     """The report as the HTML body of its Record (tables in the national layout, prose)."""
-    return render_to_string("reports/record_body.html", {"data": data, **table_context(data), "paragraphs": {
+    return render_to_string("reports/record_body.html", {
+        "data": data, "slug": f"{data.organ.code}-{data.year}", **table_context(data), "paragraphs": {
         name: _paragraphs(data.prose(name)) for name in f.PROSE_SECTIONS.values()}})
 
 

@@ -30,10 +30,21 @@ def _organ(user, code: str) -> Organ:
     return organ
 
 
-def _year(year: int) -> int:
-    if not 2019 <= year <= 2100:
-        raise Http404("报告年度应在2019年至2100年之间。")
-    return year
+def split_slug(slug: str) -> tuple[str, int]:
+    """``机关代码-年度`` → (code, year); 404 unless the year is 2019–2100."""
+    code, _, year = slug.rpartition("-")
+    if not code or not year.isdigit() or not 2019 <= int(year) <= 2100:
+        raise Http404("报告地址应为“机关代码-年度”，年度在2019年至2100年之间。")
+    return code, int(year)
+
+
+def slug_for(organ: Organ, year: int) -> str:
+    return f"{organ.code}-{year}"
+
+
+def _staff_report(request, slug: str) -> tuple[Organ, int]:
+    code, year = split_slug(slug)
+    return _organ(request.user, code), year
 
 
 def default_year() -> int:
@@ -63,15 +74,14 @@ def index(request):
             state = "编写中"
         else:
             state = "未开始"
-        rows.append({"organ": o, "deadline": deadline, "state": state, "record": record,
+        rows.append({"organ": o, "slug": slug_for(o, year), "deadline": deadline, "state": state, "record": record,
                      "overdue": record is None and today > deadline})
     return render(request, "reports/index.html", {"rows": rows, "year": year, "form": form})
 
 
 @staff_required
-def edit(request, code: str, year: int):
-    organ = _organ(request.user, code)
-    year = _year(year)
+def edit(request, slug: str):
+    organ, year = _staff_report(request, slug)
     report = AnnualReport.objects.filter(organ=organ, year=year).select_related("record").first()
     initial = {name: getattr(report, name) for name in ("overview", "problems", "other_matters",
                                                         "include_subordinates")} if report else {}
@@ -89,16 +99,16 @@ def edit(request, code: str, year: int):
                 messages.error(request, str(exc))
             else:
                 messages.success(request, "年度报告已保存。")
-                return redirect("reports:edit", code=code, year=year)
+                return redirect("reports:edit", slug=slug)
     else:
         form = forms.ReportForm(initial=initial, **kw)
     data = selectors.report_data(organ, year)
     previous = data.previous_report
     return render(request, "reports/edit.html", {
-        "organ": organ, "year": year, "data": data, "report": report, "form": form,
+        "organ": organ, "year": year, "slug": slug, "data": data, "report": report, "form": form,
         "lock_reason": services.report_lock_reason(report),
         "submit_reason": services.submit_failure_reason(actor=request.user, report=report, data=data),
-        "previous_report": previous, "drill": reverse("reports:edit", kwargs={"code": organ.code, "year": year}) + "cells/", "compare": data.previous is not None,
+        "previous_report": previous, "drill": reverse("reports:cell", kwargs={"slug": slug}) + "?key=", "compare": data.previous is not None,
         "formats": exports.FORMATS, **table_context(data), "t2_rows": form.t2_rows(data.computed.values),
         "discrepancies": [{"message": d.message, "source": data.sources.get(d.key, "")} for d in data.discrepancies],
     })
@@ -106,10 +116,10 @@ def edit(request, code: str, year: int):
 
 @staff_required
 @require_POST
-def submit(request, code: str, year: int):
-    organ = _organ(request.user, code)
+def submit(request, slug: str):
+    organ, year = _staff_report(request, slug)
     try:
-        report = services.report_submit(actor=request.user, organ=organ, year=_year(year))
+        report = services.report_submit(actor=request.user, organ=organ, year=year)
     except services.ReportError as exc:
         messages.error(request, str(exc))
     else:
@@ -117,28 +127,29 @@ def submit(request, code: str, year: int):
             messages.success(request, f"已生成待发布的信息“{report.record.title}”（草稿），请本机关信息员提交保密审查。")
         else:
             messages.success(request, f"已提交保密审查：“{report.record.title}”。审核通过并发布后，报告出现在本机关的政府信息公开专栏。")
-    return redirect("reports:edit", code=code, year=year)
+    return redirect("reports:edit", slug=slug)
 
 
 @staff_required
-def cell(request, code: str, year: int, key: str):
-    organ = _organ(request.user, code)
+def cell(request, slug: str):
+    organ, year = _staff_report(request, slug)
+    key = request.GET.get("key", "")
     if key not in f.KEY_SET:
         raise Http404("没有这个单元格。")
-    data = selectors.report_data(organ, _year(year))
+    data = selectors.report_data(organ, year)
     found = selectors.drill_down(data, key)
     return render(request, "reports/cell.html", {
-        "organ": organ, "year": year, "data": data, "key": key, "label": f.cell_label(key),
+        "organ": organ, "year": year, "slug": slug, "data": data, "key": key, "label": f.cell_label(key),
         "value": f.fmt(data.values[key]), "computed": f.fmt(data.computed.values[key]),
         "entered": key in data.entries or key in f.T2_ENTERED_KEYS, "source": data.sources.get(key, ""), **found,
     })
 
 
 @staff_required
-def download(request, code: str, year: int, fmt: str):
-    organ = _organ(request.user, code)
-    data = selectors.report_data(organ, _year(year), frozen=request.GET.get("live") != "1")
-    return _file(data, fmt)
+def download(request, slug: str):
+    organ, year = _staff_report(request, slug)
+    data = selectors.report_data(organ, year, frozen=request.GET.get("live") != "1")
+    return _file(data, request.GET.get("format", ""))
 
 
 def _file(data, fmt: str) -> HttpResponse:
@@ -155,28 +166,25 @@ def _file(data, fmt: str) -> HttpResponse:
 
 
 @staff_required
-def rollup(request, code: str, year: int):
-    organ = _organ(request.user, code)
-    rows = selectors.rollup(organ, _year(year), today=timezone.localdate())
+def rollup(request, slug: str):
+    organ, year = _staff_report(request, slug)
+    rows = selectors.rollup(organ, year, today=timezone.localdate())
     return render(request, "reports/rollup.html", {
-        "organ": organ, "year": year, "rows": rows,
+        "organ": organ, "year": year, "slug": slug, "rows": rows,
         "missing": sum(1 for r in rows if r.overdue), "published": sum(1 for r in rows if r.published_on)})
 
 
 @staff_required
 def monitor_page(request, code: str):
+    """All indicators, or with ``?indicator=`` the list behind one."""
     organ = _organ(request.user, code)
     today = timezone.localdate()
-    return render(request, "reports/monitor.html", {
-        "organ": organ, "today": today, "indicators": monitor.indicators(organ, today=today)})
-
-
-@staff_required
-def monitor_list(request, code: str, indicator: str):
-    organ = _organ(request.user, code)
+    indicator = request.GET.get("indicator")
+    if indicator is None:
+        return render(request, "reports/monitor.html", {
+            "organ": organ, "today": today, "indicators": monitor.indicators(organ, today=today)})
     if indicator not in monitor.CODES:
         raise Http404("没有这个指标。")
-    today = timezone.localdate()
     return render(request, "reports/monitor_list.html", {
         "organ": organ, "today": today, "ind": monitor.indicator(organ, indicator, today=today)})
 
@@ -184,21 +192,23 @@ def monitor_list(request, code: str, indicator: str):
 # -- public --------------------------------------------------------------------------------------
 
 
-def public(request, code: str, year: int):
+def public(request, slug: str):
     """The published report with interactive charts: only once its record is public (the one door)."""
-    report = selectors.public_report(code, _year(year))
+    code, year = split_slug(slug)
+    report = selectors.public_report(code, year)
     if report is None:
         raise Http404("该年度报告尚未公开。")
     data = selectors.report_data(report.organ, year, frozen=True)
     return render(request, "reports/public.html", {
-        "report": report, "data": data, "record": report.record, "formats": ("pdf", "docx", "xlsx", "csv", "json"),
+        "report": report, "data": data, "record": report.record, "slug": slug, "formats": ("pdf", "docx", "xlsx", "csv", "json"),
         "paragraphs": {name: [p for p in data.prose(name).splitlines() if p.strip()]
                        for name in f.PROSE_SECTIONS.values()},
         **table_context(data)})
 
 
-def public_file(request, code: str, year: int, fmt: str):
-    report = selectors.public_report(code, _year(year))
+def public_file(request, slug: str):
+    code, year = split_slug(slug)
+    report = selectors.public_report(code, year)
     if report is None:
         raise Http404("该年度报告尚未公开。")
-    return _file(selectors.report_data(report.organ, year, frozen=True), fmt)
+    return _file(selectors.report_data(report.organ, year, frozen=True), request.GET.get("format", ""))

@@ -74,7 +74,7 @@ def test_office_edits_checks_and_publishes_the_report(live_server, page, world):
     check_axe(page, "report-edit")
 
     # Drill down: the 保护第三方合法权益 × 商业企业 cell lists the application behind it.
-    page.locator("#table-3 a[href$='/cells/t3.r3_3_4.business/']").click()
+    page.locator("#table-3 a[href$='?key=t3.r3_3_4.business']").click()
     page.wait_for_selector(f"#drill:has-text('{app.tracking_code}')")
     screenshot(page, "report-drill")
     page.go_back()

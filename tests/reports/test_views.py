@@ -18,14 +18,14 @@ pytestmark = pytest.mark.django_db
 
 
 def urls(organ):
-    code = organ.code
+    slug = f"{organ.code}-2024"
     return [
-        reverse("reports:edit", kwargs={"code": code, "year": 2024}),
-        reverse("reports:rollup", kwargs={"code": code, "year": 2024}),
-        reverse("reports:cell", kwargs={"code": code, "year": 2024, "key": "t3.r1.total"}),
-        reverse("reports:download", kwargs={"code": code, "year": 2024, "fmt": "json"}),
-        reverse("reports:monitor", kwargs={"code": code}),
-        reverse("reports:monitor_list", kwargs={"code": code, "indicator": "applications_overdue"}),
+        reverse("reports:edit", kwargs={"slug": slug}),
+        reverse("reports:rollup", kwargs={"slug": slug}),
+        reverse("reports:cell", kwargs={"slug": slug}) + "?key=t3.r1.total",
+        reverse("reports:download", kwargs={"slug": slug}) + "?format=json",
+        reverse("reports:monitor", kwargs={"code": organ.code}),
+        reverse("reports:monitor", kwargs={"code": organ.code}) + "?indicator=applications_overdue",
     ]
 
 
@@ -41,7 +41,7 @@ def test_wrong_role_or_organ_is_refused(client, organ, outsider, reviewer):
         client.force_login(user)
         for url in urls(organ):
             assert client.get(url).status_code == 403, url
-        assert client.post(reverse("reports:submit", kwargs={"code": organ.code, "year": 2024})).status_code == 403
+        assert client.post(reverse("reports:submit", kwargs={"slug": f"{organ.code}-2024"})).status_code == 403
     client.logout()
     assert client.get(urls(organ)[0]).status_code == 302  # to the login page
 
@@ -55,17 +55,17 @@ def test_edit_page_shows_tables_drill_links_and_last_year(client, organ, office)
     make_app(organ, "research", dt.date(2023, 12, 28), dt.date(2024, 1, 5), "r3_4_2")
     AnnualReport.objects.create(organ=organ, year=2023, overview="上年总体情况：平稳推进。")
     client.force_login(office)
-    page = client.get(reverse("reports:edit", kwargs={"code": organ.code, "year": 2024})).content.decode()
+    page = client.get(reverse("reports:edit", kwargs={"slug": f"{organ.code}-2024"})).content.decode()
     assert "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）" in page
     assert "2.没有现成信息需要另行制作" in page and "危及“三安全一稳定”" in page
-    assert f'/workspace/reports/{organ.code}/2024/cells/t3.r3_4_2.research/' in page
+    assert f'/workspace/reports/{organ.code}-2024/cells/?key=t3.r3_4_2.research' in page
     assert "上年总体情况：平稳推进。" in page
     assert "全部勾稽关系成立" in page
 
 
 def test_post_saves_or_shows_the_error_and_keeps_the_input(client, organ, office):
     client.force_login(office)
-    url = reverse("reports:edit", kwargs={"code": organ.code, "year": 2024})
+    url = reverse("reports:edit", kwargs={"slug": f"{organ.code}-2024"})
     form = {**PROSE, "e_t2_penalty_decisions": "abc", "s_t2_penalty_decisions": "执法平台"}
     page = client.post(url, form)
     assert page.status_code == 200
@@ -86,29 +86,31 @@ def test_drill_down_page_lists_the_rows(client, organ, office):
     make_appeal(a, filed=dt.date(2024, 5, 1))
     doc = make_doc(organ, "normative", dt.date(2024, 2, 1), title="关于规范某事项的通知")
     client.force_login(office)
-    base = f"/workspace/reports/{organ.code}/2024/cells/"
-    assert a.tracking_code in client.get(base + "t3.r3_3_4.business/").content.decode()
-    assert doc.title in client.get(base + "t2.normative.made/").content.decode()
-    assert "行政复议" in client.get(base + "t4.reconsideration.pending/").content.decode()
-    assert client.get(base + "t9.bad.key/").status_code == 404
+    base = f"/workspace/reports/{organ.code}-2024/cells/?key="
+    assert a.tracking_code in client.get(base + "t3.r3_3_4.business").content.decode()
+    assert doc.title in client.get(base + "t2.normative.made").content.decode()
+    assert "行政复议" in client.get(base + "t4.reconsideration.pending").content.decode()
+    assert client.get(base + "t9.bad.key").status_code == 404
+    assert client.get(f"/workspace/reports/{organ.code}-2018/").status_code == 404
+    assert client.get(f"/workspace/reports/{organ.code}/").status_code == 404
 
 
 def test_json_download_has_every_cell_by_label(client, organ, office):
     make_app(organ, "business", dt.date(2024, 3, 1))
     client.force_login(office)
-    data = json.loads(client.get(reverse("reports:download", kwargs={"code": organ.code, "year": 2024, "fmt": "json"})).content)
+    data = json.loads(client.get(reverse("reports:download", kwargs={"slug": f"{organ.code}-2024"}) + "?format=json").content)
     assert data["tables"]["三、收到和处理政府信息公开申请情况"]["四、结转下年度继续办理"]["商业企业"] == 1
     assert len(data["cells"]) == 10 + 25 * 7 + 15
 
 
 def test_public_page_only_after_publication(client, organ, office, reviewer):
     make_app(organ, "natural_person", dt.date(2024, 3, 1), dt.date(2024, 3, 20), "r3_1")
-    url = reverse("reports:public", kwargs={"code": organ.code, "year": 2024})
+    url = reverse("reports:public", kwargs={"slug": f"{organ.code}-2024"})
     assert client.get(url).status_code == 404
     save(office, organ)
     report = services.report_submit(actor=office, organ=organ, year=2024)
     assert client.get(url).status_code == 404
-    assert client.get(url + "report.csv").status_code == 404
+    assert client.get(url + "download/?format=csv").status_code == 404
     record_services.record_review(actor=reviewer, record=report.record, decision=ReviewDecision.APPROVED,
                                   confidentiality_opinion="不涉密", attribute_confirmed="proactive", publish="now")
     page = client.get(url).content.decode()
@@ -116,7 +118,7 @@ def test_public_page_only_after_publication(client, organ, office, reviewer):
     assert "reports/vendor/echarts.min.js" in page and 'id="report-charts"' in page
     assert "chart-data" in page and "本年度统计图表" in page
     assert "//cdn" not in page and "Accepts" not in page
-    csv_text = client.get(url + "report.csv").content.decode("utf-8-sig")
+    csv_text = client.get(url + "download/?format=csv").content.decode("utf-8-sig")
     assert "（一）予以公开" in csv_text
     record_services.record_withdraw(actor=reviewer, record=report.record, reason="数据有误，更正后重新发布。")
     assert client.get(url).status_code == 404
