@@ -34,9 +34,9 @@ def report_organs(organ: Organ, include_subordinates: bool) -> QuerySet[Organ]:
     return Organ.objects.filter(pk=organ.pk)
 
 
-def application_facts(organs, year: int) -> Iterable[f.ApplicationFact]:
-    """Applications that may land in ``year``'s table 三 (received by 31 Dec, open on 1 Jan or later)."""
-    start, end = f.year_bounds(year)
+def application_facts(organs, year: int, *, from_year: int | None = None) -> Iterable[f.ApplicationFact]:
+    """Applications that may land in table 三 of ``from_year`` … ``year`` (received by 31 Dec, open on 1 Jan or later)."""
+    start, end = f.year_bounds(from_year or year)[0], f.year_bounds(year)[1]
     rows = (Application.objects.filter(organ__in=organs, arrived_on__lte=end)
             .filter(Q(determination__isnull=True) | Q(determination__decided_on__gte=start))
             .values_list("pk", "applicant_kind", "arrived_on", "confirmed_on",
@@ -45,8 +45,8 @@ def application_facts(organs, year: int) -> Iterable[f.ApplicationFact]:
         yield f.ApplicationFact(kind=kind, received=confirmed or arrived, decided=decided, outcome=outcome, ref=pk)
 
 
-def appeal_facts(organs, year: int) -> list[f.AppealFact]:
-    start, end = f.year_bounds(year)
+def appeal_facts(organs, year: int, *, from_year: int | None = None) -> list[f.AppealFact]:
+    start, end = f.year_bounds(from_year or year)[0], f.year_bounds(year)[1]
     window = Q(filed_on__lte=end) & (Q(decided_on__isnull=True) | Q(decided_on__gte=start) | Q(filed_on__gte=start))
     out = [f.AppealFact("reconsideration", filed, decided, result, ref=f"reconsideration:{pk}")
            for pk, filed, decided, result in Reconsideration.objects.filter(window, application__organ__in=organs)
@@ -74,16 +74,21 @@ def document_facts(organs, year: int) -> list[f.DocumentFact]:
     through that day), else — a record imported already repealed — from the
     document that superseded it or the record's last change.
     """
+    from django.db.models.functions import Coalesce, TruncDate
+
     end = f.year_bounds(year)[1]
     rows = list(Record.objects.filter(organ__in=organs, genre__code__in=list(f.T2_GENRES.values()),
                                       status=Status.PUBLISHED)
-                .values_list("pk", "genre__code", "written_on", "published_at", "validity", "valid_until",
-                             "superseded_by__written_on", "updated_at"))
+                .annotate(made=Coalesce("written_on", TruncDate("published_at")))
+                .filter(made__lte=end)
+                .values_list("pk", "genre__code", "made", "validity", "valid_until", "superseded_by__written_on"))
     genre_row = {v: k for k, v in f.T2_GENRES.items()}
     changes: dict[int, dt.date] = {}
-    ended_ids = [str(r[0]) for r in rows if r[4] != Validity.VALID]
-    if ended_ids:
-        events = (AuditEvent.objects.filter(object_type="records.record", object_id__in=ended_ids,
+    ended_ids = [r[0] for r in rows if r[3] != Validity.VALID]
+    updated: dict[int, dt.date] = {}
+    for i in range(0, len(ended_ids), 2000):
+        chunk = ended_ids[i:i + 2000]
+        events = (AuditEvent.objects.filter(object_type="records.record", object_id__in=[str(x) for x in chunk],
                                             event_type__in=[AuditEventType.RECORD_VALIDITY_CHANGED,
                                                             AuditEventType.RECORD_EDITED,
                                                             AuditEventType.RECORD_IMPORTED])
@@ -92,15 +97,16 @@ def document_facts(organs, year: int) -> list[f.DocumentFact]:
             pair = (change or {}).get("validity")
             if pair and pair[1] != Validity.VALID and pair[0] != pair[1]:
                 changes[int(object_id)] = _local_date(created)  # the last one wins
+        missing = [x for x in chunk if x not in changes]
+        if missing:
+            updated.update((pk, _local_date(u)) for pk, u in Record.objects.filter(pk__in=missing)
+                           .values_list("pk", "updated_at"))
     out = []
-    for pk, genre, written, published, validity, valid_until, successor_written, updated in rows:
-        made = written or _local_date(published)
-        if made is None or made > end:
-            continue
+    for pk, genre, made, validity, valid_until, successor_written in rows:
         ended, how = None, ""
         if validity != Validity.VALID:
             ended = changes.get(pk) or successor_written or (valid_until + dt.timedelta(days=1) if valid_until else None) \
-                or _local_date(updated)
+                or updated.get(pk)
             how = ENDED_HOW[Validity(validity)]
         elif valid_until is not None:
             ended, how = valid_until + dt.timedelta(days=1), "expired"
@@ -184,11 +190,23 @@ def monthly_received(facts: Iterable[f.ApplicationFact], year: int) -> list[int]
 
 def compute(organ: Organ, year: int, *, include_subordinates: bool = False, keep_refs: bool = True
             ) -> tuple[f.Computed, list[int]]:
+    computed, monthly, _ = compute_with_previous(organ, year, include_subordinates=include_subordinates,
+                                                 keep_refs=keep_refs, previous=False)
+    return computed, monthly
+
+
+def compute_with_previous(organ: Organ, year: int, *, include_subordinates: bool = False, keep_refs: bool = True,
+                          previous: bool = True) -> tuple[f.Computed, list[int], f.Computed | None]:
+    """``year``'s figures (with drill-down refs) and, from the same rows, last year's (without)."""
     organs = report_organs(organ, include_subordinates)
-    apps = list(application_facts(organs, year))
-    computed = f.compute(year, applications=apps, appeals=appeal_facts(organs, year),
-                         documents=document_facts(organs, year), keep_refs=keep_refs)
-    return computed, monthly_received(apps, year)
+    first = year - 1 if previous else year
+    apps = list(application_facts(organs, year, from_year=first))
+    appeals = appeal_facts(organs, year, from_year=first)
+    docs = document_facts(organs, year)
+    computed = f.compute(year, applications=apps, appeals=appeals, documents=docs, keep_refs=keep_refs)
+    before = f.compute(year - 1, applications=apps, appeals=appeals, documents=docs, keep_refs=False) \
+        if previous else None
+    return computed, monthly_received(apps, year), before
 
 
 def _subordinate_entries(organ: Organ, year: int) -> dict[str, f.Value]:
@@ -206,16 +224,22 @@ def values_from_snapshot(snapshot: dict[str, Any]) -> dict[str, f.Value]:
     return {k: (Decimal(str(raw.get(k, "0"))) if f.is_amount(k) else int(raw.get(k, 0))) for k in f.ALL_KEYS}
 
 
-def final_values(organ: Organ, year: int) -> dict[str, f.Value] | None:
-    """A year's figures as reported: the frozen ones when sent for publication, else computed (for I4/I6)."""
+def final_values(organ: Organ, year: int, *, computed: f.Computed | None = None, include: bool | None = None
+                 ) -> dict[str, f.Value] | None:
+    """A year's figures as reported: the frozen ones when sent for publication, else computed (for I4/I6).
+
+    ``computed`` may be passed when already counted with the subordinates setting ``include``.
+    """
     report = AnnualReport.objects.filter(organ=organ, year=year).first()
     if report is not None and report.snapshot.get("values"):
         return values_from_snapshot(report.snapshot)
     if report is None and not Application.objects.filter(organ=organ, arrived_on__year__lte=year).exists() and \
             not Record.objects.filter(organ=organ, genre__code__in=list(f.T2_GENRES.values())).exists():
         return None
-    include = report.include_subordinates if report else False
-    computed, _ = compute(organ, year, include_subordinates=include, keep_refs=False)
+    own_include = report.include_subordinates if report else False
+    if computed is None or include != own_include:
+        computed, _ = compute(organ, year, include_subordinates=own_include, keep_refs=False)
+    include = own_include
     entries = parsed_entries(report)
     if include:
         entries = {**_subordinate_entries(organ, year), **entries}
@@ -231,16 +255,17 @@ def report_data(organ: Organ, year: int, *, frozen: bool = False, include_subord
     report = AnnualReport.objects.filter(organ=organ, year=year).first()
     include = include_subordinates if include_subordinates is not None else bool(report and report.include_subordinates)
     previous_report = AnnualReport.objects.filter(organ=organ, year=year - 1).first()
-    previous = final_values(organ, year - 1)
     organs = list(report_organs(organ, include))
     if frozen and report is not None and report.snapshot.get("values"):
+        previous = final_values(organ, year - 1)
         values = values_from_snapshot(report.snapshot)
         return ReportData(
             organ=organ, year=year, report=report, include_subordinates=report.snapshot.get("include_subordinates", include),
             organs=organs, computed=f.Computed(values=dict(values)), entries={}, sources=report.snapshot.get("sources", {}),
             values=values, discrepancies=[], findings=f.check(values, previous), previous=previous,
             previous_report=previous_report, monthly=list(report.snapshot.get("monthly", [0] * 12)), frozen=True)
-    computed, monthly = compute(organ, year, include_subordinates=include)
+    computed, monthly, before = compute_with_previous(organ, year, include_subordinates=include)
+    previous = final_values(organ, year - 1, computed=before, include=include)
     entries = parsed_entries(report)
     merged_entries = {**_subordinate_entries(organ, year), **entries} if include else entries
     values, discrepancies = f.merge(computed.values, merged_entries)
