@@ -152,6 +152,13 @@ GONGKAI_ATTACHMENT_EXTENSIONS = env.list(
 # Index number (索引号) format; placeholders: {code} organ code, {year}, {month}, {serial}.
 GONGKAI_INDEX_NO_FORMAT = env.str("GONGKAI_INDEX_NO_FORMAT", default="{code}/{year}-{serial:05d}")
 
+# --- Applications (依申请公开) and public URLs ----------------------------------------
+GONGKAI_SITE_URL = env.str("GONGKAI_SITE_URL", default="http://127.0.0.1:8000")
+GONGKAI_APPLICATION_DUE_SOON_WORKDAYS = env.int("GONGKAI_APPLICATION_DUE_SOON_WORKDAYS", default=5)
+GONGKAI_APPLICATION_RETENTION_DAYS = env.int("GONGKAI_APPLICATION_RETENTION_DAYS", default=5 * 365)
+GONGKAI_APPLY_CHALLENGE_AFTER = env.int("GONGKAI_APPLY_CHALLENGE_AFTER", default=3)
+GONGKAI_APPLY_RATE_LIMIT = env.int("GONGKAI_APPLY_RATE_LIMIT", default=20)
+
 # --- E-mail --------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("GONGKAI_EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)

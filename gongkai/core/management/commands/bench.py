@@ -11,6 +11,7 @@ BENCHMARKS = {
     "applications": "gongkai.applications.bench",
     "clock": "gongkai.workdays.bench",
     "pages": "gongkai.portal.bench",
+    "report": "gongkai.reports.bench",
     "search": "gongkai.search.bench",
 }
 

@@ -1,7 +1,16 @@
 """gongkai serve: the platform on http://127.0.0.1:8000 with the production server.
 
-Runs gunicorn (2 workers by default) and, beside it, the small scheduler that
-takes scheduled records live when their time comes (validated again then).
+Runs gunicorn (2 workers by default) and, beside it, the small scheduler of the
+platform's periodic work, so that one command is the whole installation:
+
+* every ``--interval`` seconds: take scheduled records live when their time
+  comes (validated again then);
+* once a day (at start and after midnight, Asia/Shanghai): recompute every
+  application's due date and remind handlers (``applications daily``), send
+  the work-plan reminders (``workplan remind``);
+* on Mondays: the compliance monitor's weekly digest (``report digest``).
+
+A larger installation may run these from cron instead (``--no-jobs``).
 """
 
 from __future__ import annotations
@@ -23,8 +32,19 @@ class Command(BaseCommand):
         parser.add_argument("--bind", default=os.environ.get("GONGKAI_BIND", "127.0.0.1:8000"))
         parser.add_argument("--workers", type=int, default=int(os.environ.get("GONGKAI_WORKERS", "2")))
         parser.add_argument("--interval", type=int, default=30, help="定时发布检查间隔（秒）")
+        parser.add_argument("--no-jobs", action="store_true", help="不运行每日任务（由 cron 另行运行时使用）")
 
-    def handle(self, *args, bind, workers, interval, **options):
+    def _daily(self, today) -> None:
+        jobs = [("applications", ["daily"]), ("workplan", ["remind"])]
+        if today.weekday() == 0:
+            jobs.append(("report", ["digest", "--now"]))
+        for name, args in jobs:
+            try:
+                call_command(name, *args, stdout=self.stdout, stderr=self.stderr)
+            except Exception as exc:  # noqa: BLE001 - one failing job must not stop the server
+                self.stderr.write(f"每日任务 {name} {' '.join(args)} 失败：{exc}")
+
+    def handle(self, *args, bind, workers, interval, no_jobs=False, **options):
         from gongkai.records.services import record_publish_due
 
         call_command("collectstatic", interactive=False, verbosity=0)
@@ -32,8 +52,15 @@ class Command(BaseCommand):
                "--access-logfile", "-", "--timeout", "60"]
         self.stdout.write(f"政府信息公开平台已启动：http://{bind}/  （工作台：http://{bind}/workspace/ ；按 Ctrl+C 停止）")
         server = subprocess.Popen(cmd)  # noqa: S603 - fixed argument list
+        from django.utils import timezone
+
+        last_day = None
         try:
             while server.poll() is None:
+                today = timezone.localdate()
+                if not no_jobs and today != last_day:
+                    last_day = today
+                    self._daily(today)
                 published, failed = record_publish_due()
                 if published or failed:
                     self.stdout.write(f"定时发布：{published}条已发布，{failed}条未通过校验")
