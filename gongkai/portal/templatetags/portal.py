@@ -5,6 +5,8 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django import template
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from gongkai.portal.a11y import modes_from_request
 
@@ -38,3 +40,17 @@ def query(context, **changes) -> str:
             params[key] = value
     encoded = urlencode(sorted((k, v) for k, v in params.items() if v != ""))
     return "?" + encoded if encoded else "?"
+
+
+@register.simple_tag
+def select(field) -> str:
+    """A filter form's <select>, rendered in Python (Django's widget templates cost a third of a list page)."""
+    value = field.value()
+    value = "" if value is None else str(value)
+    options = "".join(
+        f'<option value="{escape(k)}"{" selected" if str(k) == value else ""}>{escape(label)}</option>'
+        for k, label in field.field.choices
+    )
+    return mark_safe(  # noqa: S308 - every piece above is escaped
+        f'<select name="{escape(field.html_name)}" id="{escape(field.auto_id)}">{options}</select>'
+    )
