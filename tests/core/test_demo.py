@@ -9,6 +9,19 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.utils import timezone
 
+from gongkai.applications.identity import check_credit_code, check_resident_id
+from gongkai.applications.models import (
+    ApplicantKind,
+    Application,
+    ApplicationEvent,
+    Determination,
+    ExtensionRequest,
+    Letter,
+    Litigation,
+    Outcome,
+    Reconsideration,
+)
+from gongkai.core.demo import applicants
 from gongkai.core.demo.generate import STATES, plan
 from gongkai.core.demo.loader import DEMO_PASSWORD, MAIN_ACCOUNTS, seed_items, staff_accounts
 from gongkai.core.demo.organs import BY_SLUG, ORGANS, is_valid_uscc
@@ -24,14 +37,17 @@ from gongkai.records.models import (
     Status,
     Validity,
 )
+from gongkai.reports.models import AnnualReport
+from gongkai.workplans.models import PlanStatus, ProgressReport, Task, WorkPlan
 
 SMALL = 40
+APPS = 30  # enough for every open case the handler sees today; the pure plan test checks the full 80
 NOW = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.UTC)
 
 
-def _demo(records=SMALL, *args):
+def _demo(records=SMALL, *args, applications=APPS):
     out = io.StringIO()
-    call_command("demo", "--records", str(records), *args, stdout=out)
+    call_command("demo", "--records", str(records), "--applications", str(applications), *args, stdout=out)
     return out.getvalue()
 
 
@@ -189,7 +205,8 @@ def test_demo_loads_organs_seeds_accounts_and_every_state(client):
 
 @pytest.mark.django_db
 def test_demo_grows_without_duplicating_and_is_idempotent():
-    models = (Organ, get_user_model(), Membership, Record, Review, Catalog, CatalogEntry, Attachment, AuditEvent)
+    models = (Organ, get_user_model(), Membership, Record, Review, Catalog, CatalogEntry, Attachment, AuditEvent,
+              Application, ApplicationEvent, Letter, WorkPlan, Task, ProgressReport, AnnualReport)
 
     def counts():
         return {m.__name__: m.objects.count() for m in models}
@@ -224,3 +241,75 @@ def _assert_accounts_log_in(client):
     assert Membership.objects.get(user__username="bd_head").role == "office_head"
     for prefix in ("ga", "bj", "tj", "tez"):
         assert get_user_model().objects.filter(username__in=[f"{prefix}_editor", f"{prefix}_reviewer"]).count() == 2
+
+
+# --- the other apps ---------------------------------------------------------------
+
+
+def test_application_plan_covers_every_applicant_kind_outcome_and_channel():
+    today = NOW.date()
+    specs = applicants.plan(80, seed=1, today=today)
+    assert len(specs) == 80
+    assert [(s.organ, s.applicant, s.title, s.steps) for s in specs] == [
+        (s.organ, s.applicant, s.title, s.steps) for s in applicants.plan(80, seed=1, today=today)]
+    assert len({(s.organ, s.applicant.id_number, s.title) for s in specs}) == len(specs)
+    assert {s.applicant.kind for s in specs} == set(ApplicantKind.values)
+    assert {s.channel for s in specs} == set(applicants.CHANNELS)
+    for s in specs:
+        check = check_resident_id if s.applicant.kind == ApplicantKind.NATURAL_PERSON else check_credit_code
+        assert check(s.applicant.id_number) == s.applicant.id_number
+    steps = [st for s in specs for st in s.steps]
+    outcomes = {st.args["outcome"] for st in steps if st.action == "determine"}
+    outcomes |= {"r3_4_1" for st in steps if st.action == "transfer"}
+    outcomes |= {"r3_6_1" for st in steps if st.action == "correction_expired"}
+    outcomes |= {"r3_6_2" for st in steps if st.action == "fee_expired"}
+    assert outcomes == set(Outcome.values)
+    assert {s.arrived_on.year for s in specs if s.arrived_on} == {2025, 2026}
+    assert all(s.arrived_on <= today - dt.timedelta(days=60) for s in specs if s.arrived_on)
+    actions = {st.action for st in steps}
+    assert {"correction", "corrected", "consult", "consulted", "fee", "fee_paid", "request_extension",
+            "approve_extension", "reconsideration", "litigation", "reconsideration_then_litigation"} <= actions
+
+
+@pytest.mark.django_db
+def test_demo_loads_applications_work_plans_and_the_report():
+    out = _demo(10)
+    assert f"依申请公开：新建{APPS}件" in out and "工作要点：5份" in out and "年度报告草稿：新建" in out
+    today = timezone.localdate()
+
+    # Applications: every kind of applicant, every channel, histories through the services.
+    apps = Application.objects.all()
+    assert apps.count() == APPS
+    assert set(apps.values_list("applicant_kind", flat=True)) == set(ApplicantKind.values)
+    assert set(apps.values_list("channel", flat=True)) == set(applicants.CHANNELS)
+    assert {a.receipt_date.year for a in apps} >= {2025, 2026}
+    assert apps.filter(organ__name="保定市人民政府办公室").count() > APPS // 3
+    closed = apps.filter(closed_on__isnull=False)
+    assert closed.count() == Determination.objects.count() > APPS // 2
+    assert apps.open().filter(clock_state="running", due_date__lt=today).exists()  # overdue
+    assert apps.filter(clock_state="waiting_correction").exists()
+    assert apps.filter(clock_state="paused").exists()  # consultation
+    assert apps.filter(channel="online", arrived_on=today, created_by__isnull=True).exists()  # submitted online today
+    approved = ExtensionRequest.objects.get(status="approved")
+    assert approved.decided_by.username == "bd_head"
+    assert ExtensionRequest.objects.filter(status="pending").exists()
+    assert Reconsideration.objects.exists() or Litigation.objects.exists()
+    # Letters are Word files; PDFs are left to the first download.
+    assert Letter.objects.filter(kind="receipt").count() == APPS
+    assert not Letter.objects.exclude(pdf="").exists()
+    assert Letter.objects.filter(kind="reply").count() == ApplicationEvent.objects.filter(kind="determined").count()
+    assert AuditEvent.objects.filter(event_type=AuditEventType.APPLICATION_RECEIVED).count() == APPS
+
+    # Work plans: the five seeds, started, units matched, with progress.
+    plans = WorkPlan.objects.all()
+    assert plans.count() == 5 and set(plans.values_list("status", flat=True)) == {PlanStatus.ACTIVE}
+    baoding = plans.get(organ__name="保定市人民政府办公室")
+    assert baoding.title == "保定市2021年政务公开工作要点" and baoding.source_record.doc_no == "保政办函〔2021〕15号"
+    assert baoding.tasks.filter(units__organs__isnull=False).exists()
+    assert ProgressReport.objects.filter(task__plan=baoding).count() >= 2
+    assert Task.objects.filter(status="done").exists()
+
+    # The 2025 report draft of 保定市人民政府办公室.
+    report = AnnualReport.objects.get(organ__name="保定市人民政府办公室", year=2025)
+    assert report.entries["t2.licensing.decisions"] == "1268" and report.sources["t2.fees.amount"]
+    assert report.overview and report.problems and report.other_matters and report.record is None

@@ -24,6 +24,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
+from gongkai.applications.models import Letter
 from gongkai.core.models import Membership, Organ, Role
 from gongkai.records import services
 from gongkai.records.models import (
@@ -38,7 +39,7 @@ from gongkai.records.models import (
 )
 from gongkai.records.text import text_to_html
 
-from . import generate, seeds
+from . import applicants, apps_loader, generate, seeds
 from .generate import TZ, Item
 from .organs import BY_SLUG, ORGANS, REGIONS, OrganSpec
 from .vocabulary import person_name
@@ -99,6 +100,14 @@ class Summary:
     accounts: int = 0
     main_accounts: list[tuple[str, str, str]] = field(default_factory=list)  # 用户名, 角色, 机关
     seconds: float = 0.0
+    # The other apps (apps_loader).
+    applications_created: int = 0
+    applications_existing: int = 0
+    applications: dict = field(default_factory=dict)  # apps_loader.describe_applications
+    plans_created: int = 0
+    plans: int = 0
+    progress_reports: int = 0
+    report: str = ""
 
 
 class _Rollback(Exception):
@@ -106,13 +115,13 @@ class _Rollback(Exception):
 
 
 def load_demo(*, records: int = DEFAULT_RECORDS, seed: int = generate.DEFAULT_SEED, dry_run: bool = False,
-              now: dt.datetime | None = None) -> Summary:
+              now: dt.datetime | None = None, applications: int = applicants.DEFAULT_APPLICATIONS) -> Summary:
     """Load (or complete) the demo; with ``dry_run`` everything is rolled back and the summary says what would be."""
     started = time.monotonic()
     loader = _Loader(now=now or timezone.now())
     try:
         with transaction.atomic():
-            summary = loader.run(records=records, seed=seed)
+            summary = loader.run(records=records, seed=seed, applications=applications)
             if dry_run:
                 raise _Rollback
     except _Rollback:
@@ -130,7 +139,7 @@ class _Loader:
         self.actors: dict[str, tuple[object, object]] = {}  # organ slug -> (editor, reviewer)
         self.files: list[str] = []
 
-    def run(self, *, records: int, seed: int) -> Summary:
+    def run(self, *, records: int, seed: int, applications: int = applicants.DEFAULT_APPLICATIONS) -> Summary:
         self.genres = {g.code: g for g in Genre.objects.all()}
         self.topics = {t.code: t for t in Topic.objects.all()}
         standard = Catalog.objects.filter(is_standard=True, organ__isnull=True).order_by("id").first()
@@ -148,7 +157,22 @@ class _Loader:
         filed = Counter(demo.filter(status=Status.FILED).values_list("attribute", flat=True))
         summary.filed_by_attribute = [(Record(attribute=a).get_attribute_display(), n) for a, n in sorted(filed.items())]
         summary.main_accounts = [self._describe(a) for a in MAIN_ACCOUNTS]
+        self._other_apps(summary, applications=applications, seed=seed)
         return summary
+
+    def _other_apps(self, summary: Summary, *, applications: int, seed: int) -> None:
+        """Applications, work plans and the annual report, through those apps' services (apps_loader)."""
+        today = timezone.localdate(self.now)
+        letters_before = set(Letter.objects.values_list("pk", flat=True))
+        summary.applications_created, summary.applications_existing = apps_loader.load_applications(
+            organs=self.organs, users=self.users, count=applications, seed=seed, today=today)
+        summary.applications = apps_loader.describe_applications(
+            [self.organs[slug] for slug, _ in applicants.ORGANS], today)
+        summary.plans_created, summary.plans, summary.progress_reports = apps_loader.load_workplans(
+            organs=self.organs, users=self.users, today=today)
+        summary.report = apps_loader.load_report(organs=self.organs, users=self.users)
+        # The letters' Word files, so that a dry run can delete them with the rest.
+        self.files += [name for pk, name in Letter.objects.values_list("pk", "docx") if pk not in letters_before and name]
 
     # --- organs, catalogs, accounts -----------------------------------------------
 
