@@ -65,7 +65,7 @@ def test_browse_home_column_catalog_record_interpretation(live_server, page):
     page.get_by_role("link", name=site.new_policy.title).first.click()
     page.wait_for_selector(f"h1:has-text('{site.new_policy.title}')")
     assert page.get_by_text(site.new_policy.index_no).is_visible()
-    assert page.evaluate("document.querySelector('.qr img').naturalWidth") > 0  # the QR code loads
+    page.wait_for_function("document.querySelector('.qr img').naturalWidth > 0")  # the QR code loads
     visit(page, "record")
 
     page.locator("#interp-title + ul").get_by_role("link", name=site.interp.title).click()
