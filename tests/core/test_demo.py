@@ -313,3 +313,13 @@ def test_demo_loads_applications_work_plans_and_the_report():
     report = AnnualReport.objects.get(organ__name="保定市人民政府办公室", year=2025)
     assert report.entries["t2.licensing.decisions"] == "1268" and report.sources["t2.fees.amount"]
     assert report.overview and report.problems and report.other_matters and report.record is None
+
+
+@pytest.mark.django_db
+def test_demo_dry_run_leaves_no_applications_or_letter_files(settings, tmp_path):
+    settings.STORAGES = {**settings.STORAGES, "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}}}
+    out = _demo(0, "--dry-run", applications=8)
+    assert "依申请公开：将新建8件" in out
+    assert not Application.objects.exists() and not WorkPlan.objects.exists() and not AnnualReport.objects.exists()
+    assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
