@@ -87,3 +87,11 @@ def count_without_clearing(client, url) -> int:
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(url).status_code == 200
     return len(ctx.captured_queries)
+
+
+def test_sitemap_index_does_not_load_every_record(client, site, many):
+    with CaptureQueriesContext(connection) as ctx:
+        body = client.get("/sitemap.xml").content.decode()
+    sql = [q["sql"] for q in ctx.captured_queries]
+    assert any("MAX(" in q for q in sql) and "<lastmod>" in body
+    assert not any('"records_record"."updated_at"' in q and "MAX(" not in q and "LIMIT" not in q for q in sql)
