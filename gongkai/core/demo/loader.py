@@ -108,6 +108,7 @@ class Summary:
     plans: int = 0
     progress_reports: int = 0
     report: str = ""
+    other_seconds: float = 0.0  # of ``seconds``: applications, work plans and the report
 
 
 class _Rollback(Exception):
@@ -162,6 +163,7 @@ class _Loader:
 
     def _other_apps(self, summary: Summary, *, applications: int, seed: int) -> None:
         """Applications, work plans and the annual report, through those apps' services (apps_loader)."""
+        started = time.monotonic()
         today = timezone.localdate(self.now)
         letters_before = set(Letter.objects.values_list("pk", flat=True))
         summary.applications_created, summary.applications_existing = apps_loader.load_applications(
@@ -173,6 +175,7 @@ class _Loader:
         summary.report = apps_loader.load_report(organs=self.organs, users=self.users)
         # The letters' Word files, so that a dry run can delete them with the rest.
         self.files += [name for pk, name in Letter.objects.values_list("pk", "docx") if pk not in letters_before and name]
+        summary.other_seconds = time.monotonic() - started
 
     # --- organs, catalogs, accounts -----------------------------------------------
 

@@ -62,7 +62,7 @@ class Command(BaseCommand):
                 f"共{apps['total']}件，办理中{apps['open']}件（已逾期{apps['overdue']}件），延期申请{apps['extensions']}件，"
                 f"行政复议和诉讼{apps['appeals']}件；办理结果：{groups}。")
         self.stdout.write(f"工作要点：{summary.plans}份（{verb}{summary.plans_created}份），进展报送{summary.progress_reports}条；"
-                          f"保定市人民政府办公室2025年年度报告草稿：{summary.report}。")
+                          f"保定市人民政府办公室2025年年度报告草稿：{summary.report}（以上用时{summary.other_seconds:.1f}秒）。")
         self.stdout.write("")
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
         self.stdout.write(format_table(summary.main_accounts, ("用户名", "角色", "机关")))
