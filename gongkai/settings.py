@@ -21,6 +21,7 @@ SECRET_KEY = env.str(
 ALLOWED_HOSTS = env.list("GONGKAI_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("GONGKAI_CSRF_TRUSTED_ORIGINS", default=[])
 VAR_DIR = Path(env.str("GONGKAI_VAR_DIR", default=str(BASE_DIR / "var")))
+VAR_DIR.mkdir(parents=True, exist_ok=True)  # the SQLite file, media and the page-cache stamp live here
 
 INSTALLED_APPS = [
     "django.contrib.admin",
