@@ -15,6 +15,7 @@ A larger installation may run these from cron instead (``--no-jobs``).
 
 from __future__ import annotations
 
+import io
 import os
 import signal
 import subprocess
@@ -39,10 +40,15 @@ class Command(BaseCommand):
         if today.weekday() == 0:
             jobs.append(("report", ["digest", "--now"]))
         for name, args in jobs:
+            out = io.StringIO()
             try:
-                call_command(name, *args, stdout=self.stdout, stderr=self.stderr)
+                call_command(name, *args, stdout=out, stderr=out)
             except Exception as exc:  # noqa: BLE001 - one failing job must not stop the server
                 self.stderr.write(f"每日任务 {name} {' '.join(args)} 失败：{exc}")
+            else:  # only the job's last line (its summary): the details are in the workspace
+                lines = [line for line in out.getvalue().splitlines() if line.strip()]
+                if lines:
+                    self.stdout.write(f"每日任务 {name} {' '.join(args)}：{lines[-1]}")
 
     def handle(self, *args, bind, workers, interval, no_jobs=False, **options):
         from gongkai.records.services import record_publish_due
