@@ -888,7 +888,13 @@ def applicant_erase(*, actor, application: Application, on: dt.date | None = Non
             letter.pdf.delete(save=False)
         letter.context = {}
         letter.save(update_fields=["docx", "pdf", "context"])
+    # What the applicant uploaded (ID copies, authorisations…) is personal data too.
+    uploaded = list(app.files.filter(source=ApplicationFile.Source.APPLICANT))
+    for upload in uploaded:
+        upload.file.delete(save=False)
+        upload.delete()
     audit_log(actor=actor, event_type=AuditEventType.APPLICANT_DATA_ERASED, obj=app, organ=app.organ,
+              changes={"applicant_files": [len(uploaded), 0]} if uploaded else None,
               note="保存期满，删除申请人个人信息")
     return app
 

@@ -263,3 +263,20 @@ def test_erase_after_retention(application, handler, settings, today):
     app = services.applicant_erase(actor=None, application=application, on=D(2025, 10, 30))
     assert app.name == "（已删除）" and app.phone == "" and not app.id_number.startswith("1101")
     assert AuditEvent.objects.for_object(app).filter(event_type=AuditEventType.APPLICANT_DATA_ERASED).exists()
+
+
+def test_erase_deletes_what_the_applicant_uploaded(application, handler, settings, today):
+    from django.core.files.base import ContentFile
+
+    from gongkai.applications.models import ApplicationFile
+
+    upload = ApplicationFile(application=application, source=ApplicationFile.Source.APPLICANT, name="身份证复印件.pdf", size=3)
+    upload.file.save("id.pdf", ContentFile(b"pdf"), save=True)
+    path = upload.file.path
+    settings.GONGKAI_APPLICATION_RETENTION_DAYS = 30
+    services.application_determine(actor=handler, application=application, on=D(2025, 9, 22), outcome=Outcome.DISCLOSED)
+    services.applicant_erase(actor=None, application=application, on=D(2025, 10, 30))
+    assert not ApplicationFile.objects.filter(application=application, source=ApplicationFile.Source.APPLICANT).exists()
+    import os
+
+    assert not os.path.exists(path)
