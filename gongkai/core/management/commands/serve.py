@@ -35,6 +35,14 @@ class Command(BaseCommand):
         parser.add_argument("--interval", type=int, default=30, help="定时发布检查间隔（秒）")
         parser.add_argument("--no-jobs", action="store_true", help="不运行每日任务（由 cron 另行运行时使用）")
 
+    def _optimize_sqlite(self, first: bool) -> None:
+        """Keep SQLite's planner statistics fresh (without them some pages pick the wrong index)."""
+        from django.db import connection
+
+        if connection.vendor == "sqlite":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE" if first else "PRAGMA optimize")
+
     def _daily(self, today) -> None:
         jobs = [("applications", ["daily"]), ("workplan", ["remind"])]
         if today.weekday() == 0:
@@ -64,9 +72,11 @@ class Command(BaseCommand):
         try:
             while server.poll() is None:
                 today = timezone.localdate()
-                if not no_jobs and today != last_day:
+                if today != last_day:
+                    self._optimize_sqlite(first=last_day is None)
+                    if not no_jobs:
+                        self._daily(today)
                     last_day = today
-                    self._daily(today)
                 published, failed = record_publish_due()
                 if published or failed:
                     self.stdout.write(f"定时发布：{published}条已发布，{failed}条未通过校验")
