@@ -26,8 +26,9 @@ $(STAMP): requirements.lock pyproject.toml
 system-deps:
 	@bash scripts/system-deps.sh
 
+PYTEST_WORKERS ?= 2
 test: install
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check gongkai tests
