@@ -349,8 +349,8 @@ def suggestions(query: text.Query, filters: Filters) -> list[tuple[str, int]]:
     candidates: list[list[str]] = []
     if len(query.pieces) > 1:
         candidates += [[p] for p in query.pieces]
-    if query.scattered or len(query.words) > 1:
-        candidates += [[w] for w in query.words if len(w) > 1]
+    if len(query.cut_words) > 1:
+        candidates += [[w] for w in query.cut_words if len(w) > 1]
     for cand in candidates[:6]:
         label = " ".join(cand)
         if label in seen:
