@@ -42,9 +42,16 @@ def normalize(text: str) -> str:
     return _WS.sub("", unicodedata.normalize("NFKC", text).lower())
 
 
+_ESCAPE_RE = re.compile("[" + re.escape("".join(chr(c) for c in _ESCAPE)) + "]+")
+
+
 def escape(text: str) -> str:
-    """Map characters the tokenizer would drop to private-use characters (1:1)."""
-    return text.translate(_ESCAPE)
+    """Map characters the tokenizer would drop to private-use characters (1:1).
+
+    Only the runs that need it are translated: ``str.translate`` looks up every
+    character of a Chinese text in Python, which is twice as slow.
+    """
+    return _ESCAPE_RE.sub(lambda m: m.group().translate(_ESCAPE), text)
 
 
 _PAIR = re.compile(r"..", re.S)
@@ -65,13 +72,31 @@ def bigrams(norm: str) -> list[str]:
     return out
 
 
+def bigram_text(norm: str) -> str:
+    """``" ".join(bigrams(norm))``, about eight times faster (the indexing hot path).
+
+    In UTF-32 every character is four bytes, so the output (two characters and
+    a space per bigram) is laid out with twelve strided byte-slice copies in C.
+    """
+    n = len(norm)
+    if n < 2:
+        return ""
+    src = norm.encode("utf-32-le", "surrogatepass")
+    out = bytearray(b" \0\0\0" * (3 * (n - 1)))
+    for k in range(4):
+        lane = src[k::4]
+        out[k::12] = lane[:-1]
+        out[4 + k::12] = lane[1:]
+    return out.decode("utf-32-le", "surrogatepass")[:-1]
+
+
 def field_tokens(*fields: str) -> str:
     """The token stream of a record: each field's bigrams, fields kept apart, space separated."""
     parts = []
     for value in fields:
         norm = normalize(value)
         if norm:
-            parts.append(" ".join(bigrams(escape(norm + END))))
+            parts.append(bigram_text(escape(norm + END)))
     return (" " + escape(FIELD_SEP * 2) + " ").join(parts)
 
 

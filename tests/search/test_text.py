@@ -51,3 +51,9 @@ def test_parse_query_keeps_pieces_and_words():
 def test_highlight_marks_original_text():
     snip = text.highlight("推进ＡＢＣ政务 公开", ["abc", "政务公开"])
     assert [t for t, hit in snip.parts if hit] == ["ＡＢＣ政务 公开"]
+
+
+@given(st.one_of(TEXTS, st.text(max_size=40)))
+def test_fast_paths_equal_the_plain_definitions(s):
+    assert text.bigram_text(s) == " ".join(text.bigrams(s))
+    assert text.escape(s) == s.translate(text._ESCAPE)
