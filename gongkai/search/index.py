@@ -206,7 +206,8 @@ def index_rebuild(*, progress: Callable[[int], None] | None = None, total_hint: 
         if progress:
             progress(len(prepared[0]))
 
-    pipelined(batches(), lambda item: _prepare(item[0], today, item[1]), write)
+    with backend.bulk_load():
+        pipelined(batches(), lambda item: _prepare(item[0], today, item[1]), write)
     backend.optimize()
     return done
 

@@ -29,3 +29,21 @@ def test_long_record_matching_in_several_chunks_counts_once(publish):
     result = search("政务公开")
     assert result.total == 1
     assert [h.record.pk for h in result.hits] == [rec.pk]
+
+
+def test_rebuild_finds_the_same_records_and_restores_merging(publish):
+    from django.db import connection
+
+    from gongkai.search import index
+    from gongkai.search.query import search
+
+    records = [publish(title=f"关于重建索引测试{i}的通知") for i in range(3)]
+    assert index.index_rebuild() >= 3
+    result = search("重建索引测试")
+    assert {h.record.pk for h in result.hits} >= {r.pk for r in records}
+    check = index.index_check()
+    assert check["missing"] == check["extra"] == 0
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cur:
+            cur.execute("SELECT v FROM search_fts_all_config WHERE k = 'automerge'")
+            assert cur.fetchone()[0] == 4

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -57,6 +58,11 @@ class Backend:
 
     def optimize(self) -> None:
         pass
+
+    @contextmanager
+    def bulk_load(self) -> Iterator[None]:
+        """Around the inserts of a full rebuild (which ends with :meth:`optimize`): merging may wait."""
+        yield
 
     def size_bytes(self) -> int:
         raise NotImplementedError
