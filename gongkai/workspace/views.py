@@ -44,6 +44,13 @@ def _fail(request, exc: Exception):
     messages.error(request, str(exc))
 
 
+def _form_errors(request, form) -> None:
+    """Show every error of a form posted from the record page as a message (the page redisplays)."""
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
+
+
 @staff_required
 def home(request):
     user = request.user
@@ -177,9 +184,7 @@ def record_review(request, pk: int):
     record = _visible_record(request.user, pk)
     form = forms.ReviewForm(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        _form_errors(request, form)
         return redirect("workspace:record", pk=pk)
     data = form.cleaned_data
     try:
@@ -207,9 +212,7 @@ def record_publish(request, pk: int):
         except services.RecordActionError as exc:
             _fail(request, exc)
     else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        _form_errors(request, form)
     return redirect("workspace:record", pk=pk)
 
 
@@ -274,9 +277,7 @@ def attachment_add(request, pk: int):
         except services.RecordActionError as exc:
             _fail(request, exc)
     else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        _form_errors(request, form)
     return redirect("workspace:record", pk=pk)
 
 
