@@ -9,6 +9,7 @@ removes the records' rows and adds back exactly those that
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -123,12 +124,20 @@ def _prepare(loaded: tuple[list[Record], dict[int, list[Attachment]]], today: dt
     return docs, rows
 
 
+def bump_generation() -> None:
+    """Mark the index as changed (in the caller's transaction): processes reload their copy of the metadata."""
+    token = secrets.token_hex(8)
+    if not SearchState.objects.filter(pk=1).update(generation=token):
+        SearchState.objects.update_or_create(pk=1, defaults={"generation": token})
+
+
 def _write(prepared) -> int:
     docs, rows = prepared
     if docs:
         with transaction.atomic():
             get_backend().insert(rows)
             SearchDoc.objects.bulk_create(docs)
+            bump_generation()
     return len(docs)
 
 
@@ -145,6 +154,7 @@ def _remove(record_ids: list[int]) -> int:
         with transaction.atomic():
             SearchDoc.objects.filter(key__in=keys).delete()
             get_backend().delete(keys)
+            bump_generation()
     return len(keys)
 
 
@@ -170,6 +180,8 @@ def index_sync_organ(organ_id: int) -> tuple[int, int]:
 def index_sweep_expired(*, today: dt.date | None = None) -> int:
     """Re-rank records whose 有效期 has passed since they were indexed (现行有效 → 已失效). Once a day."""
     today = today or timezone.localdate()
+    if SearchState.objects.filter(pk=1, expiry_swept_on=today).exists():
+        return 0  # the common case, without taking the write lock
     with transaction.atomic():
         state, _ = SearchState.objects.select_for_update().get_or_create(pk=1)
         if state.expiry_swept_on == today:
@@ -189,6 +201,7 @@ def index_rebuild(*, progress: Callable[[int], None] | None = None, total_hint: 
         SearchDoc.objects.all().delete()
         backend.reset()
         SearchState.objects.update_or_create(pk=1, defaults={"orphans": 0, "expiry_swept_on": timezone.localdate()})
+        bump_generation()
     ids = list(Record.objects.public().order_by("pk").values_list("pk", flat=True))
     if total_hint:
         total_hint(len(ids))

@@ -65,9 +65,15 @@ class SearchDoc(models.Model):
 
 
 class SearchState(models.Model):
-    """Single row: the serial for new keys, and whether the index has leftovers to ignore."""
+    """Single row: the serial for new keys, whether the index has leftovers to ignore, and its generation.
+
+    ``generation`` changes (to a new random value) in the same transaction as
+    every write to the index, so a process can tell whether its in-memory copy
+    of the facet columns (:mod:`gongkai.search.doctable`) is still current.
+    """
 
     serial = models.BigIntegerField("序号", default=0)
+    generation = models.CharField("索引版本", max_length=32, blank=True, default="")
     orphans = models.BigIntegerField("遗留全文行", default=0)
     expiry_swept_on = models.DateField("有效期检查日期", null=True)
 

@@ -1,18 +1,21 @@
 """Searching: tiers, pages, facets, snippets. Reads only; every record shown comes through Record.objects.public().
 
-Ranking is a fixed order of tiers, and inside a tier the index key (现行有效
-first, then newer, then later indexed):
+The result set is every record holding every piece of the query (the space
+separated parts) as a substring. Ranking is a fixed order of tiers, and
+inside a tier the index key (现行有效 first, then newer, then later indexed):
 
 0. 发文字号: the document whose number the query is (in any common spelling),
    then records that quote that number;
 1. the title holds the exact phrase (all pieces written together);
-2. the title holds every word;
+2. the title holds every piece;
 3. the text (title, body, 发文字号, summary, keywords, attachments) holds the exact phrase;
-4. the text holds every word (the rest of the result set).
+4. the text holds every piece;
+5. only when tiers 0–4 hold less than a page: records holding every *word*
+   of the query (jieba's words of the pieces), scattered.
 
-Every tier but the page being shown is only counted, never sorted, and the
-page is read with ``ORDER BY key DESC LIMIT``, which the engines answer
-without scoring every match.
+The engines are asked only which keys match (:meth:`Backend.match`, once per
+scope and phrase); tiers, filters, facet counts and the page are computed on
+arrays (:mod:`gongkai.search.doctable`). Nothing is scored.
 """
 
 from __future__ import annotations
@@ -21,13 +24,14 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
 from django.db.models import Count, Max
 from django.utils import timezone
 
 from gongkai.records import docno
 from gongkai.records.models import Record, Validity
 
-from . import text
+from . import doctable, text
 from .backends import Filters, get_backend
 from .backends.base import FACETS, NO_FILTERS
 from .models import SearchDoc, SearchTerm
@@ -35,6 +39,8 @@ from .segment import get_segmenter
 
 PER_PAGE = 20
 EXTRA_CAP = 200
+BROADEN_BELOW = PER_PAGE  # fewer exact results than a page: add the records holding every word, scattered
+BROADENED = 5
 SNIPPET_WIDTH = 120
 _SEQ_ONLY = re.compile(r"^(?P<prefix>[^\d〔〕\[\]()（）【】]+?)\s*第?\s*0*(?P<seq>\d+)\s*号$")
 
@@ -80,6 +86,7 @@ class SearchResult:
     sort: str
     total: int = 0
     exact_total: int = 0  # records holding the exact phrase (or the document number)
+    broadened: int = 0  # of them, records holding every word but not every piece (few exact results)
     page: int = 1
     per_page: int = PER_PAGE
     hits: list[Hit] = field(default_factory=list)
@@ -121,16 +128,6 @@ def docno_records(raw: str, using: str = "default") -> tuple[str, list[int]]:
     return "", []
 
 
-def _filtered(keys: list[int], filters: Filters) -> list[int]:
-    if not keys:
-        return keys
-    where = {name: getattr(filters, name) for name in FACETS if getattr(filters, name) not in (None, "")}
-    if not where:
-        return keys
-    allowed = set(SearchDoc.objects.filter(key__in=keys, **where).values_list("key", flat=True))
-    return [k for k in keys if k in allowed]
-
-
 def search(raw: str, *, filters: Filters = NO_FILTERS, sort: str = "relevance", page: int = 1,
            per_page: int = PER_PAGE, with_facets: bool = True, with_snippets: bool = True) -> SearchResult:
     from .index import index_sweep_expired
@@ -145,20 +142,16 @@ def search(raw: str, *, filters: Filters = NO_FILTERS, sort: str = "relevance", 
     # Tier 0: the document number, then records quoting it.
     canonical, extra = docno_records(raw)
     if canonical and "…" not in canonical and len(canonical) > 1:
-        quoting = backend.keys("all", [text.normalize(canonical)], filters=filters, limit=EXTRA_CAP)
-        extra = extra + [k for k in quoting if k not in set(extra)]
-    extra = _filtered(extra, filters)
+        table = doctable.get(backend.conn)
+        quoting = table.keys[table.locate(backend.match("all", [text.normalize(canonical)]))][::-1][:EXTRA_CAP]
+        known = set(extra)
+        extra = extra + [int(k) for k in quoting if int(k) not in known]
     result.docno = canonical
 
-    offset = (result.page - 1) * per_page
-    eng = run_engine(backend, query, extra=extra, filters=filters, sort=sort, offset=offset, per_page=per_page,
-                     with_facets=with_facets)
-    if eng.total and offset >= eng.total:
-        result.page = max(1, -(-eng.total // per_page))
-        eng = run_engine(backend, query, extra=extra, filters=filters, sort=sort,
-                         offset=(result.page - 1) * per_page, per_page=per_page, with_facets=with_facets)
-    result.total, result.exact_total = eng.total, eng.exact_total
-    keys, tiers = eng.keys, eng.tiers
+    eng = run_engine(backend, query, extra=extra, filters=filters, sort=sort, with_facets=with_facets)
+    result.page = min(result.page, max(1, -(-eng.total // per_page)))
+    result.total, result.exact_total, result.broadened = eng.total, eng.exact_total, eng.broadened
+    keys, tiers = eng.page(result.page, per_page)
     if with_facets:
         result.facets = _facet_values(eng.facet_counts, filters)
     result.hits = _hits(keys, tiers, query, with_snippets)
@@ -169,90 +162,100 @@ def search(raw: str, *, filters: Filters = NO_FILTERS, sort: str = "relevance", 
 
 @dataclass
 class EngineResult:
-    total: int
-    exact_total: int
-    keys: list[int]
-    tiers: dict[int, int]
-    facet_counts: dict[str, dict[object, int]]
+    """The index's part of a search: every match, in tiers, as positions in the :class:`DocTable`."""
+
+    table: doctable.DocTable
+    tiers: list[np.ndarray]  # tier 0 in the given order, the others best first
+    sort: str = "relevance"
+    exact_total: int = 0
+    facet_counts: dict[str, dict[object, int]] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return sum(len(t) for t in self.tiers)
+
+    @property
+    def broadened(self) -> int:
+        return len(self.tiers[BROADENED])
+
+    def page(self, page: int, per_page: int = PER_PAGE) -> tuple[list[int], dict[int, int]]:
+        """Keys of one page, and the tier of each."""
+        lo, hi = (page - 1) * per_page, page * per_page
+        if self.sort == "date":
+            everything = np.concatenate(self.tiers)
+            tier_of = np.concatenate([np.full(len(t), n) for n, t in enumerate(self.tiers)])
+            head = everything[:len(self.tiers[0])]
+            rest = self.table.newest_first(everything[len(head):])
+            head = self.table.newest_first(head)
+            chosen = np.concatenate([head, rest])[lo:hi]
+            where = dict(zip(everything.tolist(), tier_of.tolist(), strict=True))
+            tiers = [(int(p), where[int(p)]) for p in chosen]
+        else:
+            tiers, pos = [], 0
+            for n, members in enumerate(self.tiers):
+                a, b = max(lo, pos), min(hi, pos + len(members))
+                if a < b:
+                    tiers.extend((int(p), n) for p in members[a - pos:b - pos])
+                pos += len(members)
+        keys = [int(self.table.keys[p]) for p, _ in tiers]
+        return keys, {int(self.table.keys[p]): n for p, n in tiers}
+
+    @property
+    def keys(self) -> list[int]:
+        return self.page(1)[0]
 
 
 def run_engine(backend, query: text.Query, *, extra: Sequence[int] = (), filters: Filters = NO_FILTERS,
-               sort: str = "relevance", offset: int = 0, per_page: int = PER_PAGE,
-               with_facets: bool = True) -> EngineResult:
-    """The index's part of a search: total, facet counts and the keys of one page (no records loaded)."""
-    extra = list(extra)
-    words, joined = list(query.words), [query.joined]
-    counts: dict[str, dict[object, int]] = {}
-    if with_facets:
-        facets = backend.facets("all", words, filters=filters, exclude=extra)
-        n_all = facets.total
-        counts = facets.counts
-        if extra:
-            for doc in SearchDoc.objects.using(backend.conn.alias).filter(key__in=extra).values(*FACETS):
-                for name in FACETS:
-                    counts[name][doc[name]] = counts[name].get(doc[name], 0) + 1
-    else:
-        n_all = backend.count("all", words, filters=filters, exclude=extra)
-    total = n_all + len(extra)
-    if sort == "date":
-        exact_total = total if not query.scattered else backend.count("all", joined, filters=filters, exclude=extra) + len(extra)
-        keys = _date_page(backend, words, extra, filters, offset, per_page)
-        tiers = dict.fromkeys(keys, 4)
-    else:
-        keys, tiers, exact_total = _relevance_page(backend, query, extra, filters, n_all, offset, per_page)
-    return EngineResult(total=total, exact_total=exact_total, keys=keys, tiers=tiers, facet_counts=counts)
+               sort: str = "relevance", with_facets: bool = True) -> EngineResult:
+    """Every match of the query, sorted into the ranking tiers (no records loaded)."""
+    table = doctable.get(backend.conn)
+    allowed = table.allowed(filters)
+    taken = np.zeros(len(table), dtype=bool)
+
+    def matched(scope, pieces) -> np.ndarray:
+        pos = table.locate(backend.match(scope, pieces))
+        if allowed is not None:
+            pos = pos[allowed[pos]]
+        return pos[~taken[pos]]
+
+    first = table.locate(list(dict.fromkeys(extra)))
+    if allowed is not None:
+        first = first[allowed[first]]
+    taken[first] = True
+    pieces, joined = list(query.pieces), query.joined
+    every = matched("all", pieces)  # the result set: every piece somewhere (the recall guarantee)
+    empty = doctable.EMPTY
+    tiers = [first, empty, empty, empty, empty, empty]
+    exact = len(first) + len(every)
+    if len(every):
+        title_pieces = matched("title", pieces)  # ⊆ every: the title is part of the text
+        if len(pieces) == 1:
+            tiers[1] = title_pieces
+            tiers[3] = _minus(every, title_pieces, len(table))
+        else:
+            title_joined = matched("title", [joined])  # ⊆ title_pieces
+            text_joined = matched("all", [joined])  # ⊆ every
+            exact = len(first) + len(text_joined)
+            tiers[1] = title_joined
+            tiers[2] = _minus(title_pieces, title_joined, len(table))
+            tiers[3] = _minus(text_joined, title_pieces, len(table))
+            tiers[4] = _minus(every, np.union1d(title_pieces, text_joined), len(table))
+    if len(first) + len(every) < BROADEN_BELOW and query.scattered:
+        # Few exact results: add the records holding every word of the query, scattered.
+        taken[every] = True
+        tiers[BROADENED] = matched("all", list(query.words))
+    tiers = [tiers[0]] + [t[::-1] for t in tiers[1:]]
+    counts = table.facet_counts(np.concatenate(tiers)) if with_facets else {}
+    return EngineResult(table=table, tiers=tiers, sort=sort, exact_total=exact, facet_counts=counts)
 
 
-def _relevance_page(backend, query: text.Query, extra: list[int], filters: Filters, n_all: int,
-                    offset: int, per_page: int) -> tuple[list[int], dict[int, int], int]:
-    words, joined = list(query.words), [query.joined]
-    exact = not query.scattered and len(query.pieces) == 1  # one piece, one word: tiers 2 and 4 are empty
-    t_joined = backend.keys("title", joined, filters=filters, exclude=extra)
-    t_words = t_joined if exact else backend.keys("title", words, filters=filters, exclude=extra)
-    in_joined = set(t_joined)
-    title_scattered = [k for k in t_words if k not in in_joined]
-    title_all = t_joined + title_scattered
-    if exact:
-        c3 = n_all - len(title_all)
-    else:
-        c3 = backend.count("all", joined, filters=filters, exclude=extra + title_all)
-    tiers_in_order: list[tuple[int, int, object]] = [
-        (0, len(extra), extra),
-        (1, len(t_joined), t_joined),
-        (2, len(title_scattered), title_scattered),
-        (3, c3, ("all", joined, (), extra + title_all)),
-        (4, n_all - len(title_all) - c3, ("all", words, joined, extra + title_all)),
-    ]
-    keys: list[int] = []
-    tiers: dict[int, int] = {}
-    pos = 0
-    want_lo, want_hi = offset, offset + per_page
-    for tier, size, source in tiers_in_order:
-        lo, hi = max(want_lo, pos), min(want_hi, pos + size)
-        if lo < hi:
-            if isinstance(source, list):
-                chunk = source[lo - pos:hi - pos]
-            else:
-                scope, pieces, not_pieces, exclude = source
-                chunk = backend.keys(scope, pieces, filters=filters, exclude=exclude, not_pieces=not_pieces,
-                                     limit=hi - lo, offset=lo - pos)
-            for k in chunk:
-                tiers[k] = tier
-            keys.extend(chunk)
-        pos += size
-    exact_total = len(extra) + len(t_joined) + c3
-    return keys, tiers, exact_total
-
-
-def _date_page(backend, words, extra, filters, offset, per_page):
-    if extra:
-        extra_docs = list(SearchDoc.objects.using(backend.conn.alias).filter(key__in=extra).order_by("-published_at", "-key").values_list("key", flat=True))
-        if offset < len(extra_docs):
-            head = extra_docs[offset:offset + per_page]
-            rest = backend.keys("all", words, filters=filters, exclude=extra, limit=per_page - len(head), by_date=True) if len(head) < per_page else []
-            return head + rest
-        offset -= len(extra_docs)
-    return backend.keys("all", words, filters=filters, exclude=extra, limit=per_page, offset=offset, by_date=True)
+def _minus(a: np.ndarray, b: np.ndarray, n: int) -> np.ndarray:
+    """Positions of ``a`` not in ``b`` (order of ``a`` kept)."""
+    if not len(b) or not len(a):
+        return a
+    drop = np.zeros(n, dtype=bool)
+    drop[b] = True
+    return a[~drop[a]]
 
 
 def _hits(keys: Sequence[int], tiers: dict[int, int], query: text.Query, with_snippets: bool) -> list[Hit]:
@@ -342,8 +345,10 @@ def _facet_values(counts: dict[str, dict[object, int]], filters: Filters) -> dic
 
 
 def suggestions(query: text.Query, filters: Filters) -> list[tuple[str, int]]:
-    """Other queries that do find something: fewer words, single words, or no filters."""
+    """Other queries that do find something: single pieces, single words, or no filters."""
     backend = get_backend()
+    table = doctable.get(backend.conn)
+    allowed = table.allowed(filters)
     found: list[tuple[str, int]] = []
     seen = set()
     candidates: list[list[str]] = []
@@ -356,7 +361,8 @@ def suggestions(query: text.Query, filters: Filters) -> list[tuple[str, int]]:
         if label in seen:
             continue
         seen.add(label)
-        n = backend.count("all", cand, filters=filters)
+        pos = table.locate(backend.match("all", cand))
+        n = int(allowed[pos].sum()) if allowed is not None else len(pos)
         if n:
             found.append((label, n))
     return found

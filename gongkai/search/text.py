@@ -134,7 +134,7 @@ class Query:
 
     @property
     def scattered(self) -> bool:
-        """Whether the words differ from the pieces (so an exact-phrase tier exists)."""
+        """Whether the words differ from the pieces (so records holding every word, scattered, can be added)."""
         return tuple(self.words) != tuple(self.pieces)
 
 
@@ -146,11 +146,11 @@ def split_pieces(raw: str) -> list[str]:
 def parse_query(raw: str, cut=None) -> Query:
     """Parse what a person typed. ``cut`` segments a piece into words (precise mode).
 
-    A piece matches where it occurs as a substring. With two or more pieces,
-    each piece is also cut into words; a record that holds every word,
-    scattered, is found too (ranked below the exact phrase). A single piece
-    is only matched as itself (its words are kept in ``cut_words``). One-character words are kept only when a piece
-    has nothing longer, so "我市的政务" asks for 我市 and 政务, not for 的.
+    A piece matches where it occurs as a substring; every piece is required.
+    Each piece is also cut into words: when the pieces find less than a page,
+    records holding every word, scattered, are added below (see
+    :mod:`gongkai.search.query`). One-character words are kept only when a
+    piece has nothing longer, so "我市的政务" asks for 我市 and 政务, not for 的.
     """
     pieces = tuple(dict.fromkeys(split_pieces(raw)))
     words: list[str] = []
@@ -159,13 +159,8 @@ def parse_query(raw: str, cut=None) -> Query:
         cut_words = [w for w in cut_words if w and any(ch.isalnum() for ch in w)] or [piece]
         long_words = [w for w in cut_words if len(w) > 1]
         words.extend(long_words or [piece])
-    cut_words = tuple(dict.fromkeys(words))
-    if len(pieces) == 1:
-        # One piece is matched as the phrase only: its words (政务, 公开, 工作 …) are in
-        # nearly every record, so the scattered tier was a full scan of the index for
-        # records ranked below every exact hit. Recall (substring) is unchanged.
-        return Query(raw=raw, pieces=pieces, words=pieces, cut_words=cut_words)
-    return Query(raw=raw, pieces=pieces, words=cut_words, cut_words=cut_words)
+    words = list(dict.fromkeys(words))
+    return Query(raw=raw, pieces=pieces, words=tuple(words), cut_words=tuple(words))
 
 
 def phrase_grams(piece: str) -> list[list[str]]:

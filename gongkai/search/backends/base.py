@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
+
+import numpy as np
 
 Scope = Literal["title", "all"]
 FACETS = ("organ_id", "genre_id", "topic_id", "year", "validity")
@@ -21,23 +23,11 @@ class Filters:
     year: int | None = None
     validity: str | None = None
 
-    def sql(self, alias: str = "d", mark: str = "?") -> tuple[str, list]:
-        parts, params = [], []
-        for name in FACETS:
-            value = getattr(self, name)
-            if value is not None and value != "":
-                parts.append(f"{alias}.{name} = {mark}")
-                params.append(value)
-        return "".join(" AND " + p for p in parts), params
+    def active(self) -> bool:
+        return any(getattr(self, name) not in (None, "") for name in FACETS)
 
 
 NO_FILTERS = Filters()
-
-
-@dataclass
-class Facets:
-    total: int = 0
-    counts: dict[str, dict[object, int]] = field(default_factory=dict)
 
 
 class Backend:
@@ -68,19 +58,12 @@ class Backend:
         raise NotImplementedError
 
     # --- reads ------------------------------------------------------------
-    def keys(self, scope: Scope, pieces: Sequence[str], *, filters: Filters = NO_FILTERS,
-             exclude: Sequence[int] = (), limit: int | None = None, offset: int = 0,
-             not_pieces: Sequence[str] = (), by_date: bool = False) -> list[int]:
-        """Keys of records matching ``pieces`` but not all of ``not_pieces``, best first (descending key) or newest first."""
-        raise NotImplementedError
+    def match(self, scope: Scope, pieces: Sequence[str]) -> np.ndarray:
+        """Keys (int64, ascending, unique) of the full-text rows holding every piece as a substring.
 
-    def count(self, scope: Scope, pieces: Sequence[str], *, filters: Filters = NO_FILTERS,
-              exclude: Sequence[int] = ()) -> int:
-        raise NotImplementedError
-
-    def facets(self, scope: Scope, pieces: Sequence[str], *, filters: Filters = NO_FILTERS,
-               exclude: Sequence[int] = ()) -> Facets:
-        """Total and per-facet counts of the matching records."""
+        May include keys that are no longer in ``search_searchdoc`` (SQLite's
+        leftovers of updates): :meth:`DocTable.locate` drops them.
+        """
         raise NotImplementedError
 
     def baseline(self, pieces: Sequence[str], limit: int = 20) -> list[int]:

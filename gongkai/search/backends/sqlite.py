@@ -1,9 +1,9 @@
 # ruff: noqa: S608 - table and column names are module constants; every value is a bound parameter
 """SQLite FTS5: two contentless tables of bigram tokens (titles; everything), row id = SearchDoc.key.
 
-FTS5 walks posting lists in row-id order, so ``ORDER BY rowid DESC LIMIT n``
-stops after ``n`` matches: because the key packs the static rank, the best
-records of a tier come first without scoring every match. SQLite 3.40 cannot
+FTS5 walks posting lists in row-id order and hands back the matching row ids
+in ascending order; because the key packs the static rank, that order is the
+ranking inside a tier, and nothing is scored. SQLite 3.40 cannot
 delete from a contentless table without the old text, so an update leaves the
 old full-text row behind; it has no SearchDoc row, so the join never counts it,
 and ``gongkai reindex`` clears them.
@@ -11,14 +11,14 @@ and ``gongkai reindex`` clears them.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from contextlib import contextmanager
 
+import numpy as np
 from django.db.models import F
 
 from .. import text
-from .base import FACETS, NO_FILTERS, Backend, Facets, Filters, Scope
+from .base import Backend
 
 TABLES = {"title": "search_fts_title", "all": "search_fts_all"}
 DOC = "search_searchdoc"
@@ -89,49 +89,18 @@ class SqliteBackend(Backend):
             except Exception:  # noqa: BLE001 - dbstat is optional in SQLite builds
                 return 0
 
-    def _from(self, scope: Scope, filters: Filters, exclude: Sequence[int]):
+    def match(self, scope, pieces):
         table = TABLES[scope]
-        where, params = filters.sql("d", "%s")
-        sql = f"FROM {table} f CROSS JOIN {DOC} d ON d.key = f.rowid WHERE {table} MATCH %s{where}"
-        if exclude:
-            sql += " AND f.rowid NOT IN (SELECT value FROM json_each(%s))"
-            params = params + [json.dumps(list(exclude))]
-        return sql, params
-
-    def keys(self, scope, pieces, *, filters=NO_FILTERS, exclude=(), limit=None, offset=0, not_pieces=(),
-             by_date=False):
-        sql, params = self._from(scope, filters, exclude)
-        order = "d.published_at DESC, f.rowid DESC" if by_date else "f.rowid DESC"
-        sql = f"SELECT f.rowid {sql} ORDER BY {order}"
-        if limit is not None:
-            sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
-        expr = match_expr(pieces)
-        if not_pieces:
-            expr = f"({expr}) NOT ({match_expr(not_pieces)})"
+        # One string instead of a row per match: about twice as fast to fetch.
         with self._cursor() as cur:
-            cur.execute(sql, [expr, *params])
-            return [r[0] for r in cur.fetchall()]
-
-    def count(self, scope, pieces, *, filters=NO_FILTERS, exclude=()):
-        sql, params = self._from(scope, filters, exclude)
-        with self._cursor() as cur:
-            cur.execute(f"SELECT count(*) {sql}", [match_expr(pieces), *params])
-            return cur.fetchone()[0]
-
-    def facets(self, scope, pieces, *, filters=NO_FILTERS, exclude=()):
-        sql, params = self._from(scope, filters, exclude)
-        cols = ", ".join(f"d.{c}" for c in FACETS)
-        with self._cursor() as cur:
-            cur.execute(f"SELECT {cols}, count(*) {sql} GROUP BY {cols}", [match_expr(pieces), *params])
-            rows = cur.fetchall()
-        result = Facets(counts={c: {} for c in FACETS})
-        for row in rows:
-            n = row[-1]
-            result.total += n
-            for name, value in zip(FACETS, row[:-1], strict=True):
-                bucket = result.counts[name]
-                bucket[value] = bucket.get(value, 0) + n
-        return result
+            cur.execute(f"SELECT group_concat(rowid) FROM {table} WHERE {table} MATCH %s", [match_expr(pieces)])
+            joined = cur.fetchone()[0]
+        if not joined:
+            return np.empty(0, dtype=np.int64)
+        keys = np.fromstring(joined, dtype=np.int64, sep=",")
+        if len(keys) > 1 and not (keys[1:] > keys[:-1]).all():  # FTS5 yields ascending row ids; make sure
+            keys = np.unique(keys)
+        return keys
 
     def baseline(self, pieces, limit=20):
         table = TABLES["all"]
