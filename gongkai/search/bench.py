@@ -195,7 +195,7 @@ def run_bench(n: int, *, repeat: int = 5, progress=None) -> dict[str, Any]:
 
     from . import text
     from .backends import get_backend
-    from .index import IndexedText, doc_key, pipelined
+    from .index import REBUILD_BATCH, doc_key, pipelined
     from .models import SearchState
     from .query import docno_records, run_engine
     from .segment import Segmenter
@@ -210,26 +210,25 @@ def run_bench(n: int, *, repeat: int = 5, progress=None) -> dict[str, Any]:
         validity = ("valid", "repealed")
         say("建立索引")
         t0 = time.perf_counter()
-        batch = 500
         done = 0
 
-        def prepare(chunk):
-            rows, docs = [], []
-            for rec in chunk:
-                published = dt.datetime.fromtimestamp(rec["published"], tz=dt.UTC)
-                key = doc_key(in_force=rec["in_force"], published_at=published, serial=rec["i"] + 1)
-                rec["key"] = key
-                rows.append((key, IndexedText(title=text.field_tokens(rec["title"]),
-                                              all=text.field_tokens(rec["title"], rec["doc_no"], rec["body"]))))
-                docs.append((key, rec["i"] + 1, rec["doc_no"], rec["organ"], rec["genre"], rec["topic"], rec["year"],
-                             rec["in_force"], validity[not rec["in_force"]], published.replace(tzinfo=None), False, len(rec["title"])))
-            return rows, docs
+        def batches():  # as index_rebuild: metadata here, tokens in the worker process
+            for start in range(0, n, REBUILD_BATCH):
+                docs, fields = [], []
+                for rec in corpus[start:start + REBUILD_BATCH]:
+                    published = dt.datetime.fromtimestamp(rec["published"], tz=dt.UTC)
+                    key = doc_key(in_force=rec["in_force"], published_at=published, serial=rec["i"] + 1)
+                    rec["key"] = key
+                    docs.append((key, rec["i"] + 1, rec["doc_no"], rec["organ"], rec["genre"], rec["topic"], rec["year"],
+                                 rec["in_force"], validity[not rec["in_force"]], published.replace(tzinfo=None), False,
+                                 len(rec["title"])))
+                    fields.append((rec["title"], rec["doc_no"], "", "", rec["body"]))
+                yield docs, fields
 
-        def write(prepared):
+        def write(docs, tokens):
             nonlocal done
-            rows, docs = prepared
             with transaction.atomic(using=conn.alias):
-                backend.insert(rows)
+                backend.insert([(doc[0], t) for doc, t in zip(docs, tokens, strict=True)])
                 with conn.cursor() as cur:
                     cur.executemany(
                         "INSERT INTO search_searchdoc (key, record_id, doc_no, organ_id, genre_id, topic_id, year, in_force, "
@@ -240,7 +239,7 @@ def run_bench(n: int, *, repeat: int = 5, progress=None) -> dict[str, Any]:
                 say(f"  已索引 {done} 条，{done / (time.perf_counter() - t0):.0f} 条/秒")
 
         with backend.bulk_load():  # as index_rebuild does
-            pipelined((corpus[i:i + batch] for i in range(0, n, batch)), prepare, write)
+            pipelined(batches(), write)
         insert_seconds = time.perf_counter() - t0
         backend.optimize()
         index_seconds = time.perf_counter() - t0

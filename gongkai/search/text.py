@@ -109,6 +109,22 @@ def html_to_text(source: str) -> str:
     return "\n".join(line.strip() for line in text.splitlines() if line.strip())
 
 
+BODY = 4  # index of the body (HTML) in a record's fields, see record_tokens
+
+
+def record_tokens(fields: tuple[str, ...]) -> tuple[str, str]:
+    """(title tokens, all tokens) of a record given as (title, 发文字号, summary, keywords, body HTML, *attachment texts)."""
+    plain = list(fields)
+    if len(plain) > BODY:
+        plain[BODY] = html_to_text(plain[BODY])
+    return field_tokens(plain[0]), field_tokens(*plain)
+
+
+def tokenize_batch(batch: list[tuple[str, ...]]) -> list[tuple[str, str]]:
+    """:func:`record_tokens` of many records (run in a worker process during a rebuild)."""
+    return [record_tokens(fields) for fields in batch]
+
+
 # --- queries ---------------------------------------------------------------
 
 MAX_PIECE = 64  # longer pieces are cut into overlapping windows (see Query)
