@@ -45,5 +45,5 @@ def test_rebuild_finds_the_same_records_and_restores_merging(publish):
     assert check["missing"] == check["extra"] == 0
     if connection.vendor == "sqlite":
         with connection.cursor() as cur:
-            cur.execute("SELECT v FROM search_fts_all_config WHERE k = 'automerge'")
-            assert cur.fetchone()[0] == 4
+            cur.execute("SELECT k, v FROM search_fts_all_config WHERE k IN ('automerge', 'crisismerge', 'hashsize')")
+            assert dict(cur.fetchall()) == {"automerge": 4, "crisismerge": 16, "hashsize": 1024 * 1024}

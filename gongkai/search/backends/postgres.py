@@ -11,6 +11,7 @@ are matched per chunk and combined per record (AND across chunks).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import contextmanager
 
 import numpy as np
 
@@ -23,8 +24,45 @@ CHUNK = 2000
 MAX_POS = 255
 
 
-def chunks(tokens: list[str]) -> list[str]:
-    """tsvector literals of overlapping chunks of the token list."""
+def chunks(tokens: str) -> list[str]:
+    """tsvector literals of overlapping chunks of a token stream (space separated bigrams).
+
+    Every token is two characters, so the literal of a chunk, ``'ab':0001 'bc':0002 …``
+    (one entry per token; PostgreSQL merges a lexeme's positions), is laid
+    out in a fixed-width array of code points without a Python loop per
+    token. A chunk in which some bigram would have more than 255 positions
+    (PostgreSQL keeps no more) is cut by :func:`chunks_by_lexeme` instead.
+    """
+    if not tokens:
+        return [""]
+    grid = np.frombuffer((tokens + " ").encode("utf-32-le"), dtype=np.uint32).reshape(-1, 3)
+    n = len(grid)
+    out = []
+    start = 0
+    while True:
+        end = min(n, start + CHUNK)
+        pairs = grid[start:end, :2]
+        codes = (pairs[:, 0].astype(np.uint64) << np.uint64(32)) | pairs[:, 1]
+        if np.unique(codes, return_counts=True)[1].max() > MAX_POS:
+            return chunks_by_lexeme(tokens.split(" "))
+        m = end - start
+        lit = np.empty((m, 10), dtype=np.uint32)
+        lit[:, 0] = lit[:, 3] = ord("'")
+        lit[:, 1:3] = pairs
+        lit[:, 4] = ord(":")
+        lit[:, 5:9] = _DIGITS[1:m + 1]
+        lit[:, 9] = ord(" ")
+        out.append(lit.tobytes().decode("utf-32-le")[:-1])
+        if end >= n:
+            return out
+        start = end - text.MAX_PIECE
+
+
+_DIGITS = np.array([[ord(c) for c in f"{i:04d}"] for i in range(CHUNK + 1)], dtype=np.uint32)
+
+
+def chunks_by_lexeme(tokens: list[str]) -> list[str]:
+    """:func:`chunks` for texts that repeat a bigram more than 255 times: a chunk ends before the 256th."""
     out = []
     n = len(tokens)
     start = 0
@@ -58,8 +96,8 @@ class PostgresBackend(Backend):
     def insert(self, rows):
         title_rows, all_rows = [], []
         for key, t in rows:
-            title_rows.append((key, chunks(t.title.split(" ")) [0] if t.title else ""))
-            for seq, tsv in enumerate(chunks(t.all.split(" ") if t.all else [])):
+            title_rows.append((key, chunks(t.title)[0]))
+            for seq, tsv in enumerate(chunks(t.all)):
                 all_rows.append((key, seq, tsv))
         with self.conn.cursor() as cur:
             cur.executemany(f"INSERT INTO {TABLES['title']} (key, tsv) VALUES (%s, %s::tsvector)", title_rows)
@@ -73,6 +111,33 @@ class PostgresBackend(Backend):
     def reset(self):
         with self.conn.cursor() as cur:
             cur.execute(f"TRUNCATE {TABLES['title']}, {TABLES['all']}")
+
+    def _index_statements(self) -> list[str]:
+        """The full-text indexes (as migration 0002 creates them): RUM when the extension is installed, else GIN."""
+        with self.conn.cursor() as cur:
+            cur.execute("SELECT 1 FROM pg_extension WHERE extname = 'rum'")
+            method, ops = ("rum", "rum_tsvector_ops") if cur.fetchone() else ("gin", "tsvector_ops")
+        return [f"CREATE INDEX IF NOT EXISTS {table}_tsv ON {table} USING {method} (tsv {ops})" for table in TABLES.values()]
+
+    @contextmanager
+    def bulk_load(self):
+        # Building a RUM/GIN index once is far cheaper than updating it for
+        # every row: the full-text indexes are dropped for the load and built
+        # again at the end, in one go and with more memory for the sort. They
+        # are created from their definitions (not from what was dropped), so a
+        # rebuild that was cut off is repaired by the next one.
+        statements = self._index_statements()
+        with self.conn.cursor() as cur:
+            for table in TABLES.values():
+                cur.execute(f"DROP INDEX IF EXISTS {table}_tsv")
+        try:
+            yield
+        finally:
+            with self.conn.cursor() as cur:
+                cur.execute("SET maintenance_work_mem = '512MB'")
+                for sql in statements:
+                    cur.execute(sql)
+                cur.execute("RESET maintenance_work_mem")
 
     def optimize(self):
         with self.conn.cursor() as cur:

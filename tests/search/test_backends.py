@@ -1,0 +1,123 @@
+"""The engines' one question (which keys match?), the in-memory metadata, and PostgreSQL's chunked tsvectors."""
+
+import datetime as dt
+import re
+
+import numpy as np
+import pytest
+from django.db import connection
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from gongkai.search import doctable, index, text
+from gongkai.search.backends import Filters, get_backend
+from gongkai.search.backends.postgres import CHUNK, MAX_POS, chunks, chunks_by_lexeme
+from gongkai.search.query import search
+
+pytestmark = pytest.mark.django_db
+
+pg_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's tsvector")
+
+
+def positions_per_lexeme(literal: str) -> dict[str, list[int]]:
+    out: dict[str, list[int]] = {}
+    for lex, pos in re.findall(r"'([^']*)':(\d+(?:,\d+)*)", literal):
+        out.setdefault(lex, []).extend(int(p) for p in pos.split(","))
+    return out
+
+
+def test_chunks_overlap_so_that_any_piece_lies_in_one_chunk():
+    tokens = text.field_tokens("各县（市、区）人民政府要认真落实有关要求。" * 300)
+    n = len(tokens.split(" "))
+    parts = chunks(tokens)
+    assert len(parts) >= n // CHUNK
+    for part in parts:
+        entries = part.split(" ")
+        assert len(entries) <= CHUNK
+        assert all(e.endswith(f":{i:04d}") for i, e in enumerate(entries, 1))
+    # consecutive chunks share MAX_PIECE tokens
+    first, second = (p.split(" ") for p in parts[:2])
+    assert [e.split(":")[0] for e in first[-text.MAX_PIECE:]] == [e.split(":")[0] for e in second[:text.MAX_PIECE]]
+
+
+def test_a_bigram_repeated_more_than_postgres_keeps_is_cut_by_lexeme():
+    tokens = text.field_tokens("哈" * 700 + "政务公开")
+    parts = chunks(tokens)
+    assert parts == chunks_by_lexeme(tokens.split(" "))
+    for part in parts:
+        assert max(len(p) for p in positions_per_lexeme(part).values()) <= MAX_POS
+    assert "'政务':" in parts[-1]
+
+
+@pg_only
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(alphabet="政务公开工作要点年月日（）〔〕，。ABC123 ", min_size=0, max_size=5000))
+def test_fast_chunks_parse_to_the_same_tsvectors_as_the_lexeme_loop(value):
+    tokens = text.field_tokens(value)
+    fast = chunks(tokens)
+    slow = chunks_by_lexeme(tokens.split(" ") if tokens else [])
+    assert len(fast) == len(slow)
+    with connection.cursor() as cur:
+        for a, b in zip(fast, slow, strict=True):
+            cur.execute("SELECT %s::tsvector = %s::tsvector", [a, b])
+            assert cur.fetchone()[0]
+
+
+def test_match_returns_sorted_keys_and_doc_table_drops_leftovers(publish):
+    a = publish(title="营商环境优化方案", body="<p>持续优化营商环境。</p>")
+    b = publish(title="其他通知", body="<p>营商环境。</p>")
+    publish(title="无关", body="<p>无关内容。</p>")
+    backend = get_backend()
+    keys = backend.match("all", ["营商环境"])
+    assert list(keys) == sorted(keys) and len(keys) == 2
+    table = doctable.get(connection)
+    assert sorted(int(k) for k in table.keys[table.locate(keys)]) == sorted(keys)
+    # after an update the old full-text row may stay (SQLite); the table never counts it
+    index.index_sync([a.pk])
+    keys_after = backend.match("all", ["营商环境"])
+    located = table_after = doctable.get(connection)
+    located = table_after.keys[table_after.locate(keys_after)]
+    assert len(located) == 2
+    assert search("营商环境").total == 2
+    assert {h.record.pk for h in search("营商环境").hits} == {a.pk, b.pk}
+
+
+def test_doc_table_follows_every_index_write(publish):
+    first = doctable.get(connection)
+    rec = publish(title="新文件", body="<p>内容。</p>")
+    second = doctable.get(connection)
+    assert len(second) == len(first) + 1
+    index.index_sync([rec.pk])  # unchanged content, new key: the copy is reloaded
+    third = doctable.get(connection)
+    assert third is not second and len(third) == len(second)
+
+
+def test_filters_facets_and_date_order_on_arrays(publish):
+    from tests import factories
+
+    organ = factories.OrganFactory()
+    old = publish(title="数据开放实施方案", organ=organ, published_at=dt.datetime(2019, 5, 1, tzinfo=dt.UTC))
+    new = publish(title="数据开放工作要点", published_at=dt.datetime(2024, 5, 1, tzinfo=dt.UTC))
+    table = doctable.get(connection)
+    everything = table.locate(table.keys)
+    assert [int(table.keys[p]) for p in table.newest_first(everything)][0] == new.search_doc.key
+    mask = table.allowed(Filters(organ_id=organ.pk))
+    assert [int(k) for k in table.keys[mask]] == [old.search_doc.key]
+    assert not table.allowed(Filters(validity="没有这个值")).any()
+    counts = table.facet_counts(everything)
+    assert counts["year"] == {2019: 1, 2024: 1}
+    assert sum(counts["organ_id"].values()) == 2
+    result = search("数据开放", sort="date")
+    assert [h.record.pk for h in result.hits] == [new.pk, old.pk]
+
+
+def test_keys_far_apart_are_all_matched(publish):
+    # SQLite 3.40's FTS5 lost rows when consecutive row ids differed by about 2**60; keys stay below 2**49.
+    biggest = index.doc_key(in_force=True, published_at=dt.datetime(2179, 1, 1, tzinfo=dt.UTC), serial=2**32 - 1)
+    assert biggest < 2**49
+    backend = get_backend()
+    rows = [(1, index.IndexedText(*text.record_tokens(("远距离键", "", "", "", "")))),
+            (biggest, index.IndexedText(*text.record_tokens(("远距离键", "", "", "", ""))))]
+    backend.insert(rows)
+    assert list(backend.match("all", ["远距离键"])) == [1, biggest]
+    assert np.array_equal(backend.match("title", ["距离"]), np.array([1, biggest]))
