@@ -27,14 +27,15 @@ def positions_per_lexeme(literal: str) -> dict[str, list[int]]:
 
 
 def test_chunks_overlap_so_that_any_piece_lies_in_one_chunk():
-    tokens = text.field_tokens("各县（市、区）人民政府要认真落实有关要求。" * 300)
+    tokens = text.field_tokens("各县（市、区）人民政府要认真落实有关要求，" * 2000)
     n = len(tokens.split(" "))
     parts = chunks(tokens)
     assert len(parts) >= n // CHUNK
     for part in parts:
         entries = part.split(" ")
         assert len(entries) <= CHUNK
-        assert all(e.endswith(f":{i:04d}") for i, e in enumerate(entries, 1))
+        assert all(e.endswith(f":{i:05d}") for i, e in enumerate(entries, 1))
+        assert max(len(p) for p in positions_per_lexeme(part).values()) <= MAX_POS
     # consecutive chunks share MAX_PIECE tokens
     first, second = (p.split(" ") for p in parts[:2])
     assert [e.split(":")[0] for e in first[-text.MAX_PIECE:]] == [e.split(":")[0] for e in second[:text.MAX_PIECE]]
@@ -43,7 +44,8 @@ def test_chunks_overlap_so_that_any_piece_lies_in_one_chunk():
 def test_a_bigram_repeated_more_than_postgres_keeps_is_cut_by_lexeme():
     tokens = text.field_tokens("哈" * 700 + "政务公开")
     parts = chunks(tokens)
-    assert parts == chunks_by_lexeme(tokens.split(" "))
+    assert len(parts) == 4  # 255 positions each, overlapping by 64
+    assert [positions_per_lexeme(p) for p in parts] == [positions_per_lexeme(p) for p in chunks_by_lexeme(tokens.split(" "))]
     for part in parts:
         assert max(len(p) for p in positions_per_lexeme(part).values()) <= MAX_POS
     assert "'政务':" in parts[-1]
@@ -51,7 +53,8 @@ def test_a_bigram_repeated_more_than_postgres_keeps_is_cut_by_lexeme():
 
 @pg_only
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.text(alphabet="政务公开工作要点年月日（）〔〕，。ABC123 ", min_size=0, max_size=5000))
+@given(st.text(alphabet="政务公开工作要点年月日（）〔〕，。ABC123 ", min_size=0, max_size=5000)
+       | st.text(alphabet="哈哈的公开", min_size=200, max_size=20000))
 def test_fast_chunks_parse_to_the_same_tsvectors_as_the_lexeme_loop(value):
     tokens = text.field_tokens(value)
     fast = chunks(tokens)
@@ -61,6 +64,21 @@ def test_fast_chunks_parse_to_the_same_tsvectors_as_the_lexeme_loop(value):
         for a, b in zip(fast, slow, strict=True):
             cur.execute("SELECT %s::tsvector = %s::tsvector", [a, b])
             assert cur.fetchone()[0]
+
+
+def test_pieces_in_different_rows_of_a_long_record_are_found_together(publish):
+    # The text is cut into rows (here by the 255-positions limit of "要求"); the pieces are in different rows.
+    filler = "各县（市、区）人民政府要认真落实有关要求。" * 300
+    rec = publish(title="长文件", body=f"<p>营商环境{filler}数据开放{filler}</p>")
+    publish(title="短文件", body="<p>营商环境和数据开放。</p>")
+    other = publish(title="只有一个", body=f"<p>营商环境{filler}</p>")
+    result = search("营商环境 数据开放")
+    assert result.total == 2 and rec.pk in {h.record.pk for h in result.hits}
+    assert other.pk not in {h.record.pk for h in result.hits}
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute("SELECT count(*) FROM search_pg_all WHERE key = %s", [rec.search_doc.key])
+            assert cur.fetchone()[0] > 1
 
 
 def test_match_returns_sorted_keys_and_doc_table_drops_leftovers(publish):

@@ -1,11 +1,13 @@
 # ruff: noqa: S608 - table and column names are module constants; every value is a bound parameter
-"""PostgreSQL: bigram tsvectors with positions in chunks, a RUM index (GIN when RUM is not installed).
+"""PostgreSQL: bigram tsvectors with positions, a RUM index (GIN when RUM is not installed).
 
-A tsvector keeps at most 256 positions per lexeme and positions up to 16,383,
-so long texts are cut into chunks of at most 2,000 bigrams that overlap by
-:data:`~gongkai.search.text.MAX_PIECE` bigrams: any piece of up to 65
-characters lies wholly inside one chunk, so the phrase still matches. Pieces
-are matched per chunk and combined per record (AND across chunks).
+A tsvector keeps at most 255 positions per lexeme and positions up to 16,383,
+so a long text is cut into chunks of at most 16,000 bigrams that overlap by
+:data:`~gongkai.search.text.MAX_PIECE` bigrams (a chunk also ends before a
+bigram's 256th position): any piece of up to 65 characters lies wholly inside
+one chunk, so the phrase still matches. Nearly every record is one row, so
+several pieces are matched with one AND query; only records of several rows
+are combined per record (AND across chunks).
 """
 
 from __future__ import annotations
@@ -20,18 +22,19 @@ from .base import Backend, Scope
 
 TABLES = {"title": "search_pg_title", "all": "search_pg_all"}
 DOC = "search_searchdoc"
-CHUNK = 2000
+CHUNK = 16000
+# The records of several rows, for matching pieces that sit in different rows.
+MULTI_ROW_INDEX = "CREATE INDEX IF NOT EXISTS search_pg_all_multi ON search_pg_all (key) WHERE seq > 0"
 MAX_POS = 255
 
 
 def chunks(tokens: str) -> list[str]:
     """tsvector literals of overlapping chunks of a token stream (space separated bigrams).
 
-    Every token is two characters, so the literal of a chunk, ``'ab':0001 'bc':0002 …``
+    Every token is two characters, so the literal of a chunk, ``'ab':00001 'bc':00002 …``
     (one entry per token; PostgreSQL merges a lexeme's positions), is laid
     out in a fixed-width array of code points without a Python loop per
-    token. A chunk in which some bigram would have more than 255 positions
-    (PostgreSQL keeps no more) is cut by :func:`chunks_by_lexeme` instead.
+    token. The same chunks as :func:`chunks_by_lexeme`, about 50 times faster.
     """
     if not tokens:
         return [""]
@@ -42,23 +45,38 @@ def chunks(tokens: str) -> list[str]:
     while True:
         end = min(n, start + CHUNK)
         pairs = grid[start:end, :2]
-        codes = (pairs[:, 0].astype(np.uint64) << np.uint64(32)) | pairs[:, 1]
-        if np.unique(codes, return_counts=True)[1].max() > MAX_POS:
-            return chunks_by_lexeme(tokens.split(" "))
+        over = _crowded(pairs)
+        if over is not None:
+            end = start + over
+            pairs = pairs[:over]
         m = end - start
-        lit = np.empty((m, 10), dtype=np.uint32)
+        lit = np.empty((m, 11), dtype=np.uint32)
         lit[:, 0] = lit[:, 3] = ord("'")
         lit[:, 1:3] = pairs
         lit[:, 4] = ord(":")
-        lit[:, 5:9] = _DIGITS[1:m + 1]
-        lit[:, 9] = ord(" ")
+        lit[:, 5:10] = _DIGITS[1:m + 1]
+        lit[:, 10] = ord(" ")
         out.append(lit.tobytes().decode("utf-32-le")[:-1])
         if end >= n:
             return out
         start = end - text.MAX_PIECE
 
 
-_DIGITS = np.array([[ord(c) for c in f"{i:04d}"] for i in range(CHUNK + 1)], dtype=np.uint32)
+def _crowded(pairs: np.ndarray) -> int | None:
+    """Index of the first token that would be its bigram's 256th position in this chunk (None: there is none)."""
+    codes = (pairs[:, 0].astype(np.uint64) << np.uint64(32)) | pairs[:, 1]
+    order = np.argsort(codes, kind="stable")
+    ordered = codes[order]
+    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+    if np.diff(np.r_[starts, len(codes)]).max() <= MAX_POS:
+        return None
+    rank = np.arange(len(codes)) - np.repeat(starts, np.diff(np.r_[starts, len(codes)]))
+    occurrence = np.empty(len(codes), dtype=np.int64)
+    occurrence[order] = rank
+    return int(np.flatnonzero(occurrence >= MAX_POS)[0])
+
+
+_DIGITS = np.array([[ord(c) for c in f"{i:05d}"] for i in range(CHUNK + 1)], dtype=np.uint32)
 
 
 def chunks_by_lexeme(tokens: list[str]) -> list[str]:
@@ -117,7 +135,8 @@ class PostgresBackend(Backend):
         with self.conn.cursor() as cur:
             cur.execute("SELECT 1 FROM pg_extension WHERE extname = 'rum'")
             method, ops = ("rum", "rum_tsvector_ops") if cur.fetchone() else ("gin", "tsvector_ops")
-        return [f"CREATE INDEX IF NOT EXISTS {table}_tsv ON {table} USING {method} (tsv {ops})" for table in TABLES.values()]
+        return [f"CREATE INDEX IF NOT EXISTS {table}_tsv ON {table} USING {method} (tsv {ops})" for table in TABLES.values()
+                ] + [MULTI_ROW_INDEX]
 
     @contextmanager
     def bulk_load(self):
@@ -150,11 +169,18 @@ class PostgresBackend(Backend):
             return int(cur.fetchone()[0])
 
     def _matching(self, scope: Scope, pieces: Sequence[str]) -> tuple[str, list]:
-        """SQL of the keys matching every piece (pieces may sit in different chunks)."""
+        """SQL of the keys matching every piece (in a record of several rows, the pieces may sit in different rows)."""
         table = TABLES[scope]
-        # DISTINCT: a long record has several chunks, and more than one may match.
-        selects = [f"SELECT DISTINCT key FROM {table} WHERE tsv @@ %s::tsquery" for _ in pieces]
-        return " INTERSECT ".join(selects), [tsquery(p) for p in pieces]
+        if len(pieces) == 1:
+            return f"SELECT DISTINCT key FROM {table} WHERE tsv @@ %s::tsquery", [tsquery(pieces[0])]
+        together = " & ".join(f"({tsquery(p)})" for p in pieces)
+        if scope == "title":  # one row per record
+            return f"SELECT key FROM {table} WHERE tsv @@ %s::tsquery", [together]
+        apart = " INTERSECT ".join(
+            f"SELECT key FROM {table} WHERE key IN (SELECT key FROM {table} WHERE seq > 0) AND tsv @@ %s::tsquery"
+            for _ in pieces)
+        return (f"SELECT key FROM {table} WHERE tsv @@ %s::tsquery UNION ({apart})",
+                [together, *(tsquery(p) for p in pieces)])
 
     def match(self, scope, pieces):
         match_sql, params = self._matching(scope, pieces)
