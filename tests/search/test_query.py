@@ -1,5 +1,6 @@
 import pytest
 
+from gongkai.search.backends import Filters
 from gongkai.search.query import search
 
 pytestmark = pytest.mark.django_db
@@ -47,3 +48,41 @@ def test_rebuild_finds_the_same_records_and_restores_merging(publish):
         with connection.cursor() as cur:
             cur.execute("SELECT k, v FROM search_fts_all_config WHERE k IN ('automerge', 'crisismerge', 'hashsize')")
             assert dict(cur.fetchall()) == {"automerge": 4, "crisismerge": 16, "hashsize": 1024 * 1024}
+
+
+def test_pieces_are_required_and_joined_pieces_rank_first(publish):
+    joined = publish(title="其他通知", body="<p>优化营商环境数据开放工作。</p>")
+    apart = publish(title="其他通知", body="<p>营商环境。另：数据开放。</p>")
+    in_title = publish(title="营商环境与数据开放", body="<p>正文。</p>")
+    publish(title="只有营商环境", body="<p>没有另一个片段。</p>")
+    result = search("营商环境 数据开放")
+    assert [h.record.pk for h in result.hits] == [in_title.pk, joined.pk, apart.pk]
+    assert [h.tier for h in result.hits] == [2, 3, 4]
+    assert result.total == 3 and result.exact_total == 1 and result.broadened == 0
+
+
+def test_scattered_words_are_added_only_below_a_page_of_exact_results(publish):
+    exact = publish(title="政务公开工作要点", body="<p>正文。</p>")
+    scattered = publish(title="2021年政务公开重点", body="<p>附件：工作要点。</p>")  # 政务公开 + 工作要点, apart
+    result = search("政务公开工作要点")
+    assert [h.record.pk for h in result.hits] == [exact.pk, scattered.pk]
+    assert [h.tier for h in result.hits] == [1, 5]
+    assert result.total == 2 and result.exact_total == 1 and result.broadened == 1
+    for i in range(20):
+        publish(title=f"政务公开工作要点（{i}）")
+    many = search("政务公开工作要点")
+    assert many.total == many.exact_total == 21 and many.broadened == 0
+    assert scattered.pk not in {h.record.pk for h in many.hits}
+
+
+def test_filters_and_facets_count_the_filtered_result_set(publish):
+    from tests import factories
+
+    organ = factories.OrganFactory(name="保定市财政局")
+    mine = publish(title="预决算公开工作方案", organ=organ)
+    publish(title="预决算公开通知")
+    result = search("预决算", filters=Filters(organ_id=organ.pk))
+    assert [h.record.pk for h in result.hits] == [mine.pk] and result.total == 1
+    organs = {v.value: v.count for v in result.facets["organ_id"]}
+    assert organs == {organ.pk: 1}
+    assert search("预决算").total == 2
