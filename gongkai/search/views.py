@@ -58,7 +58,7 @@ def api(request):
 
     return JsonResponse({
         "query": result.query.raw, "pieces": list(result.query.pieces), "words": list(result.query.words),
-        "total": result.total, "exact_total": result.exact_total, "page": result.page, "num_pages": result.num_pages,
+        "total": result.total, "exact_total": result.exact_total, "broadened": result.broadened, "page": result.page, "num_pages": result.num_pages,
         "per_page": result.per_page, "sort": result.sort, "docno": result.docno,
         "results": [hit_dict(h) for h in result.hits],
         "facets": {FACET_LABELS[name][0]: [{"value": v.value, "label": v.label, "count": v.count, "selected": v.selected}

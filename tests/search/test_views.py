@@ -54,3 +54,13 @@ def test_filter_by_organ(client, publish):
     data = client.get(reverse("search:api"), {"q": "政务公开", "organ": a.organ_id}).json()
     assert [r["id"] for r in data["results"]] == [a.pk]
     assert data["total"] == 1
+
+
+def test_page_and_api_say_when_scattered_words_were_added(client, publish):
+    publish(title="政务公开工作要点", body="<p>正文。</p>")
+    publish(title="2021年政务公开重点", body="<p>附件：工作要点。</p>")
+    html = client.get(reverse("search:results"), {"q": "政务公开工作要点"}).content.decode()
+    assert "另列出 1 条包含检索词中全部词语" in html
+    data = client.get(reverse("search:api"), {"q": "政务公开工作要点"}).json()
+    assert data["total"] == 2 and data["exact_total"] == 1 and data["broadened"] == 1
+    assert [r["tier"] for r in data["results"]] == [1, 5]
