@@ -148,7 +148,8 @@ def search(raw: str, *, filters: Filters = NO_FILTERS, sort: str = "relevance", 
         extra = extra + [int(k) for k in quoting if int(k) not in known]
     result.docno = canonical
 
-    eng = run_engine(backend, query, extra=extra, filters=filters, sort=sort, with_facets=with_facets)
+    eng = run_engine(backend, query, extra=extra, filters=filters, sort=sort, with_facets=with_facets,
+                     broaden=not canonical)
     result.page = min(result.page, max(1, -(-eng.total // per_page)))
     result.total, result.exact_total, result.broadened = eng.total, eng.exact_total, eng.broadened
     keys, tiers = eng.page(result.page, per_page)
@@ -206,14 +207,18 @@ class EngineResult:
 
 
 def run_engine(backend, query: text.Query, *, extra: Sequence[int] = (), filters: Filters = NO_FILTERS,
-               sort: str = "relevance", with_facets: bool = True) -> EngineResult:
-    """Every match of the query, sorted into the ranking tiers (no records loaded)."""
+               sort: str = "relevance", with_facets: bool = True, broaden: bool = True) -> EngineResult:
+    """Every match of the query, sorted into the ranking tiers (no records loaded).
+
+    ``broaden=False`` (a query that is a document number) never adds scattered words.
+    """
     table = doctable.get(backend.conn)
     allowed = table.allowed(filters)
     taken = np.zeros(len(table), dtype=bool)
 
-    def matched(scope, pieces) -> np.ndarray:
-        pos = table.locate(backend.match(scope, pieces))
+    def matched(scope, pieces, within=None) -> np.ndarray:
+        hint = None if within is None else table.keys[np.sort(within)]
+        pos = table.locate(backend.match(scope, pieces, within=hint))
         if allowed is not None:
             pos = pos[allowed[pos]]
         return pos[~taken[pos]]
@@ -228,19 +233,19 @@ def run_engine(backend, query: text.Query, *, extra: Sequence[int] = (), filters
     tiers = [first, empty, empty, empty, empty, empty]
     exact = len(first) + len(every)
     if len(every):
-        title_pieces = matched("title", pieces)  # ⊆ every: the title is part of the text
+        title_pieces = matched("title", pieces, every)  # ⊆ every: the title is part of the text
         if len(pieces) == 1:
             tiers[1] = title_pieces
             tiers[3] = _minus(every, title_pieces, len(table))
         else:
-            title_joined = matched("title", [joined])  # ⊆ title_pieces
-            text_joined = matched("all", [joined])  # ⊆ every
+            title_joined = matched("title", [joined], title_pieces)  # ⊆ title_pieces
+            text_joined = matched("all", [joined], every)  # ⊆ every
             exact = len(first) + len(text_joined)
             tiers[1] = title_joined
             tiers[2] = _minus(title_pieces, title_joined, len(table))
             tiers[3] = _minus(text_joined, title_pieces, len(table))
             tiers[4] = _minus(every, np.union1d(title_pieces, text_joined), len(table))
-    if len(first) + len(every) < BROADEN_BELOW and query.scattered:
+    if len(first) + len(every) < BROADEN_BELOW and query.scattered and broaden:
         # Few exact results: add the records holding every word of the query, scattered.
         taken[every] = True
         tiers[BROADENED] = matched("all", list(query.words))

@@ -139,3 +139,22 @@ def test_keys_far_apart_are_all_matched(publish):
     backend.insert(rows)
     assert list(backend.match("all", ["远距离键"])) == [1, biggest]
     assert np.array_equal(backend.match("title", ["距离"]), np.array([1, biggest]))
+
+
+@pg_only
+def test_postgres_plans_give_the_same_keys(publish, monkeypatch):
+    from gongkai.search.backends import postgres
+
+    publish(title="营商环境与数据开放", body="<p>优化营商环境数据开放。</p>")
+    publish(title="其他通知", body="<p>营商环境。另：数据开放。</p>")
+    publish(title="只有营商环境", body="<p>没有另一个片段。</p>")
+    backend = get_backend()
+    queries = [("all", ["营商环境"]), ("all", ["营商环境", "数据开放"]), ("all", ["营商环境数据开放"]),
+               ("title", ["营商环境", "数据开放"])]
+    monkeypatch.setattr(postgres, "_statistics", lambda conn: None)  # no statistics: look for the rows first
+    first = [list(backend.match(scope, pieces)) for scope, pieces in queries]
+    monkeypatch.setattr(postgres, "_statistics", lambda conn: ({}, 1.0, 1e6))  # every bigram everywhere
+    assert [list(backend.match(scope, pieces)) for scope, pieces in queries] == first
+    everything = backend.match("all", ["营商环境"])
+    assert list(backend.match("title", ["营商环境"], within=everything)) == list(backend.match("title", ["营商环境"]))
+    assert [len(k) for k in first] == [3, 2, 1, 1]

@@ -58,11 +58,13 @@ class Backend:
         raise NotImplementedError
 
     # --- reads ------------------------------------------------------------
-    def match(self, scope: Scope, pieces: Sequence[str]) -> np.ndarray:
+    def match(self, scope: Scope, pieces: Sequence[str], *, within: np.ndarray | None = None) -> np.ndarray:
         """Keys (int64, ascending, unique) of the full-text rows holding every piece as a substring.
 
         May include keys that are no longer in ``search_searchdoc`` (SQLite's
-        leftovers of updates): :meth:`DocTable.locate` drops them.
+        leftovers of updates): :meth:`DocTable.locate` drops them. ``within``
+        (keys known to hold every match) is a hint: an engine may look only
+        there, or ignore it (the caller intersects).
         """
         raise NotImplementedError
 

@@ -1,4 +1,4 @@
-"""PostgreSQL: an index of the records that take several rows (pieces matched across rows)."""
+"""PostgreSQL: an index of the records that take several rows, and bigram statistics fine enough to plan with."""
 
 from django.db import migrations
 
@@ -6,10 +6,11 @@ from django.db import migrations
 def create(apps, schema_editor):
     conn = schema_editor.connection
     if conn.vendor == "postgresql":
-        from gongkai.search.backends.postgres import MULTI_ROW_INDEX
+        from gongkai.search.backends.postgres import MULTI_ROW_INDEX, STATISTICS
 
         with conn.cursor() as cur:
             cur.execute(MULTI_ROW_INDEX)
+            cur.execute(STATISTICS)
 
 
 def drop(apps, schema_editor):
