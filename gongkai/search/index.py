@@ -104,17 +104,39 @@ def pipelined(batches: Iterable[tuple[object, list[tuple[str, ...]]]],
     import multiprocessing
     from collections import deque
     from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    def tokens(fields, future):
+        try:
+            return future.result()
+        except BrokenProcessPool:
+            # The worker could not start (e.g. a script without an
+            # ``if __name__ == "__main__"`` guard, which spawning runs again):
+            # tokenize here instead; nothing is lost, it is only slower.
+            return text.tokenize_batch(fields)
 
     with ProcessPoolExecutor(max_workers=WORKERS, mp_context=multiprocessing.get_context("spawn")) as pool:
         pending: deque = deque()
         for meta, fields in batches:
-            pending.append((meta, pool.submit(text.tokenize_batch, fields)))
+            try:
+                future = pool.submit(text.tokenize_batch, fields)
+            except BrokenProcessPool:
+                future = _Done(text.tokenize_batch(fields))
+            pending.append((meta, fields, future))
             if len(pending) > WORKERS:
-                meta_done, future = pending.popleft()
-                write(meta_done, [IndexedText(*t) for t in future.result()])
+                meta_done, fields_done, future = pending.popleft()
+                write(meta_done, [IndexedText(*t) for t in tokens(fields_done, future)])
         while pending:
-            meta_done, future = pending.popleft()
-            write(meta_done, [IndexedText(*t) for t in future.result()])
+            meta_done, fields_done, future = pending.popleft()
+            write(meta_done, [IndexedText(*t) for t in tokens(fields_done, future)])
+
+
+class _Done:
+    def __init__(self, value):
+        self.value = value
+
+    def result(self):
+        return self.value
 
 
 def _load(record_ids: list[int]) -> tuple[list[Record], dict[int, list[Attachment]]]:

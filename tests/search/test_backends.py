@@ -158,3 +158,30 @@ def test_postgres_plans_give_the_same_keys(publish, monkeypatch):
     everything = backend.match("all", ["营商环境"])
     assert list(backend.match("title", ["营商环境"], within=everything)) == list(backend.match("title", ["营商环境"]))
     assert [len(k) for k in first] == [3, 2, 1, 1]
+
+
+def test_rebuild_tokenizes_in_a_worker_process_like_in_place():
+    batches = [(i, [(f"标题{i}", "保政办函〔2021〕1号", "", "", f"<p>正文{i}：政务公开</p>")]) for i in range(4)]
+    in_place, in_worker = [], []
+    index.pipelined(iter(batches), lambda meta, toks: in_place.append((meta, toks)), worker=False)
+    index.pipelined(iter(batches), lambda meta, toks: in_worker.append((meta, toks)), worker=True)
+    assert in_worker == in_place and len(in_place) == 4
+
+
+def test_a_script_without_a_main_guard_still_rebuilds(tmp_path):
+    # Spawning runs the calling script again; there the worker cannot start, and the batches are tokenized in place.
+    import subprocess
+    import sys
+
+    script = tmp_path / "unguarded.py"
+    script.write_text(
+        "import os, django\n"
+        "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'gongkai.settings')\n"
+        "django.setup()\n"
+        "from gongkai.search import index\n"
+        "seen = []\n"
+        "index.pipelined(((i, [('标题', '', '', '', '<p>正文</p>')]) for i in range(3)), lambda m, t: seen.append(m))\n"
+        "print('DONE', seen)\n", encoding="utf-8")
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120, check=False)  # noqa: S603
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert "DONE [0, 1, 2]" in out.stdout
