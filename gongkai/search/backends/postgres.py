@@ -276,6 +276,11 @@ class PostgresBackend(Backend):
         if stats is None:
             return False
         freqs, floor, rows = stats
+        every_gram = [g for piece in pieces for window in text.phrase_grams(piece) for g in window]
+        if within is not None and within > FEW and every_gram and min(freqs.get(g, floor) for g in every_gram) * rows > FEW:
+            # The whole phrase of a query of several pieces, within the many records holding them
+            # all: when every bigram, those where the pieces meet too, is common, few rows are unlikely.
+            return True
         share = 1.0
         for piece in pieces:
             grams = [g for window in text.phrase_grams(piece) for g in window]
