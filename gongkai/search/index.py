@@ -108,6 +108,8 @@ def pipelined(batches: Iterable[tuple[object, list[tuple[str, ...]]]],
 
     def tokens(fields, future):
         try:
+            if future is None:
+                raise BrokenProcessPool
             return future.result()
         except BrokenProcessPool:
             # The worker could not start (e.g. a script without an
@@ -121,7 +123,7 @@ def pipelined(batches: Iterable[tuple[object, list[tuple[str, ...]]]],
             try:
                 future = pool.submit(text.tokenize_batch, fields)
             except BrokenProcessPool:
-                future = _Done(text.tokenize_batch(fields))
+                future = None  # tokens() tokenizes it here
             pending.append((meta, fields, future))
             if len(pending) > WORKERS:
                 meta_done, fields_done, future = pending.popleft()
@@ -129,14 +131,6 @@ def pipelined(batches: Iterable[tuple[object, list[tuple[str, ...]]]],
         while pending:
             meta_done, fields_done, future = pending.popleft()
             write(meta_done, [IndexedText(*t) for t in tokens(fields_done, future)])
-
-
-class _Done:
-    def __init__(self, value):
-        self.value = value
-
-    def result(self):
-        return self.value
 
 
 def _load(record_ids: list[int]) -> tuple[list[Record], dict[int, list[Attachment]]]:

@@ -183,14 +183,12 @@ class EngineResult:
         """Keys of one page, and the tier of each."""
         lo, hi = (page - 1) * per_page, page * per_page
         if self.sort == "date":
-            everything = np.concatenate(self.tiers)
-            tier_of = np.concatenate([np.full(len(t), n) for n, t in enumerate(self.tiers)])
-            head = everything[:len(self.tiers[0])]
-            rest = self.table.newest_first(everything[len(head):])
-            head = self.table.newest_first(head)
-            chosen = np.concatenate([head, rest])[lo:hi]
-            where = dict(zip(everything.tolist(), tier_of.tolist(), strict=True))
-            tiers = [(int(p), where[int(p)]) for p in chosen]
+            head = self.table.newest_first(self.tiers[0])
+            rest = self.table.newest_first(np.concatenate(self.tiers[1:]))
+            chosen = [int(p) for p in np.concatenate([head, rest])[lo:hi]]
+            # The tier of just the chosen few (tiers are disjoint).
+            tier_of = {p: n for n, members in enumerate(self.tiers) for p in np.intersect1d(members, chosen).tolist()}
+            tiers = [(p, tier_of[p]) for p in chosen]
         else:
             tiers, pos = [], 0
             for n, members in enumerate(self.tiers):
@@ -201,9 +199,6 @@ class EngineResult:
         keys = [int(self.table.keys[p]) for p, _ in tiers]
         return keys, {int(self.table.keys[p]): n for p, n in tiers}
 
-    @property
-    def keys(self) -> list[int]:
-        return self.page(1)[0]
 
 
 def run_engine(backend, query: text.Query, *, extra: Sequence[int] = (), filters: Filters = NO_FILTERS,
@@ -359,8 +354,8 @@ def suggestions(query: text.Query, filters: Filters) -> list[tuple[str, int]]:
     candidates: list[list[str]] = []
     if len(query.pieces) > 1:
         candidates += [[p] for p in query.pieces]
-    if len(query.cut_words) > 1:
-        candidates += [[w] for w in query.cut_words if len(w) > 1]
+    if len(query.words) > 1:
+        candidates += [[w] for w in query.words if len(w) > 1]
     for cand in candidates[:6]:
         label = " ".join(cand)
         if label in seen:

@@ -137,7 +137,6 @@ class Query:
     raw: str
     pieces: tuple[str, ...]  # normalised, each non-empty
     words: tuple[str, ...] = field(default=())  # normalised words of all pieces (for the scattered tier)
-    cut_words: tuple[str, ...] = field(default=())  # jieba's words of every piece (suggestions, highlighting)
 
     @property
     def is_empty(self) -> bool:
@@ -176,7 +175,7 @@ def parse_query(raw: str, cut=None) -> Query:
         long_words = [w for w in cut_words if len(w) > 1]
         words.extend(long_words or [piece])
     words = list(dict.fromkeys(words))
-    return Query(raw=raw, pieces=pieces, words=tuple(words), cut_words=tuple(words))
+    return Query(raw=raw, pieces=pieces, words=tuple(words))
 
 
 def phrase_grams(piece: str) -> list[list[str]]:

@@ -11,10 +11,33 @@ from hypothesis import strategies as st
 
 from gongkai.search import doctable, index, text
 from gongkai.search.backends import Filters, get_backend
-from gongkai.search.backends.postgres import CHUNK, MAX_POS, chunks, chunks_by_lexeme
+from gongkai.search.backends.postgres import CHUNK, MAX_POS, chunks
 from gongkai.search.query import search
 
 pytestmark = pytest.mark.django_db
+
+
+def chunks_by_lexeme(tokens: list[str]) -> list[str]:
+    """The reference for :func:`chunks`: positions per lexeme, a chunk ends before a bigram's 256th."""
+    out = []
+    n = len(tokens)
+    start = 0
+    overlap = text.MAX_PIECE
+    while start < n or not out:
+        positions: dict[str, list[int]] = {}
+        end = start
+        while end < n and end - start < CHUNK:
+            plist = positions.setdefault(tokens[end], [])
+            if len(plist) >= MAX_POS:
+                break
+            plist.append(end - start + 1)
+            end += 1
+        out.append(" ".join(f"'{lex}':{','.join(map(str, ps))}" for lex, ps in positions.items()))
+        if end >= n:
+            break
+        start = max(start + 1, end - overlap)
+    return out
+
 
 pg_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's tsvector")
 

@@ -23,9 +23,6 @@ class Filters:
     year: int | None = None
     validity: str | None = None
 
-    def active(self) -> bool:
-        return any(getattr(self, name) not in (None, "") for name in FACETS)
-
 
 NO_FILTERS = Filters()
 

@@ -40,7 +40,7 @@ def chunks(tokens: str) -> list[str]:
     Every token is two characters, so the literal of a chunk, ``'ab':00001 'bc':00002 …``
     (one entry per token; PostgreSQL merges a lexeme's positions), is laid
     out in a fixed-width array of code points without a Python loop per
-    token. The same chunks as :func:`chunks_by_lexeme`, about 50 times faster.
+    token (tests/search/test_backends.py checks it against a loop per lexeme).
     """
     if not tokens:
         return [""]
@@ -83,28 +83,6 @@ def _crowded(pairs: np.ndarray) -> int | None:
 
 
 _DIGITS = np.array([[ord(c) for c in f"{i:05d}"] for i in range(CHUNK + 1)], dtype=np.uint32)
-
-
-def chunks_by_lexeme(tokens: list[str]) -> list[str]:
-    """:func:`chunks` for texts that repeat a bigram more than 255 times: a chunk ends before the 256th."""
-    out = []
-    n = len(tokens)
-    start = 0
-    overlap = text.MAX_PIECE
-    while start < n or not out:
-        positions: dict[str, list[int]] = {}
-        end = start
-        while end < n and end - start < CHUNK:
-            plist = positions.setdefault(tokens[end], [])
-            if len(plist) >= MAX_POS:
-                break
-            plist.append(end - start + 1)
-            end += 1
-        out.append(" ".join(f"'{lex}':{','.join(map(str, ps))}" for lex, ps in positions.items()))
-        if end >= n:
-            break
-        start = max(start + 1, end - overlap)
-    return out
 
 
 def loose_tsquery(pieces: Sequence[str]) -> str:
