@@ -2,6 +2,7 @@
 
 import datetime as dt
 import re
+import struct
 
 import numpy as np
 import pytest
@@ -11,7 +12,7 @@ from hypothesis import strategies as st
 
 from gongkai.search import doctable, index, text
 from gongkai.search.backends import Filters, get_backend
-from gongkai.search.backends.postgres import CHUNK, MAX_POS, chunks
+from gongkai.search.backends.postgres import CHUNK, MAX_POS, chunks, copy_rows
 from gongkai.search.query import search
 
 pytestmark = pytest.mark.django_db
@@ -49,43 +50,80 @@ def positions_per_lexeme(literal: str) -> dict[str, list[int]]:
     return out
 
 
+def decode(tsv: bytes) -> dict[str, list[int]]:
+    """A binary tsvector (PostgreSQL's send format) read back, checking its layout and lexeme order."""
+    n = struct.unpack_from(">i", tsv, 0)[0]
+    off, out, lexemes = 4, {}, []
+    for _ in range(n):
+        end = tsv.index(b"\0", off)
+        lexemes.append(tsv[off:end])
+        npos = struct.unpack_from(">H", tsv, end + 1)[0]
+        positions = list(struct.unpack_from(f">{npos}H", tsv, end + 3))
+        assert positions == sorted(set(positions)) and 0 < npos <= MAX_POS
+        out[tsv[off:end].decode()] = positions
+        off = end + 3 + 2 * npos
+    assert off == len(tsv) and lexemes == sorted(set(lexemes))
+    return out
+
+
+def token_sequence(tsv: bytes) -> list[str]:
+    at = {p: lex for lex, ps in decode(tsv).items() for p in ps}
+    assert sorted(at) == list(range(1, len(at) + 1))
+    return [at[p] for p in sorted(at)]
+
+
+@pytest.mark.parametrize("value", ["政务公开", "é中\U00020000x政务公开政务", "Ωß€\U0001D11E中", "各县（市、区）ABC123，要求"])
+def test_binary_tsvector_holds_every_bigram_at_its_positions_in_utf8(value):
+    tokens = text.field_tokens(value)
+    (tsv,) = chunks(tokens)
+    assert token_sequence(tsv) == tokens.split(" ")
+    assert decode(tsv) == positions_per_lexeme(chunks_by_lexeme(tokens.split(" "))[0])
+
+
 def test_chunks_overlap_so_that_any_piece_lies_in_one_chunk():
     tokens = text.field_tokens("各县（市、区）人民政府要认真落实有关要求，" * 2000)
     n = len(tokens.split(" "))
-    parts = chunks(tokens)
+    parts = [token_sequence(p) for p in chunks(tokens)]
     assert len(parts) >= n // CHUNK
-    for part in parts:
-        entries = part.split(" ")
-        assert len(entries) <= CHUNK
-        assert all(e.endswith(f":{i:05d}") for i, e in enumerate(entries, 1))
-        assert max(len(p) for p in positions_per_lexeme(part).values()) <= MAX_POS
+    assert all(len(part) <= CHUNK for part in parts)
     # consecutive chunks share MAX_PIECE tokens
-    first, second = (p.split(" ") for p in parts[:2])
-    assert [e.split(":")[0] for e in first[-text.MAX_PIECE:]] == [e.split(":")[0] for e in second[:text.MAX_PIECE]]
+    assert parts[0][-text.MAX_PIECE:] == parts[1][:text.MAX_PIECE]
+    assert parts[0] + [t for part in parts[1:] for t in part[text.MAX_PIECE:]] == tokens.split(" ")
 
 
 def test_a_bigram_repeated_more_than_postgres_keeps_is_cut_by_lexeme():
     tokens = text.field_tokens("哈" * 700 + "政务公开")
     parts = chunks(tokens)
     assert len(parts) == 4  # 255 positions each, overlapping by 64
-    assert [positions_per_lexeme(p) for p in parts] == [positions_per_lexeme(p) for p in chunks_by_lexeme(tokens.split(" "))]
-    for part in parts:
-        assert max(len(p) for p in positions_per_lexeme(part).values()) <= MAX_POS
-    assert "'政务':" in parts[-1]
+    assert [decode(p) for p in parts] == [positions_per_lexeme(p) for p in chunks_by_lexeme(tokens.split(" "))]
+    assert "政务" in decode(parts[-1])
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(alphabet="政务公开工作要点年月日（）〔〕，。ABC123é\U00020000 ", min_size=0, max_size=5000)
+       | st.text(alphabet="哈哈的公开", min_size=200, max_size=20000))
+def test_binary_chunks_hold_what_the_lexeme_loop_gives(value):
+    tokens = text.field_tokens(value)
+    fast = chunks(tokens)
+    slow = chunks_by_lexeme(tokens.split(" ") if tokens else [])
+    assert [decode(p) for p in fast] == [positions_per_lexeme(p) for p in slow]
 
 
 @pg_only
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.text(alphabet="政务公开工作要点年月日（）〔〕，。ABC123 ", min_size=0, max_size=5000)
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(alphabet="政务公开工作要点年月日（）〔〕，。ABC123é\U00020000 ", min_size=0, max_size=5000)
        | st.text(alphabet="哈哈的公开", min_size=200, max_size=20000))
-def test_fast_chunks_parse_to_the_same_tsvectors_as_the_lexeme_loop(value):
+def test_postgres_reads_the_binary_chunks_as_the_lexeme_loops_literals(value):
     tokens = text.field_tokens(value)
     fast = chunks(tokens)
     slow = chunks_by_lexeme(tokens.split(" ") if tokens else [])
     assert len(fast) == len(slow)
     with connection.cursor() as cur:
-        for a, b in zip(fast, slow, strict=True):
-            cur.execute("SELECT %s::tsvector = %s::tsvector", [a, b])
+        cur.execute("CREATE TEMP TABLE IF NOT EXISTS tsv_check (key bigint, tsv tsvector)")
+        cur.execute("TRUNCATE tsv_check")
+        copy_rows(cur, "tsv_check", "key, tsv", list(enumerate(fast)))
+        for i, literal in enumerate(slow):
+            cur.execute("SELECT tsv = %s::tsvector FROM tsv_check WHERE key = %s", [literal, i])
             assert cur.fetchone()[0]
 
 
