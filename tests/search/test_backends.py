@@ -248,3 +248,25 @@ def test_a_script_without_a_main_guard_still_rebuilds(tmp_path):
     out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120, check=False)  # noqa: S603
     assert out.returncode == 0, out.stderr[-2000:]
     assert "DONE [0, 1, 2]" in out.stdout
+
+
+@pg_only
+@pytest.mark.django_db(transaction=True)
+def test_a_rebuild_outside_a_transaction_builds_each_partitions_index_on_its_own_and_attaches_it():
+    from tests import factories
+
+    records = [factories.RecordFactory(published=True, title=f"关于做好政务公开第{i}项工作的通知") for i in range(12)]
+    backend = get_backend()
+    parts = backend.partitions()
+    assert len(parts) >= 2
+    assert index.index_rebuild() == len(records)
+    with connection.cursor() as cur:
+        cur.execute("SELECT c.relname, p.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+                    "JOIN pg_class p ON p.oid = i.inhparent WHERE p.relname = 'search_pg_all_tsv'")
+        attached = dict(cur.fetchall())
+        cur.execute("SELECT count(DISTINCT tableoid) FROM search_pg_all")
+        used = cur.fetchone()[0]
+    assert sorted(attached) == sorted(f"{part}_tsv" for part in parts)  # built by the rebuild, then attached
+    assert used == len(parts)  # the records are spread over the partitions
+    assert search("政务公开").total == len(records)
+    assert search("第7项").total == 1

@@ -8,6 +8,11 @@ bigram's 256th position): any piece of up to 65 characters lies wholly inside
 one chunk, so the phrase still matches. Nearly every record is one row, so
 several pieces are matched with one AND query; only records of several rows
 are combined per record (AND across chunks).
+
+The rows are kept in hash partitions by key (migration 0005): a rebuild
+builds the partitions' indexes at once, one connection each (PostgreSQL 15
+builds a RUM or GIN index on one core), and a match is run by parallel
+workers, one partition each.
 """
 
 from __future__ import annotations
@@ -33,6 +38,14 @@ WITHIN = 5000  # a title match restricted to this many known keys is looked up b
 FEW = 3000  # rows holding every bigram of a query: up to this many are checked one by one
 MULTI_ROW_INDEX = "CREATE INDEX IF NOT EXISTS search_pg_all_multi ON search_pg_all (key) WHERE seq > 0"
 MAX_POS = 255
+BUILD_MEMORY = "512MB"  # maintenance_work_mem of an index build
+# Settings of a match: the planner prices a match over most rows as a
+# sequential scan, which unpacks every row's tsvector to check positions
+# (335 ms on 20,000 records), where RUM checks them in the index (32 ms); and
+# the partitions are searched by parallel workers even though the table's
+# main part (without its TOAST) looks too small to be worth it.
+MATCH_SETTINGS = {"enable_seqscan": "off", "parallel_setup_cost": "0", "parallel_tuple_cost": "0",
+                  "min_parallel_table_scan_size": "0"}
 
 
 def chunks(tokens: str) -> list[bytes]:
@@ -208,9 +221,10 @@ def _statistics(conn):
     if cached is not None and time.monotonic() - cached[0] < STATS_SECONDS:
         return cached[1]
     with conn.cursor() as cur:
-        cur.execute("SELECT s.most_common_elems::text::text[], s.most_common_elem_freqs, c.reltuples "
-                    "FROM pg_stats s JOIN pg_class c ON c.relname = s.tablename "
-                    "WHERE s.tablename = 'search_pg_all' AND s.attname = 'tsv'")
+        cur.execute("SELECT s.most_common_elems::text::text[], s.most_common_elem_freqs, "
+                    "(SELECT sum(c.reltuples) FROM pg_partition_tree('search_pg_all') t JOIN pg_class c ON c.oid = t.relid "
+                    "WHERE c.reltuples > 0) FROM pg_stats s "
+                    "WHERE s.tablename = 'search_pg_all' AND s.attname = 'tsv' ORDER BY s.inherited DESC LIMIT 1")
         row = cur.fetchone()
     stats = None
     if row and row[0] and row[1] and row[2] and row[2] > 0:
@@ -242,13 +256,28 @@ class PostgresBackend(Backend):
         with self.conn.cursor() as cur:
             cur.execute(f"TRUNCATE {TABLES['title']}, {TABLES['all']}")
 
-    def _index_statements(self) -> list[str]:
-        """The full-text indexes (as migration 0002 creates them): RUM when the extension is installed, else GIN."""
+    def _method(self) -> tuple[str, str]:
         with self.conn.cursor() as cur:
             cur.execute("SELECT 1 FROM pg_extension WHERE extname = 'rum'")
-            method, ops = ("rum", "rum_tsvector_ops") if cur.fetchone() else ("gin", "tsvector_ops")
+            return ("rum", "rum_tsvector_ops") if cur.fetchone() else ("gin", "tsvector_ops")
+
+    def partitions(self) -> list[str]:
+        """The hash partitions of the text rows (migration 0005)."""
+        with self.conn.cursor() as cur:
+            cur.execute("SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+                        f"WHERE i.inhparent = '{TABLES['all']}'::regclass ORDER BY c.relname")
+            return [r[0] for r in cur.fetchall()]
+
+    def index_statements(self) -> list[str]:
+        """The full-text indexes (RUM when the extension is installed, else GIN) and the planner's statistics.
+
+        The statistics target is for the whole table (what :func:`_statistics`
+        reads); each partition keeps the default, enough for planning.
+        """
+        method, ops = self._method()
         return [f"CREATE INDEX IF NOT EXISTS {table}_tsv ON {table} USING {method} (tsv {ops})" for table in TABLES.values()
-                ] + [MULTI_ROW_INDEX, STATISTICS]
+                ] + [MULTI_ROW_INDEX, STATISTICS] + [
+                    f"ALTER TABLE {part} ALTER COLUMN tsv SET STATISTICS -1" for part in self.partitions()]
 
     @contextmanager
     def bulk_load(self):
@@ -257,18 +286,47 @@ class PostgresBackend(Backend):
         # again at the end, in one go and with more memory for the sort. They
         # are created from their definitions (not from what was dropped), so a
         # rebuild that was cut off is repaired by the next one.
-        statements = self._index_statements()
+        statements = self.index_statements()
         with self.conn.cursor() as cur:
             for table in TABLES.values():
                 cur.execute(f"DROP INDEX IF EXISTS {table}_tsv")
         try:
             yield
         finally:
+            if not self.conn.in_atomic_block:
+                self._build_partition_indexes()
             with self.conn.cursor() as cur:
-                cur.execute("SET maintenance_work_mem = '512MB'")
+                cur.execute(f"SET maintenance_work_mem = '{BUILD_MEMORY}'")
                 for sql in statements:
                     cur.execute(sql)
                 cur.execute("RESET maintenance_work_mem")
+
+    def _build_partition_indexes(self) -> None:
+        """Each partition's index built at once on its own connection (PostgreSQL 15 builds a RUM/GIN index on one core).
+
+        Creating the index on the whole table then attaches them instead of
+        building anew. Only for committed rows (not inside a transaction: the
+        other connections would not see them, and would wait for its locks).
+        """
+        from concurrent.futures import ThreadPoolExecutor
+
+        from django.db import connections
+
+        method, ops = self._method()
+        alias = self.conn.alias
+
+        def build(part: str) -> None:
+            conn = connections[alias]  # this thread's own connection
+            try:
+                with conn.cursor() as cur:
+                    cur.execute(f"SET maintenance_work_mem = '{BUILD_MEMORY}'")
+                    cur.execute(f"CREATE INDEX IF NOT EXISTS {part}_tsv ON {part} USING {method} (tsv {ops})")
+            finally:
+                conn.close()
+
+        parts = self.partitions()
+        with ThreadPoolExecutor(max_workers=max(1, len(parts))) as pool:
+            list(pool.map(build, parts))
 
     def optimize(self):
         with self.conn.cursor() as cur:
@@ -277,7 +335,9 @@ class PostgresBackend(Backend):
 
     def size_bytes(self) -> int:
         with self.conn.cursor() as cur:
-            cur.execute(f"SELECT coalesce(sum(pg_total_relation_size(c)), 0) FROM unnest(ARRAY['{TABLES['title']}', '{TABLES['all']}', '{DOC}']::regclass[]) c")
+            cur.execute("SELECT coalesce(sum(pg_total_relation_size(relid)), 0) FROM ("
+                        f"SELECT relid FROM pg_partition_tree('{TABLES['all']}') "
+                        f"UNION ALL SELECT '{TABLES['title']}'::regclass UNION ALL SELECT '{DOC}'::regclass) t")
             return int(cur.fetchone()[0])
 
     def _matching(self, scope: Scope, pieces: Sequence[str], within: int | None = None) -> tuple[str, list]:
@@ -295,11 +355,12 @@ class PostgresBackend(Backend):
         else:
             # RUM checks positions slowly (four phrases ANDed: 56 ms on 20,000
             # records, their bigrams ANDed: 8 ms). When the rows holding every
-            # bigram are few, take them by ctid and check the phrases on those
+            # bigram are few, take them by key and check the phrases on those
             # rows only; otherwise let the index check the phrases.
-            rows = (f"WITH c AS MATERIALIZED (SELECT ctid AS t FROM {table} WHERE tsv @@ %s::tsquery LIMIT {FEW + 1}) "
+            # (By key, not ctid: a ctid names a row only within its partition.)
+            rows = (f"WITH c AS MATERIALIZED (SELECT key FROM {table} WHERE tsv @@ %s::tsquery LIMIT {FEW + 1}) "
                     f"SELECT key FROM {table} WHERE (SELECT count(*) FROM c) <= {FEW} "
-                    f"AND ctid = ANY(ARRAY(SELECT t FROM c)) AND tsv @@ %s::tsquery "
+                    f"AND key = ANY(ARRAY(SELECT key FROM c)) AND tsv @@ %s::tsquery "
                     f"UNION ALL SELECT key FROM {table} WHERE (SELECT count(*) FROM c) > {FEW} AND tsv @@ %s::tsquery")
             params = [loose_tsquery(pieces), exact, exact]
         if len(pieces) == 1:
@@ -351,15 +412,12 @@ class PostgresBackend(Backend):
         # sorting and removing duplicates in PostgreSQL (DISTINCT, ORDER BY)
         # took 130 of 360 ms for 100,000 matches, numpy takes 5 ms.
         with self.conn.cursor() as cur:
-            # The planner prices a match that covers most rows as a sequential
-            # scan, which unpacks every row's tsvector to check positions
-            # (335 ms on 20,000 records); RUM checks them in the index (32 ms).
-            cur.execute("SET enable_seqscan = off")
+            cur.execute("SELECT " + ", ".join(f"set_config('{k}', '{v}', false)" for k, v in MATCH_SETTINGS.items()))
             try:
                 cur.execute(f"SELECT string_agg(key::text, ',') FROM ({match_sql}) m", params)
                 joined = cur.fetchone()[0]
             finally:
-                cur.execute("RESET enable_seqscan")
+                cur.execute("; ".join(f"RESET {k}" for k in MATCH_SETTINGS))
         if not joined:
             return np.empty(0, dtype=np.int64)
         return np.unique(np.fromstring(joined, dtype=np.int64, sep=","))

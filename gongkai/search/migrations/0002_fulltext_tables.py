@@ -8,13 +8,22 @@ SQLITE_CREATE = [
 ]
 SQLITE_DROP = ["DROP TABLE IF EXISTS search_fts_title", "DROP TABLE IF EXISTS search_fts_all"]
 PG_DROP = ["DROP TABLE IF EXISTS search_pg_title", "DROP TABLE IF EXISTS search_pg_all"]
+# Hash partitions of the text rows (see gongkai.search.backends.postgres.PARTITIONS); a
+# database created before migration 0005 gets them there.
+PARTITIONS = 2
+ALL_TABLE = [
+    "CREATE TABLE IF NOT EXISTS search_pg_all (key bigint NOT NULL, seq integer NOT NULL, tsv tsvector NOT NULL, "
+    "PRIMARY KEY (key, seq)) PARTITION BY HASH (key)",
+    *(f"CREATE TABLE IF NOT EXISTS search_pg_all_p{i} PARTITION OF search_pg_all FOR VALUES WITH (MODULUS {PARTITIONS}, REMAINDER {i})"
+      for i in range(PARTITIONS)),
+]
 
 
 def pg_create(method):
     ops = "rum_tsvector_ops" if method == "rum" else "tsvector_ops"
     return [
         "CREATE TABLE IF NOT EXISTS search_pg_title (key bigint PRIMARY KEY, tsv tsvector NOT NULL)",
-        "CREATE TABLE IF NOT EXISTS search_pg_all (key bigint NOT NULL, seq integer NOT NULL, tsv tsvector NOT NULL, PRIMARY KEY (key, seq))",
+        *ALL_TABLE,
         f"CREATE INDEX IF NOT EXISTS search_pg_title_tsv ON search_pg_title USING {method} (tsv {ops})",
         f"CREATE INDEX IF NOT EXISTS search_pg_all_tsv ON search_pg_all USING {method} (tsv {ops})",
     ]
