@@ -99,9 +99,13 @@ def test_a_bigram_repeated_more_than_postgres_keeps_is_cut_by_lexeme():
     assert "政务" in decode(parts[-1])
 
 
+# Texts of one record: mixed scripts (1- to 4-byte UTF-8), or a bigram repeated past 255 positions.
+RECORD_TEXTS = (st.text(alphabet="政务公开工作要点年月日（）〔〕，。ABC123é\U00020000 ", min_size=0, max_size=5000)
+                | st.text(alphabet="哈哈的公开", min_size=200, max_size=20000))
+
+
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.text(alphabet="政务公开工作要点年月日（）〔〕，。ABC123é\U00020000 ", min_size=0, max_size=5000)
-       | st.text(alphabet="哈哈的公开", min_size=200, max_size=20000))
+@given(RECORD_TEXTS)
 def test_binary_chunks_hold_what_the_lexeme_loop_gives(value):
     tokens = text.field_tokens(value)
     fast = chunks(tokens)
@@ -111,8 +115,7 @@ def test_binary_chunks_hold_what_the_lexeme_loop_gives(value):
 
 @pg_only
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.text(alphabet="政务公开工作要点年月日（）〔〕，。ABC123é\U00020000 ", min_size=0, max_size=5000)
-       | st.text(alphabet="哈哈的公开", min_size=200, max_size=20000))
+@given(RECORD_TEXTS)
 def test_postgres_reads_the_binary_chunks_as_the_lexeme_loops_literals(value):
     tokens = text.field_tokens(value)
     fast = chunks(tokens)
