@@ -104,12 +104,16 @@ RECORD_TEXTS = (st.text(alphabet="政务公开工作要点年月日（）〔〕�
                 | st.text(alphabet="哈哈的公开", min_size=200, max_size=20000))
 
 
+def both_chunkings(value: str) -> tuple[list[bytes], list[str]]:
+    """The chunks of a text's tokens: binary (``chunks``) and the reference literals (``chunks_by_lexeme``)."""
+    tokens = text.field_tokens(value)
+    return chunks(tokens), chunks_by_lexeme(tokens.split(" ") if tokens else [])
+
+
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(RECORD_TEXTS)
 def test_binary_chunks_hold_what_the_lexeme_loop_gives(value):
-    tokens = text.field_tokens(value)
-    fast = chunks(tokens)
-    slow = chunks_by_lexeme(tokens.split(" ") if tokens else [])
+    fast, slow = both_chunkings(value)
     assert [decode(p) for p in fast] == [positions_per_lexeme(p) for p in slow]
 
 
@@ -117,9 +121,7 @@ def test_binary_chunks_hold_what_the_lexeme_loop_gives(value):
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(RECORD_TEXTS)
 def test_postgres_reads_the_binary_chunks_as_the_lexeme_loops_literals(value):
-    tokens = text.field_tokens(value)
-    fast = chunks(tokens)
-    slow = chunks_by_lexeme(tokens.split(" ") if tokens else [])
+    fast, slow = both_chunkings(value)
     assert len(fast) == len(slow)
     with connection.cursor() as cur:
         cur.execute("CREATE TEMP TABLE IF NOT EXISTS tsv_check (key bigint, tsv tsvector)")

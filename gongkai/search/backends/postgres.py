@@ -145,20 +145,15 @@ def _utf8(cp: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return out, np.arange(4) < size[:, None]
 
 
-def copy_rows(cur, table: str, columns: str, rows: list[tuple[int, ...]]) -> None:
-    """``COPY table (columns) FROM STDIN (FORMAT BINARY)``: integer columns, then a binary tsvector."""
+def copy_rows(cur, table: str, columns: str, rows: list[tuple]) -> None:
+    """``COPY table (columns) FROM STDIN (FORMAT BINARY)`` of rows (bigint key, int4…, binary tsvector)."""
     if not rows:
         return
+    ints = len(rows[0]) - 2  # int4 columns between the key and the tsvector
+    head = struct.Struct(">hiq" + "ii" * ints)
     parts = [b"PGCOPY\n\xff\r\n\0", b"\0\0\0\0\0\0\0\0"]
-    head = {3: struct.Struct(">hiqii"), 2: struct.Struct(">hiq")}
-    for row in rows:
-        *ints, tsv = row
-        fields = [len(row)]
-        if len(row) == 3:
-            fields += [8, ints[0], 4, ints[1]]
-        else:
-            fields += [8, ints[0]]
-        parts.append(head[len(row)].pack(*fields))
+    for key, *values, tsv in rows:
+        parts.append(head.pack(ints + 2, 8, key, *(x for v in values for x in (4, v))))
         parts.append(len(tsv).to_bytes(4, "big"))
         parts.append(tsv)
     parts.append(b"\xff\xff")
