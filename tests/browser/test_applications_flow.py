@@ -76,6 +76,7 @@ def test_apply_handle_decide_and_track(live_server, page):
     # The handler requests a correction, records it, consults, asks for an extension.
     _login(page, base, "handler")
     page.get_by_role("link", name="依申请公开").first.click()
+    page.wait_for_url(f"{base}/workspace/applications/")
     check_axe(page, "queue")
     page.get_by_role("link", name=code).click()
     box = _action(page, "correction", "告知补正")

@@ -26,6 +26,8 @@ def _page_cache_file(settings, tmp_path):
 
 
 def check_axe(page, name: str) -> None:
+    """Run axe-core on the page as loaded; the caller waits for any navigation first."""
+    page.wait_for_load_state()
     page.add_script_tag(path=AXE)
     result = page.evaluate(
         "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
