@@ -6,8 +6,6 @@ command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v wrk >/dev/null 2>&1 || need+=(wrk)  # load generator of `gongkai bench pages`
 fc-list :lang=zh 2>/dev/null | grep -q . || need+=(fonts-noto-cjk)
 command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui)  # letters to PDF
-# RUM index for PostgreSQL search (positions in the index: fast phrase queries); search falls back to GIN without it
-if [ -d /usr/share/postgresql/15 ] && [ ! -f /usr/share/postgresql/15/extension/rum.control ]; then need+=(postgresql-15-rum); fi
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
 echo "安装系统软件包：${need[*]}"
 SUDO=""

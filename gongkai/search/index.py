@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -24,17 +23,6 @@ from .models import SearchDoc, SearchState
 
 EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 BATCH = 500
-# A rebuild writes this many records per transaction: FTS5 writes a segment at
-# every commit, so larger transactions mean fewer segments to merge (raw inserts
-# 1,750 → 2,050 records/s from 500 to 5,000), while other writers wait at most
-# about a second.
-REBUILD_BATCH = 2000
-
-
-@dataclass(frozen=True)
-class IndexedText:
-    title: str  # token stream of the title
-    all: str  # token stream of title, 发文字号, summary, keywords, body and public attachments
 
 
 def doc_key(*, in_force: bool, published_at: dt.datetime, serial: int) -> int:
@@ -61,10 +49,6 @@ def record_fields(record: Record, attachments: Iterable[Attachment]) -> tuple[st
     return tuple(fields)
 
 
-def indexed_text(record: Record, attachments: Iterable[Attachment]) -> IndexedText:
-    return IndexedText(*text.record_tokens(record_fields(record, attachments)))
-
-
 def _public_records(ids: Iterable[int] | None):
     qs = Record.objects.public().select_related("genre").only(
         "id", "title", "doc_no", "summary", "keywords", "body", "organ_id", "genre__is_interpretation", "topic_id",
@@ -83,23 +67,23 @@ def _take_serials(n: int) -> int:
     return first
 
 
-WORKERS = 1  # tokenizing processes (two, on two cores, measured slower: 1,123 → 1,014 records/s)
 WORKER_THRESHOLD = 4 * BATCH  # fewer records than this are tokenized here, without starting a process
 
 
 def pipelined(batches: Iterable[tuple[object, list[tuple[str, ...]]]],
-              write: Callable[[object, list[IndexedText]], None], *, worker: bool = True) -> None:
+              write: Callable[[object, object], None], *, prepare: Callable = text.tokenize_batch,
+              worker: bool = True, workers: int = 1) -> None:
     """Tokenize batch k+1 in a worker process while batch k is written here.
 
     Each batch is (anything, the records' fields); ``write`` gets it back with
-    the records' token streams. Tokenizing is pure Python and holds the GIL;
+    what ``prepare`` (the backend's) made of the fields. Tokenizing is pure Python and holds the GIL;
     in a thread it made the writing thread wait for the GIL after every row
     the database driver wrote (the benchmark indexed 600 records/s that way).
     A separate process gives both cores to the work.
     """
     if not worker:
         for meta, fields in batches:
-            write(meta, [IndexedText(*t) for t in text.tokenize_batch(fields)])
+            write(meta, prepare(fields))
         return
     import multiprocessing
     from collections import deque
@@ -115,22 +99,22 @@ def pipelined(batches: Iterable[tuple[object, list[tuple[str, ...]]]],
             # The worker could not start (e.g. a script without an
             # ``if __name__ == "__main__"`` guard, which spawning runs again):
             # tokenize here instead; nothing is lost, it is only slower.
-            return text.tokenize_batch(fields)
+            return prepare(fields)
 
-    with ProcessPoolExecutor(max_workers=WORKERS, mp_context=multiprocessing.get_context("spawn")) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
         pending: deque = deque()
         for meta, fields in batches:
             try:
-                future = pool.submit(text.tokenize_batch, fields)
+                future = pool.submit(prepare, fields)
             except BrokenProcessPool:
                 future = None  # tokens() tokenizes it here
             pending.append((meta, fields, future))
-            if len(pending) > WORKERS:
+            if len(pending) > workers:
                 meta_done, fields_done, future = pending.popleft()
-                write(meta_done, [IndexedText(*t) for t in tokens(fields_done, future)])
+                write(meta_done, tokens(fields_done, future))
         while pending:
             meta_done, fields_done, future = pending.popleft()
-            write(meta_done, [IndexedText(*t) for t in tokens(fields_done, future)])
+            write(meta_done, tokens(fields_done, future))
 
 
 def _load(record_ids: list[int]) -> tuple[list[Record], dict[int, list[Attachment]]]:
@@ -169,12 +153,11 @@ def bump_generation() -> None:
         SearchState.objects.update_or_create(pk=1, defaults={"generation": token})
 
 
-def _write(docs: list[SearchDoc], tokens: list[IndexedText]) -> int:
-    rows = [(doc.key, t) for doc, t in zip(docs, tokens, strict=True)]
+def _write(docs: list[SearchDoc], prepared) -> int:
     if docs:
         with transaction.atomic():
-            get_backend().insert(rows)
-            SearchDoc.objects.bulk_create(docs)
+            SearchDoc.objects.bulk_create(docs)  # first: a backend merging segments keeps the keys found here
+            get_backend().insert([doc.key for doc in docs], prepared)
             bump_generation()
     return len(docs)
 
@@ -184,7 +167,7 @@ def _add(record_ids: list[int], today: dt.date) -> int:
     if not loaded[0]:
         return 0
     docs, fields = _describe(loaded, today, _take_serials(len(loaded[0])))
-    return _write(docs, [IndexedText(*t) for t in text.tokenize_batch(fields)])
+    return _write(docs, get_backend().prepare(fields))
 
 
 def _remove(record_ids: list[int]) -> int:
@@ -233,6 +216,22 @@ def index_sweep_expired(*, today: dt.date | None = None) -> int:
     return len(stale)
 
 
+BATCH_CHARACTERS = 60_000_000  # a batch of a rebuild holds at most about this much text (a worker's memory)
+
+
+def by_size(docs: list, fields: list[tuple[str, ...]], limit: int = BATCH_CHARACTERS):
+    """Cut a batch where its text passes ``limit`` characters (records with very large attachments)."""
+    start, size = 0, 0
+    for i, f in enumerate(fields):
+        n = sum(len(x) for x in f if x)
+        if size and size + n > limit:
+            yield docs[start:i], fields[start:i]
+            start, size = i, 0
+        size += n
+    if start < len(fields):
+        yield docs[start:], fields[start:]
+
+
 def index_rebuild(*, progress: Callable[[int], None] | None = None, total_hint: Callable[[int], None] | None = None) -> int:
     """Drop everything and index every public record again (``gongkai reindex``)."""
     backend = get_backend()
@@ -248,9 +247,10 @@ def index_rebuild(*, progress: Callable[[int], None] | None = None, total_hint: 
     done = 0
 
     def batches():
-        for start in range(0, len(ids), REBUILD_BATCH):
-            loaded = _load(ids[start:start + REBUILD_BATCH])
-            yield _describe(loaded, today, _take_serials(len(loaded[0])))
+        size = backend.rebuild_batch
+        for start in range(0, len(ids), size):
+            loaded = _load(ids[start:start + size])
+            yield from by_size(*_describe(loaded, today, _take_serials(len(loaded[0]))))
 
     def write(docs, tokens):
         nonlocal done
@@ -259,9 +259,24 @@ def index_rebuild(*, progress: Callable[[int], None] | None = None, total_hint: 
             progress(len(docs))
 
     with backend.bulk_load():
-        pipelined(batches(), write, worker=len(ids) >= WORKER_THRESHOLD)
+        pipelined(batches(), write, prepare=backend.prepare, worker=len(ids) >= WORKER_THRESHOLD,
+                  workers=backend.workers)
     backend.optimize()
     return done
+
+
+def index_repair(*, progress: Callable[[int], None] | None = None) -> tuple[int, int]:
+    """Make the index equal to the one door again (``gongkai serve`` at start): rebuild if empty, else sync the difference.
+
+    An index emptied by a migration that changed its tables, or records
+    changed while the index could not be written, are caught up here.
+    Returns (removed, added).
+    """
+    indexed = set(SearchDoc.objects.values_list("record_id", flat=True))
+    public = set(Record.objects.public().values_list("pk", flat=True))
+    if not indexed and public:
+        return 0, index_rebuild(progress=progress)
+    return index_sync(indexed ^ public)
 
 
 def index_check() -> dict[str, int]:

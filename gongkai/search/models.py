@@ -1,8 +1,8 @@
 """The search index's bookkeeping and the user dictionary.
 
-The full-text tables themselves (SQLite FTS5 virtual tables, or PostgreSQL
-tsvector chunks with a RUM/GIN index) are created by migration 0002 for the
-database in use and are reached only through :mod:`gongkai.search.backends`.
+The full-text tables themselves (SQLite FTS5 virtual tables, migration 0002;
+PostgreSQL posting-list segments, migration 0006) are reached only through
+:mod:`gongkai.search.backends`.
 """
 
 from __future__ import annotations

@@ -132,8 +132,7 @@ def test_postgres_reads_the_binary_chunks_as_the_lexeme_loops_literals(value):
             assert cur.fetchone()[0]
 
 
-def test_pieces_in_different_rows_of_a_long_record_are_found_together(publish):
-    # The text is cut into rows (here by the 255-positions limit of "要求"); the pieces are in different rows.
+def test_pieces_far_apart_in_a_long_record_are_found_together(publish):
     filler = "各县（市、区）人民政府要认真落实有关要求。" * 300
     rec = publish(title="长文件", body=f"<p>营商环境{filler}数据开放{filler}</p>")
     publish(title="短文件", body="<p>营商环境和数据开放。</p>")
@@ -141,10 +140,6 @@ def test_pieces_in_different_rows_of_a_long_record_are_found_together(publish):
     result = search("营商环境 数据开放")
     assert result.total == 2 and rec.pk in {h.record.pk for h in result.hits}
     assert other.pk not in {h.record.pk for h in result.hits}
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cur:
-            cur.execute("SELECT count(*) FROM search_pg_all WHERE key = %s", [rec.search_doc.key])
-            assert cur.fetchone()[0] > 1
 
 
 def test_match_returns_sorted_keys_and_doc_table_drops_leftovers(publish):
@@ -200,32 +195,35 @@ def test_keys_far_apart_are_all_matched(publish):
     biggest = index.doc_key(in_force=True, published_at=dt.datetime(2179, 1, 1, tzinfo=dt.UTC), serial=2**32 - 1)
     assert biggest < 2**49
     backend = get_backend()
-    rows = [(1, index.IndexedText(*text.record_tokens(("远距离键", "", "", "", "")))),
-            (biggest, index.IndexedText(*text.record_tokens(("远距离键", "", "", "", ""))))]
-    backend.insert(rows)
+    backend.insert([1, biggest], backend.prepare([("远距离键", "", "", "", "")] * 2))
     assert list(backend.match("all", ["远距离键"])) == [1, biggest]
     assert np.array_equal(backend.match("title", ["距离"]), np.array([1, biggest]))
 
 
 @pg_only
-def test_postgres_plans_give_the_same_keys(publish, monkeypatch):
+def test_small_segments_are_merged_without_the_records_no_longer_public(publish):
+    from gongkai.records.models import Record, Status
     from gongkai.search.backends import postgres
 
-    publish(title="营商环境与数据开放", body="<p>优化营商环境数据开放。</p>")
-    publish(title="其他通知", body="<p>营商环境。另：数据开放。</p>")
-    publish(title="只有营商环境", body="<p>没有另一个片段。</p>")
     backend = get_backend()
-    queries = [("all", ["营商环境"]), ("all", ["营商环境", "数据开放"]), ("all", ["营商环境数据开放"]),
-               ("title", ["营商环境", "数据开放"])]
-    monkeypatch.setattr(postgres, "_statistics", lambda conn: None)  # no statistics: look for the rows first
-    first = [list(backend.match(scope, pieces)) for scope, pieces in queries]
-    monkeypatch.setattr(postgres, "_statistics", lambda conn: ({}, 1.0, 1e6))  # every bigram everywhere
-    assert [list(backend.match(scope, pieces)) for scope, pieces in queries] == first
-    everything = backend.match("all", ["营商环境"])
-    assert list(backend.match("title", ["营商环境"], within=everything)) == list(backend.match("title", ["营商环境"]))
-    monkeypatch.setattr(postgres, "FEW", 1)  # "many" records already known: the joined phrase goes straight to RUM
-    assert list(backend.match("all", ["营商环境数据开放"], within=everything)) == first[2]
-    assert [len(k) for k in first] == [3, 2, 1, 1]
+    records = [publish(title=f"营商环境第{i}号文件", body=f"<p>优化营商环境，第{i}项。</p>") for i in range(postgres.MERGE_AT + 1)]
+    assert backend.segment_count() < len(records)  # the small segments were merged on the way
+    gone = records[0].search_doc.key
+    Record.objects.filter(pk=records[0].pk).update(status=Status.WITHDRAWN, withdrawal_reason="测试")
+    index.index_sync([records[0].pk])
+    with connection.cursor() as cur:
+        cur.execute("SELECT keys FROM search_pg_seg")
+        indexed = {int(k) for (keys,) in cur.fetchall() for k in np.frombuffer(bytes(keys), "<i8")}
+    assert gone in indexed  # still in its segment, but not in search_searchdoc
+    for i in range(postgres.MERGE_AT):  # more small segments: merged again, now without it
+        publish(title=f"其他通知{i}", body="<p>无关。</p>")
+    with connection.cursor() as cur:
+        cur.execute("SELECT keys FROM search_pg_seg")
+        indexed = {int(k) for (keys,) in cur.fetchall() for k in np.frombuffer(bytes(keys), "<i8")}
+    assert gone not in indexed
+    assert search("营商环境").total == len(records) - 1
+    assert search("第3号").total == 1
+    assert search("其他通知").total == postgres.MERGE_AT
 
 
 def test_rebuild_tokenizes_in_a_worker_process_like_in_place():
@@ -255,23 +253,30 @@ def test_a_script_without_a_main_guard_still_rebuilds(tmp_path):
     assert "DONE [0, 1, 2]" in out.stdout
 
 
-@pg_only
 @pytest.mark.django_db(transaction=True)
-def test_a_rebuild_outside_a_transaction_builds_each_partitions_index_on_its_own_and_attaches_it():
+def test_a_rebuild_writes_batches_and_repair_fills_an_emptied_index(monkeypatch):
+    from gongkai.search.backends.base import Backend
+    from gongkai.search.models import SearchDoc
     from tests import factories
 
     records = [factories.RecordFactory(published=True, title=f"关于做好政务公开第{i}项工作的通知") for i in range(12)]
     backend = get_backend()
-    parts = backend.partitions()
-    assert len(parts) >= 2
+    monkeypatch.setattr(type(backend), "rebuild_batch", 5)
     assert index.index_rebuild() == len(records)
-    with connection.cursor() as cur:
-        cur.execute("SELECT c.relname, p.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
-                    "JOIN pg_class p ON p.oid = i.inhparent WHERE p.relname = 'search_pg_all_tsv'")
-        attached = dict(cur.fetchall())
-        cur.execute("SELECT count(DISTINCT tableoid) FROM search_pg_all")
-        used = cur.fetchone()[0]
-    assert sorted(attached) == sorted(f"{part}_tsv" for part in parts)  # built by the rebuild, then attached
-    assert used == len(parts)  # the records are spread over the partitions
+    if connection.vendor == "postgresql":
+        assert backend.segment_count() == 3
+    assert Backend.rebuild_batch == 2000
     assert search("政务公开").total == len(records)
     assert search("第7项").total == 1
+    SearchDoc.objects.all().delete()  # as a migration that changes the index's tables leaves it
+    assert index.index_repair() == (0, len(records))
+    assert search("第7项").total == 1
+    assert index.index_check()["missing"] == 0
+
+
+def test_a_rebuild_batch_is_cut_where_its_text_passes_the_limit():
+    fields = [("标题", "x" * 40), ("标题", "y" * 40), ("标题", "z" * 10), ("题", "")]
+    cut = list(index.by_size(list("abcd"), fields, limit=50))
+    assert [docs for docs, _ in cut] == [["a"], ["b"], ["c", "d"]]  # 42, 42 + 12 > 50, 12 + 1
+    assert [f for _, part in cut for f in part] == fields
+    assert list(index.by_size([], [], limit=50)) == []

@@ -1,8 +1,10 @@
-"""One interface, two engines: SQLite FTS5 and PostgreSQL (tsvector chunks, RUM or GIN).
+"""One interface, two engines: SQLite FTS5, and on PostgreSQL posting lists of our own (:mod:`gongkai.search.postings`).
 
-The engine is chosen by the database in use. Both index the same token stream
-(:func:`gongkai.search.text.field_tokens`) and answer the same primitive
-questions; :mod:`gongkai.search.query` builds ranking and pages from them.
+The engine is chosen by the database in use. Both index the same normalised
+text of the same fields (FTS5 as bigram tokens, :func:`gongkai.search.text.field_tokens`;
+PostgreSQL as character, bigram and trigram lists) and answer the same
+primitive question exactly: which keys hold these pieces as substrings.
+:mod:`gongkai.search.query` builds ranking and pages from that.
 """
 
 from __future__ import annotations

@@ -1,51 +1,45 @@
 # ruff: noqa: S608 - table and column names are module constants; every value is a bound parameter
-"""PostgreSQL: bigram tsvectors with positions, a RUM index (GIN when RUM is not installed).
+"""PostgreSQL: segments of posting lists (:mod:`gongkai.search.postings`) in two tables, matched in numpy.
 
-A tsvector keeps at most 255 positions per lexeme and positions up to 16,383,
-so a long text is cut into chunks of at most 16,000 bigrams that overlap by
-:data:`~gongkai.search.text.MAX_PIECE` bigrams (a chunk also ends before a
-bigram's 256th position): any piece of up to 65 characters lies wholly inside
-one chunk, so the phrase still matches. Nearly every record is one row, so
-several pieces are matched with one AND query; only records of several rows
-are combined per record (AND across chunks).
+- ``search_pg_seg``: one row a segment (a batch of records indexed
+  together): its keys and where each record's text starts, for titles and
+  for the whole text. Segments never change, so a process caches them by id.
+- ``search_pg_post``: one row per (n-gram, kind, segment): the documents
+  holding a character, bigram or trigram, or a trigram's offsets; stored
+  uncompressed (``STORAGE EXTERNAL``: a list is read whole, and PostgreSQL's
+  own compression would only cost time).
 
-The rows are kept in hash partitions by key (migration 0005): a rebuild
-builds the partitions' indexes at once, one connection each (PostgreSQL 15
-builds a RUM or GIN index on one core), and a match is run by parallel
-workers, one partition each.
+A match fetches the few lists its pieces need (for every segment, in one
+query through the primary key) and intersects them in numpy. A rebuild
+writes segments of :attr:`PostgresBackend.rebuild_batch` records, built in
+the tokenizing process; index_sync writes small ones, merged
+:data:`MERGE_AT` at a time.
+
+The benchmark's baseline (PostgreSQL's own ``ts_rank_cd`` over a GIN index of
+bigram tsvectors) keeps the tsvector code below: binary tsvectors, chunked.
 """
 
 from __future__ import annotations
 
 import struct
-import time
 from collections.abc import Sequence
-from contextlib import contextmanager
 
 import numpy as np
 
-from .. import text
-from .base import Backend, Scope
+from .. import postings, text
+from .base import Backend
 
-TABLES = {"title": "search_pg_title", "all": "search_pg_all"}
 DOC = "search_searchdoc"
+SEGMENTS = "search_pg_seg"
+POSTS = "search_pg_post"
+SEQUENCE = "search_pg_seg_id"
+BASELINE = "search_pg_baseline"
+SMALL = 2000  # a segment of fewer records is merged with others
+MERGE_AT = 8  # small segments
+MERGE_LOCK = 0x6B6F6E676B6169  # advisory lock id of a merge
 CHUNK = 16000
-# The records of several rows, for matching pieces that sit in different rows.
-# Bigram frequencies down to about 0.3% of the rows (the default target lists
-# only those above about 87% on the benchmark corpus); ANALYZE reads every row.
-STATISTICS = "ALTER TABLE search_pg_all ALTER COLUMN tsv SET STATISTICS 10000"
-WITHIN = 5000  # a title match restricted to this many known keys is looked up by key
-FEW = 3000  # rows holding every bigram of a query: up to this many are checked one by one
-MULTI_ROW_INDEX = "CREATE INDEX IF NOT EXISTS search_pg_all_multi ON search_pg_all (key) WHERE seq > 0"
 MAX_POS = 255
-BUILD_MEMORY = "512MB"  # maintenance_work_mem of an index build
-# Settings of a match: the planner prices a match over most rows as a
-# sequential scan, which unpacks every row's tsvector to check positions
-# (335 ms on 20,000 records), where RUM checks them in the index (32 ms); and
-# the partitions are searched by parallel workers even though the table's
-# main part (without its TOAST) looks too small to be worth it.
-MATCH_SETTINGS = {"enable_seqscan": "off", "parallel_setup_cost": "0", "parallel_tuple_cost": "0",
-                  "min_parallel_table_scan_size": "0"}
+BUILD_MEMORY = "512MB"  # maintenance_work_mem of the baseline's index build
 
 
 def chunks(tokens: str) -> list[bytes]:
@@ -145,34 +139,42 @@ def _utf8(cp: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return out, np.arange(4) < size[:, None]
 
 
-def copy_rows(cur, table: str, columns: str, rows: list[tuple]) -> None:
-    """``COPY table (columns) FROM STDIN (FORMAT BINARY)`` of rows (bigint key, int4…, binary tsvector)."""
+_COPY_HEADER = b"PGCOPY\n\xff\r\n\0" + b"\0" * 8
+_SIZE = {"q": 8, "i": 4, "h": 2}
+
+
+def copy_binary(cur, table: str, columns: str, types: str, rows: Sequence[tuple]) -> None:
+    """``COPY table (columns) FROM STDIN (FORMAT BINARY)`` of rows whose column types are ``types``.
+
+    One letter a column: q bigint, i integer, h smallint, and at the end
+    optionally b, bytes sent as they are (a binary tsvector, a bytea).
+    """
     if not rows:
         return
-    ints = len(rows[0]) - 2  # int4 columns between the key and the tsvector
-    head = struct.Struct(">hiq" + "ii" * ints)
-    parts = [b"PGCOPY\n\xff\r\n\0", b"\0\0\0\0\0\0\0\0"]
-    for key, *values, tsv in rows:
-        parts.append(head.pack(ints + 2, 8, key, *(x for v in values for x in (4, v))))
-        parts.append(len(tsv).to_bytes(4, "big"))
-        parts.append(tsv)
+    ints = types.rstrip("b")
+    if len(types) - len(ints) > 1 or "b" in ints:
+        raise ValueError(types)
+    head = struct.Struct(">h" + "".join(f"i{t}" for t in ints) + ("i" if ints != types else ""))
+    sizes = [_SIZE[t] for t in ints]
+    parts = [_COPY_HEADER]
+    n = len(types)
+    for row in rows:
+        values = [x for size, v in zip(sizes, row, strict=False) for x in (size, v)]
+        if ints != types:
+            data = row[-1]
+            parts.append(head.pack(n, *values, len(data)))
+            parts.append(data)
+        else:
+            parts.append(head.pack(n, *values))
     parts.append(b"\xff\xff")
     with cur.cursor.copy(f"COPY {table} ({columns}) FROM STDIN (FORMAT BINARY)") as copy:
         copy.write(b"".join(parts))
 
 
-def loose_tsquery(pieces: Sequence[str]) -> str:
-    """Every bigram (or single character) of the pieces, without positions: rows holding all of them may match."""
-    terms: dict[str, None] = {}
-    for piece in pieces:
-        char = text.single_char(piece)
-        if char is not None:
-            terms[f"'{char}':*"] = None
-            continue
-        for window in text.phrase_grams(piece):
-            for gram in window:
-                terms[f"'{gram}'"] = None
-    return " & ".join(terms)
+def copy_rows(cur, table: str, columns: str, rows: list[tuple]) -> None:
+    """Rows (bigint key, int4…, binary tsvector): the benchmark's baseline table."""
+    if rows:
+        copy_binary(cur, table, columns, "q" + "i" * (len(rows[0]) - 2) + "b", rows)
 
 
 def tsquery(piece: str) -> str:
@@ -205,221 +207,181 @@ def _tiled(grams: list[str]) -> str:
     return out
 
 
-_stats_cache: dict[tuple[str, str], tuple[float, object]] = {}
-STATS_SECONDS = 600
-
-
-def _statistics(conn):
-    """(bigram → share of rows, share below which bigrams are not listed, rows) from ANALYZE, cached for ten minutes."""
-    ident = (conn.alias, str(conn.settings_dict.get("NAME")))
-    cached = _stats_cache.get(ident)
-    if cached is not None and time.monotonic() - cached[0] < STATS_SECONDS:
-        return cached[1]
-    with conn.cursor() as cur:
-        cur.execute("SELECT s.most_common_elems::text::text[], s.most_common_elem_freqs, "
-                    "(SELECT sum(c.reltuples) FROM pg_partition_tree('search_pg_all') t JOIN pg_class c ON c.oid = t.relid "
-                    "WHERE c.reltuples > 0) FROM pg_stats s "
-                    "WHERE s.tablename = 'search_pg_all' AND s.attname = 'tsv' ORDER BY s.inherited DESC LIMIT 1")
-        row = cur.fetchone()
-    stats = None
-    if row and row[0] and row[1] and row[2] and row[2] > 0:
-        elems, freqs = row[0], row[1]
-        stats = (dict(zip(elems, freqs[:len(elems)], strict=True)), float(freqs[len(elems)]), float(row[2]))
-    _stats_cache[ident] = (time.monotonic(), stats)
-    return stats
-
-
 class PostgresBackend(Backend):
-    vendor = "postgresql"
+    """Segments of posting lists (:mod:`gongkai.search.postings`) in two tables; matching in numpy."""
 
-    def insert(self, rows):
-        title_rows, all_rows = [], []
-        for key, t in rows:
-            title_rows.append((key, chunks(t.title)[0]))
-            for seq, tsv in enumerate(chunks(t.all)):
-                all_rows.append((key, seq, tsv))
+    vendor = "postgresql"
+    prepare = staticmethod(postings.prepare)
+    rebuild_batch = 10_000  # records a segment of a rebuild (about 190 MB of lists in the worker process)
+    workers = 2  # building lists is most of the work; writing them is light
+
+    # --- writes -----------------------------------------------------------
+    def insert(self, keys, prepared):
+        title, whole = prepared
+        if not len(keys):
+            return
         with self.conn.cursor() as cur:
-            copy_rows(cur, TABLES["title"], "key, tsv", title_rows)
-            copy_rows(cur, TABLES["all"], "key, seq, tsv", all_rows)
+            cur.execute(f"SELECT nextval('{SEQUENCE}')")
+            seg = int(cur.fetchone()[0])
+            self._write_segment(cur, seg, np.asarray(keys, dtype=np.int64), title, whole)
+        self._merge_small(seg)
+
+    def _write_segment(self, cur, seg: int, keys: np.ndarray, title, whole) -> None:
+        rows = [(code, k, seg, fmt, data) for segment, scope in ((title, 0), (whole, 1))
+                for k, code, fmt, data in postings.rows(segment, scope)]
+        copy_binary(cur, POSTS, "gram, k, seg, fmt, data", "qhqhb", rows)
+        cur.execute(f"INSERT INTO {SEGMENTS} (id, ndocs, keys, starts_title, starts_all) VALUES (%s, %s, %s, %s, %s)",
+                    [seg, len(keys), keys.astype("<i8").tobytes(), title.starts.astype("<i8").tobytes(),
+                     whole.starts.astype("<i8").tobytes()])
+
+    def _merge_small(self, newest: int) -> None:
+        """Merge the small segments (of index_sync's few records each) into one once there are :data:`MERGE_AT`.
+
+        Their texts are read back from the positional lists; records no
+        longer in ``search_searchdoc`` are left out. Skipped while another
+        transaction merges (an advisory lock).
+        """
+        with self.conn.cursor() as cur:
+            cur.execute(f"SELECT id, keys FROM {SEGMENTS} WHERE ndocs < %s AND id <> %s ORDER BY id", [SMALL, newest])
+            small = [(int(i), np.frombuffer(bytes(k), dtype="<i8")) for i, k in cur.fetchall()]
+            if len(small) < MERGE_AT:
+                return
+            cur.execute("SELECT pg_try_advisory_xact_lock(%s)", [MERGE_LOCK])
+            if not cur.fetchone()[0]:
+                return
+            cur.execute(f"SELECT id, keys, starts_title, starts_all FROM {SEGMENTS} WHERE id = ANY(%s) FOR UPDATE",
+                        [[i for i, _ in small]])
+            segs = {int(i): (np.frombuffer(bytes(k), "<i8"), np.frombuffer(bytes(t), "<i8"), np.frombuffer(bytes(a), "<i8"))
+                    for i, k, t, a in cur.fetchall()}
+            if len(segs) < MERGE_AT:
+                return
+            every = np.concatenate([v[0] for v in segs.values()])
+            cur.execute(f"SELECT key FROM {DOC} WHERE key = ANY(%s)", [every.tolist()])
+            live = np.array(sorted(r[0] for r in cur.fetchall()), dtype=np.int64)
+            texts: dict[tuple[int, int], dict[int, np.ndarray]] = {}
+            cur.execute(f"SELECT seg, k, gram, fmt, data FROM {POSTS} WHERE seg = ANY(%s) AND k IN (%s, %s)",
+                        [list(segs), postings.POS, 4 + postings.POS])
+            for seg, k, gram, fmt, data in cur.fetchall():
+                texts.setdefault((seg, k // 4), {})[gram] = postings.decode(fmt, bytes(data), 0)
+            keys_out: list[np.ndarray] = []
+            parts: dict[int, list[tuple[np.ndarray, np.ndarray]]] = {0: [], 1: []}
+            for seg, (keys, *starts) in segs.items():
+                alive = np.isin(keys, live)
+                keys_out.append(keys[alive])
+                for scope in (0, 1):
+                    cps = postings.text_of(starts[scope], texts.get((seg, scope), {}))
+                    lengths = np.diff(starts[scope])
+                    parts[scope].append(_documents(cps, starts[scope], lengths, alive))
+            merged = [postings.build_codepoints(np.concatenate([c for c, _ in parts[scope]]),
+                                                np.concatenate([n for _, n in parts[scope]])) for scope in (0, 1)]
+            cur.execute(f"DELETE FROM {POSTS} WHERE seg = ANY(%s)", [list(segs)])
+            cur.execute(f"DELETE FROM {SEGMENTS} WHERE id = ANY(%s)", [list(segs)])
+            cur.execute(f"SELECT nextval('{SEQUENCE}')")
+            self._write_segment(cur, int(cur.fetchone()[0]), np.concatenate(keys_out), *merged)
 
     def delete(self, keys):
-        with self.conn.cursor() as cur:
-            for table in TABLES.values():
-                cur.execute(f"DELETE FROM {table} WHERE key = ANY(%s)", [list(keys)])
+        # Keys are never reused (a changed record is indexed under a new
+        # serial): a removed record's lists stay in their segment until it
+        # is merged, and DocTable.locate drops its key.
+        pass
 
     def reset(self):
         with self.conn.cursor() as cur:
-            cur.execute(f"TRUNCATE {TABLES['title']}, {TABLES['all']}")
-
-    def _method(self) -> tuple[str, str]:
-        with self.conn.cursor() as cur:
-            cur.execute("SELECT 1 FROM pg_extension WHERE extname = 'rum'")
-            return ("rum", "rum_tsvector_ops") if cur.fetchone() else ("gin", "tsvector_ops")
-
-    def partitions(self) -> list[str]:
-        """The hash partitions of the text rows (migration 0005)."""
-        with self.conn.cursor() as cur:
-            cur.execute("SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
-                        f"WHERE i.inhparent = '{TABLES['all']}'::regclass ORDER BY c.relname")
-            return [r[0] for r in cur.fetchall()]
-
-    def index_statements(self) -> list[str]:
-        """The full-text indexes (RUM when the extension is installed, else GIN) and the planner's statistics.
-
-        The statistics target is for the whole table (what :func:`_statistics`
-        reads); each partition keeps the default, enough for planning.
-        """
-        method, ops = self._method()
-        return [f"CREATE INDEX IF NOT EXISTS {table}_tsv ON {table} USING {method} (tsv {ops})" for table in TABLES.values()
-                ] + [MULTI_ROW_INDEX, STATISTICS] + [
-                    f"ALTER TABLE {part} ALTER COLUMN tsv SET STATISTICS -1" for part in self.partitions()]
-
-    @contextmanager
-    def bulk_load(self):
-        # Building a RUM/GIN index once is far cheaper than updating it for
-        # every row: the full-text indexes are dropped for the load and built
-        # again at the end, in one go and with more memory for the sort. They
-        # are created from their definitions (not from what was dropped), so a
-        # rebuild that was cut off is repaired by the next one.
-        statements = self.index_statements()
-        with self.conn.cursor() as cur:
-            for table in TABLES.values():
-                cur.execute(f"DROP INDEX IF EXISTS {table}_tsv")
-        try:
-            yield
-        finally:
-            if not self.conn.in_atomic_block:
-                self._build_partition_indexes()
-            with self.conn.cursor() as cur:
-                cur.execute(f"SET maintenance_work_mem = '{BUILD_MEMORY}'")
-                for sql in statements:
-                    cur.execute(sql)
-                cur.execute("RESET maintenance_work_mem")
-
-    def _build_partition_indexes(self) -> None:
-        """Each partition's index built at once on its own connection (PostgreSQL 15 builds a RUM/GIN index on one core).
-
-        Creating the index on the whole table then attaches them instead of
-        building anew. Only for committed rows (not inside a transaction: the
-        other connections would not see them, and would wait for its locks).
-        """
-        from concurrent.futures import ThreadPoolExecutor
-
-        from django.db import connections
-
-        method, ops = self._method()
-        alias = self.conn.alias
-
-        def build(part: str) -> None:
-            conn = connections[alias]  # this thread's own connection
-            try:
-                with conn.cursor() as cur:
-                    cur.execute(f"SET maintenance_work_mem = '{BUILD_MEMORY}'")
-                    cur.execute(f"CREATE INDEX IF NOT EXISTS {part}_tsv ON {part} USING {method} (tsv {ops})")
-            finally:
-                conn.close()
-
-        parts = self.partitions()
-        with ThreadPoolExecutor(max_workers=max(1, len(parts))) as pool:
-            list(pool.map(build, parts))
+            cur.execute(f"TRUNCATE {POSTS}, {SEGMENTS}")
 
     def optimize(self):
         with self.conn.cursor() as cur:
-            for table in TABLES.values():
-                cur.execute(f"ANALYZE {table}")
+            cur.execute(f"ANALYZE {POSTS}")
+            cur.execute(f"ANALYZE {SEGMENTS}")
 
     def size_bytes(self) -> int:
         with self.conn.cursor() as cur:
-            cur.execute("SELECT coalesce(sum(pg_total_relation_size(relid)), 0) FROM ("
-                        f"SELECT relid FROM pg_partition_tree('{TABLES['all']}') "
-                        f"UNION ALL SELECT '{TABLES['title']}'::regclass UNION ALL SELECT '{DOC}'::regclass) t")
+            cur.execute(f"SELECT pg_total_relation_size('{POSTS}') + pg_total_relation_size('{SEGMENTS}') "
+                        f"+ pg_total_relation_size('{DOC}')")
             return int(cur.fetchone()[0])
 
-    def _matching(self, scope: Scope, pieces: Sequence[str], within: int | None = None) -> tuple[str, list]:
-        """SQL of the keys matching every piece (in a record of several rows, the pieces may sit in different rows)."""
-        table = TABLES[scope]
-        exact = " & ".join(f"({tsquery(p)})" for p in pieces)
-        if scope == "title":  # one short row per record
-            return f"SELECT key FROM {table} WHERE tsv @@ %s::tsquery", [exact]
-        if not any(len(window) > 1 for p in pieces for window in text.phrase_grams(p)) or (
-                self._surely_many(pieces, within)):
-            # Single bigrams (or characters): no positions to check. Or surely
-            # many rows hold every bigram: looking for them first would only
-            # add work.
-            rows, params = f"SELECT key FROM {table} WHERE tsv @@ %s::tsquery", [exact]
-        else:
-            # RUM checks positions slowly (four phrases ANDed: 56 ms on 20,000
-            # records, their bigrams ANDed: 8 ms). When the rows holding every
-            # bigram are few, take them by key and check the phrases on those
-            # rows only; otherwise let the index check the phrases.
-            # (By key, not ctid: a ctid names a row only within its partition.)
-            rows = (f"WITH c AS MATERIALIZED (SELECT key FROM {table} WHERE tsv @@ %s::tsquery LIMIT {FEW + 1}) "
-                    f"SELECT key FROM {table} WHERE (SELECT count(*) FROM c) <= {FEW} "
-                    f"AND key = ANY(ARRAY(SELECT key FROM c)) AND tsv @@ %s::tsquery "
-                    f"UNION ALL SELECT key FROM {table} WHERE (SELECT count(*) FROM c) > {FEW} AND tsv @@ %s::tsquery")
-            params = [loose_tsquery(pieces), exact, exact]
-        if len(pieces) == 1:
-            return rows, params
-        apart = " INTERSECT ".join(
-            f"SELECT key FROM {table} WHERE key IN (SELECT key FROM {table} WHERE seq > 0) AND tsv @@ %s::tsquery"
-            for _ in pieces)
-        return f"SELECT key FROM ({rows}) r UNION ALL ({apart})", [*params, *(tsquery(p) for p in pieces)]
+    def segment_count(self) -> int:
+        with self.conn.cursor() as cur:
+            cur.execute(f"SELECT count(*) FROM {SEGMENTS}")
+            return int(cur.fetchone()[0])
 
-    def _surely_many(self, pieces: Sequence[str], within: int | None) -> bool:
-        """Whether, by the column statistics, more than :data:`FEW` rows hold every bigram of the pieces.
-
-        A piece's bigrams go together, so a piece is held by about as many rows
-        as its rarest bigram, but only for short pieces (a word): the bigrams
-        of a longer one, such as a document number, are each common while the
-        whole is rare. Pieces are taken as independent of each other.
-        ``within``: the number of records already known to hold every match.
-        """
-        stats = _statistics(self.conn)
-        if stats is None:
-            return False
-        freqs, floor, rows = stats
-        every_gram = [g for piece in pieces for window in text.phrase_grams(piece) for g in window]
-        if within is not None and within > FEW and every_gram and min(freqs.get(g, floor) for g in every_gram) * rows > FEW:
-            # The whole phrase of a query of several pieces, within the many records holding them
-            # all: when every bigram, those where the pieces meet too, is common, few rows are unlikely.
-            return True
-        share = 1.0
-        for piece in pieces:
-            grams = [g for window in text.phrase_grams(piece) for g in window]
-            if not grams or len(grams) > 6:
-                return False
-            share *= min(freqs.get(g, floor) for g in grams)
-        estimate = share * rows if within is None else min(within, share * rows)
-        return estimate > FEW
+    # --- reads ------------------------------------------------------------
+    def _segments(self, ids) -> dict[int, tuple]:
+        """(keys, starts of titles, starts of texts) of segments; immutable, so cached by id."""
+        cache = _segment_cache.setdefault((self.conn.alias, str(self.conn.settings_dict.get("NAME"))), {})
+        missing = [i for i in ids if i not in cache]
+        if missing:
+            if len(cache) > CACHED_SEGMENTS:
+                cache.clear()
+            with self.conn.cursor() as cur:
+                cur.execute(f"SELECT id, keys, starts_title, starts_all FROM {SEGMENTS} WHERE id = ANY(%s)", [missing])
+                for i, k, t, a in cur.fetchall():
+                    cache[int(i)] = (np.frombuffer(bytes(k), "<i8"), np.frombuffer(bytes(t), "<i8"),
+                                     np.frombuffer(bytes(a), "<i8"))
+        return {i: cache[i] for i in ids if i in cache}
 
     def match(self, scope, pieces, *, within=None):
-        if scope == "title" and within is not None and len(within) <= WITHIN:
-            # Titles of the records already known to match the text: looked up
-            # by key and checked one by one (a RUM scan of all titles for four
-            # phrases took 50 ms on 100,000 records).
-            match_sql = (f"WITH r AS MATERIALIZED (SELECT key, tsv FROM {TABLES['title']} WHERE key = ANY(%s)) "
-                         "SELECT key FROM r WHERE tsv @@ %s::tsquery")
-            params = [[int(k) for k in within], " & ".join(f"({tsquery(p)})" for p in pieces)]
-        else:
-            match_sql, params = self._matching(scope, pieces, None if within is None else len(within))
-        # One string instead of a row per match: much less work in the driver.
-        # Keys come unsorted and, for records of several rows, repeated:
-        # sorting and removing duplicates in PostgreSQL (DISTINCT, ORDER BY)
-        # took 130 of 360 ms for 100,000 matches, numpy takes 5 ms.
+        s = postings.SCOPES[scope]
+        wanted = {(kind, code) for piece in pieces for kind, code, _ in postings.needs(piece)}
+        grams = [code for _, code in wanted]
+        kinds = [s * 4 + kind for kind, _ in wanted]
         with self.conn.cursor() as cur:
-            cur.execute("SELECT " + ", ".join(f"set_config('{k}', '{v}', false)" for k, v in MATCH_SETTINGS.items()))
-            try:
-                cur.execute(f"SELECT string_agg(key::text, ',') FROM ({match_sql}) m", params)
-                joined = cur.fetchone()[0]
-            finally:
-                cur.execute("; ".join(f"RESET {k}" for k in MATCH_SETTINGS))
-        if not joined:
+            cur.execute(f"SELECT p.seg, p.k, p.gram, p.fmt, p.data FROM unnest(%s::bigint[], %s::smallint[]) AS q(gram, k) "
+                        f"JOIN {POSTS} p ON p.gram = q.gram AND p.k = q.k", [grams, kinds])
+            fetched = cur.fetchall()
+        by_seg: dict[int, dict[tuple[int, int], tuple[int, bytes]]] = {}
+        for seg, k, gram, fmt, data in fetched:
+            by_seg.setdefault(seg, {})[(k % 4, gram)] = (fmt, data)
+        found = []
+        for seg, (keys, starts_title, starts_all) in self._segments(list(by_seg)).items():
+            lists = by_seg[seg]
+            starts = starts_title if s == 0 else starts_all
+            ndocs = len(keys)
+
+            def fetch(kind, code, lists=lists, ndocs=ndocs):
+                got = lists.get((kind, code))
+                return postings.EMPTY if got is None else postings.decode(got[0], got[1], ndocs)
+
+            docs = None
+            for piece in sorted(pieces, key=len, reverse=True):
+                these = postings.piece_docs(starts, piece, fetch)
+                docs = these if docs is None else np.intersect1d(docs, these, assume_unique=True)
+                if not len(docs):
+                    break
+            if docs is not None and len(docs):
+                found.append(keys[docs])
+        if not found:
             return np.empty(0, dtype=np.int64)
-        return np.unique(np.fromstring(joined, dtype=np.int64, sep=","))
+        return np.unique(np.concatenate(found))
+
+    # --- the benchmark's baseline: tsvectors, GIN, ts_rank_cd ------------------
+    def baseline_load(self, rows) -> None:
+        """Rows (key, token stream) into the baseline table (created on first use, indexed by :meth:`baseline_index`)."""
+        with self.conn.cursor() as cur:
+            cur.execute(f"CREATE TABLE IF NOT EXISTS {BASELINE} (key bigint NOT NULL, seq integer NOT NULL, tsv tsvector NOT NULL)")
+            copy_rows(cur, BASELINE, "key, seq, tsv", [(key, seq, tsv) for key, tokens in rows
+                                                        for seq, tsv in enumerate(chunks(tokens))])
+
+    def baseline_index(self) -> None:
+        with self.conn.cursor() as cur:
+            cur.execute(f"SET maintenance_work_mem = '{BUILD_MEMORY}'")
+            cur.execute(f"CREATE INDEX IF NOT EXISTS {BASELINE}_tsv ON {BASELINE} USING gin (tsv)")
+            cur.execute("RESET maintenance_work_mem")
+            cur.execute(f"ANALYZE {BASELINE}")
 
     def baseline(self, pieces, limit=20):
-        table = TABLES["all"]
         q = " & ".join(f"({tsquery(p)})" for p in pieces)
         with self.conn.cursor() as cur:
-            cur.execute(f"SELECT key FROM {table} WHERE tsv @@ %s::tsquery ORDER BY ts_rank_cd(tsv, %s::tsquery) DESC LIMIT {int(limit)}", [q, q])
+            cur.execute(f"SELECT key FROM {BASELINE} WHERE tsv @@ %s::tsquery "
+                        f"ORDER BY ts_rank_cd(tsv, %s::tsquery) DESC LIMIT {int(limit)}", [q, q])
             return [r[0] for r in cur.fetchall()]
+
+
+_segment_cache: dict[tuple[str, str], dict[int, tuple]] = {}
+CACHED_SEGMENTS = 4096
+
+
+def _documents(cps: np.ndarray, starts: np.ndarray, lengths: np.ndarray, alive: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The code points and lengths of the documents of a segment that are kept."""
+    pieces = [cps[starts[d]:starts[d] + lengths[d]] for d in np.flatnonzero(alive)]
+    return (np.concatenate(pieces) if pieces else np.empty(0, np.uint32)), lengths[alive]

@@ -46,13 +46,13 @@ class SqliteBackend(Backend):
     def _cursor(self):
         return self.conn.cursor()
 
-    def insert(self, rows):
+    def insert(self, keys, prepared):
         # Ascending row ids: FTS5 flushes its in-memory buffer whenever a row id is
         # not above the previous one, which would make thousands of tiny segments.
-        rows = sorted(rows, key=lambda row: row[0])
+        rows = sorted(zip(keys, prepared, strict=True), key=lambda row: row[0])
         with self._cursor() as cur:
-            cur.executemany(f"INSERT INTO {TABLES['title']}(rowid, t) VALUES (%s, %s)", [(k, t.title) for k, t in rows])
-            cur.executemany(f"INSERT INTO {TABLES['all']}(rowid, t) VALUES (%s, %s)", [(k, t.all) for k, t in rows])
+            cur.executemany(f"INSERT INTO {TABLES['title']}(rowid, t) VALUES (%s, %s)", [(k, t[0]) for k, t in rows])
+            cur.executemany(f"INSERT INTO {TABLES['all']}(rowid, t) VALUES (%s, %s)", [(k, t[1]) for k, t in rows])
 
     def delete(self, keys):
         from ..models import SearchState

@@ -1,25 +1,8 @@
-"""PostgreSQL: an index of the records that take several rows, and bigram statistics fine enough to plan with."""
+"""PostgreSQL: was an index of the records taking several tsvector rows; those tables are gone since 0006."""
 
 from django.db import migrations
 
 
-def create(apps, schema_editor):
-    conn = schema_editor.connection
-    if conn.vendor == "postgresql":
-        from gongkai.search.backends.postgres import MULTI_ROW_INDEX, STATISTICS
-
-        with conn.cursor() as cur:
-            cur.execute(MULTI_ROW_INDEX)
-            cur.execute(STATISTICS)
-
-
-def drop(apps, schema_editor):
-    conn = schema_editor.connection
-    if conn.vendor == "postgresql":
-        with conn.cursor() as cur:
-            cur.execute("DROP INDEX IF EXISTS search_pg_all_multi")
-
-
 class Migration(migrations.Migration):
     dependencies = [("search", "0003_state_generation")]
-    operations = [migrations.RunPython(create, drop)]
+    operations = [migrations.RunPython(migrations.RunPython.noop, migrations.RunPython.noop)]

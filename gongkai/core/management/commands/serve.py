@@ -43,6 +43,14 @@ class Command(BaseCommand):
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE" if first else "PRAGMA optimize")
 
+    def _repair_search_index(self) -> None:
+        """Index what the search index misses (e.g. emptied by a migration that changed its tables)."""
+        from gongkai.search.index import index_repair
+
+        removed, added = index_repair()
+        if removed or added:
+            self.stdout.write(f"检索索引已更新：加入 {added} 条，移除 {removed} 条")
+
     def _daily(self, today) -> None:
         jobs = [("applications", ["daily"]), ("workplan", ["remind"])]
         if today.weekday() == 0:
@@ -62,6 +70,7 @@ class Command(BaseCommand):
         from gongkai.records.services import record_publish_due
 
         call_command("collectstatic", interactive=False, verbosity=0)
+        self._repair_search_index()
         cmd = [sys.executable, "-m", "gunicorn", "gongkai.wsgi", "--bind", bind, "--workers", str(workers),
                "--access-logfile", "-", "--timeout", "60"]
         self.stdout.write(f"政府信息公开平台已启动：http://{bind}/  （工作台：http://{bind}/workspace/ ；按 Ctrl+C 停止）")
