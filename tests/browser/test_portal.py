@@ -6,8 +6,10 @@ and remembered; the site also works with JavaScript off and by keyboard alone.
 """
 
 import os
+import re
 
 import pytest
+from playwright.sync_api import expect
 
 from gongkai.records.models import Record, Status
 from tests.portal.world import build_site
@@ -138,11 +140,11 @@ def test_keyboard_alone_and_no_javascript(live_server, browser):
         page.goto(base + "/a11y/")
         page.get_by_label("阅读指引（突出显示当前段落和焦点）").check()
         page.get_by_role("button", name="保存设置").click()
-        assert "a11y-guide" in (page.locator("html").get_attribute("class") or "")
+        expect(page.locator("html")).to_have_class(re.compile(r"\ba11y-guide\b"))
         screenshot(page, "portal-a11y-settings-nojs")
         page.goto(base + "/policies/")
         page.get_by_label("有效性").select_option("revised")
         page.get_by_role("button", name="筛选").click()
-        assert page.get_by_role("link", name=site.old_policy.title).is_visible()
+        expect(page.get_by_role("link", name=site.old_policy.title)).to_be_visible()
     finally:
         context.close()
