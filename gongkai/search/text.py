@@ -17,10 +17,13 @@ to the private-use area, so every bigram is one token and nothing is lost.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import unicodedata
 from dataclasses import dataclass, field
+
+import numpy as np
 
 # Fields of one record are joined with this character; queries never contain it
 # (it is white space), so no phrase matches across two fields.
@@ -39,7 +42,67 @@ def normalize(text: str) -> str:
     """NFKC, lower case, no white space: the form both documents and queries are compared in."""
     if not text:
         return ""
+    return _decode(_codes(text))
+
+
+def normalize_plain(text: str) -> str:
+    """:func:`normalize` by its definition, one library call each (the reference the fast path is tested against)."""
     return _WS.sub("", unicodedata.normalize("NFKC", text).lower())
+
+
+@functools.cache
+def _tables() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(NFKC of each BMP character, whether it may be mapped on its own, white space) — built once a process (~0.35 s).
+
+    ``unicodedata.normalize`` costs about 0.12 µs a character on Chinese text
+    with full-width punctuation (0.44 ms of a 3,700-character record, most of
+    the tokenizing time). NFKC is a per-character map wherever no
+    composition crosses two characters. A character may be mapped on its own
+    when its NFKC form is one character and its decomposition starts with a
+    starter that is never the second half of a canonical composition (nor a
+    Hangul vowel or final consonant, which compose by rule): then nothing
+    composes across its left edge. A text of only such BMP characters is
+    mapped through the table; any other text goes to ``unicodedata``.
+    """
+    seconds = set(range(0x1161, 0x1176)) | set(range(0x11A8, 0x11C3))
+    for cp in range(0x110000):
+        parts = unicodedata.decomposition(chr(cp)).split()
+        if len(parts) == 2 and not parts[0].startswith("<"):
+            seconds.add(int(parts[1], 16))
+    mapped = np.arange(0x10000, dtype=np.uint32)
+    alone = np.zeros(0x10000, dtype=bool)
+    for cp in range(0x10000):
+        ch = chr(cp)
+        nfkc = unicodedata.normalize("NFKC", ch)
+        first = unicodedata.normalize("NFKD", ch)[:1]
+        if len(nfkc) == 1 and first and not unicodedata.combining(first) and ord(first) not in seconds:
+            mapped[cp] = ord(nfkc)
+            alone[cp] = True
+    space = np.array([bool(_WS.fullmatch(chr(cp))) for cp in range(_SPACE_END + 1)])
+    return mapped, alone, space
+
+
+_SPACE_END = 0x3001  # every white-space character is below; U+3001 (、) is not one
+
+
+def _array(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+
+
+def _decode(codes: np.ndarray) -> str:
+    return codes.astype("<u4", copy=False).tobytes().decode("utf-32-le", "surrogatepass")
+
+
+def _codes(text: str) -> np.ndarray:
+    """The code points of :func:`normalize` (text)."""
+    mapped, alone, space = _tables()
+    cps = _array(text)
+    if len(cps) and int(cps.max()) < 0x10000 and alone[cps].all():
+        lowered = _decode(mapped[cps]).lower()
+    else:
+        lowered = unicodedata.normalize("NFKC", text).lower()
+    cps = _array(lowered)
+    return cps[~space[np.minimum(cps, _SPACE_END)]]
 
 
 _ESCAPE_RE = re.compile("[" + re.escape("".join(chr(c) for c in _ESCAPE)) + "]+")
@@ -90,11 +153,37 @@ def bigram_text(norm: str) -> str:
     return out.decode("utf-32-le", "surrogatepass")[:-1]
 
 
+_ESCAPE_CODES = np.array([ord(_ESCAPE.get(c, chr(c))) for c in range(128)], dtype=np.uint32)
+_END_CODE = _ESCAPE[ord(END)]
+_SPACE_CODE = ord(" ")
+_SEPARATOR = _array(" " + escape(FIELD_SEP * 2) + " ").astype(np.uint32)
+
+
 def field_tokens(*fields: str) -> str:
-    """The token stream of a record: each field's bigrams, fields kept apart, space separated."""
+    """The token stream of a record: each field's bigrams, fields kept apart, space separated.
+
+    ``" " + escape(FIELD_SEP * 2) + " "`` joined the ``bigram_text(escape(normalize(f) + END))``
+    of the non-empty fields (:func:`field_tokens_plain`), computed on code-point arrays.
+    """
+    parts: list[np.ndarray] = []
+    for value in fields:
+        cps = _codes(value) if value else None
+        if cps is None or not len(cps):
+            continue
+        cps = np.append(np.where(cps < 128, _ESCAPE_CODES[np.minimum(cps, 127)], cps), _END_CODE)
+        grams = np.empty((len(cps) - 1, 3), dtype=np.uint32)
+        grams[:, 0], grams[:, 1], grams[:, 2] = cps[:-1], cps[1:], _SPACE_CODE
+        if parts:
+            parts.append(_SEPARATOR)
+        parts.append(grams.ravel()[:-1])
+    return _decode(np.concatenate(parts)) if parts else ""
+
+
+def field_tokens_plain(*fields: str) -> str:
+    """:func:`field_tokens` by its definition (the reference it is tested against)."""
     parts = []
     for value in fields:
-        norm = normalize(value)
+        norm = normalize_plain(value) if value else ""
         if norm:
             parts.append(bigram_text(escape(norm + END)))
     return (" " + escape(FIELD_SEP * 2) + " ").join(parts)

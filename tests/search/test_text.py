@@ -1,5 +1,8 @@
 """The bigram language, pure: a piece's phrase occurs in a text's token stream exactly where the piece is a substring."""
 
+import unicodedata
+
+import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -57,3 +60,31 @@ def test_highlight_marks_original_text():
 def test_fast_paths_equal_the_plain_definitions(s):
     assert text.bigram_text(s) == " ".join(text.bigrams(s))
     assert text.escape(s) == s.translate(text._ESCAPE)
+
+
+# Characters where a per-character NFKC would go wrong if the fast path took them: combining marks,
+# half-width kana with voiced marks, Hangul jamo (compatibility and conjoining), ligatures, circled
+# and parenthesised numbers, full-width forms, CJK compatibility ideographs, astral ideographs.
+TRICKY = st.sampled_from(list("政务公开，（）：；０９ＡＺａｚ①⑳㈠㈱㎡ﬁｶﾞﾟｰ가각ㄱㅏㆍ\u0301\u0308\u3099\u309a"
+                              "é\u00c5ÅΩ\u2126İıẞ豈\uf900\U00020000\U0002f800 \u3000\u00a0\t\n　"))
+
+
+@given(st.one_of(st.text(max_size=40), st.text(TRICKY, max_size=40), st.text(ALPHABET, max_size=40)))
+def test_normalize_equals_its_definition(s):
+    assert text.normalize(s) == text.normalize_plain(s)
+
+
+@given(st.lists(st.one_of(st.text(max_size=30), st.text(TRICKY, max_size=30), TEXTS), max_size=6))
+def test_field_tokens_equal_their_definition(fields):
+    assert text.field_tokens(*fields) == text.field_tokens_plain(*fields)
+
+
+def test_fast_normalisation_tables_agree_with_unicodedata_everywhere():
+    mapped, alone, space = text._tables()
+    for cp in np.flatnonzero(alone):
+        assert chr(mapped[cp]) == unicodedata.normalize("NFKC", chr(cp)), hex(cp)
+    # White space is looked up below _SPACE_END only.
+    assert not any(text._WS.fullmatch(chr(cp)) for cp in range(text._SPACE_END + 1, 0x110000) if not 0xD800 <= cp < 0xE000)
+    # Compositions across characters go to unicodedata.
+    for raw, norm in [("Ａ\u0301", "á"), ("ｶﾞ", "ガ"), ("ㄱㅏ", "가"), ("각", "각"), ("㈠政务", "(一)政务")]:
+        assert text.normalize(raw) == norm
