@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from gongkai.records.models import Attachment, Record, Validity
 
-from . import text
+from . import malloc, text
 from .backends import get_backend
 from .models import SearchDoc, SearchState
 
@@ -79,7 +79,8 @@ def pipelined(batches: Iterable[tuple[object, list[tuple[str, ...]]]],
     what ``prepare`` (the backend's) made of the fields. Tokenizing is pure Python and holds the GIL;
     in a thread it made the writing thread wait for the GIL after every row
     the database driver wrote (the benchmark indexed 600 records/s that way).
-    A separate process gives both cores to the work.
+    A separate process gives both cores to the work. Both keep the memory
+    they free for the next batch (:mod:`.malloc`).
     """
     if not worker:
         for meta, fields in batches:
@@ -101,7 +102,9 @@ def pipelined(batches: Iterable[tuple[object, list[tuple[str, ...]]]],
             # tokenize here instead; nothing is lost, it is only slower.
             return prepare(fields)
 
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+    with (malloc.retained(),
+          ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                              initializer=malloc.keep) as pool):
         pending: deque = deque()
         for meta, fields in batches:
             try:
