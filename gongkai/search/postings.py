@@ -162,11 +162,29 @@ def build_codepoints(cps: np.ndarray, lengths: np.ndarray) -> Segment:
     pairs |= doc_all
     lists[BI] = _unpack_sorted(pairs[text_chars & (d[1:-1] != mark)], dbits, chars, cbits, 2)
     del pairs
-    wide = np.uint32 if cbits + dbits <= 32 else np.int64
-    singles = d[:-2].astype(wide) << wide(dbits)
-    singles |= doc_all.astype(wide)
-    lists[UNI] = _unpack_sorted(singles[text_chars], dbits, chars, cbits, 1)
+    lists[UNI] = _char_docs(d[:-2][text_chars], doc_all[text_chars], len(chars), ndocs, chars, cbits, dbits)
     return Segment(starts=starts, lists=lists)
+
+
+GRID_LIMIT = 256 * 1024 * 1024  # bytes of a (document × character) grid; a larger segment sorts instead
+
+
+def _char_docs(dense_chars: np.ndarray, docs: np.ndarray, nchars: int, ndocs: int, chars, cbits, dbits) -> Lists:
+    """The documents of each character: marked in a (document × character) grid, read column by column.
+
+    A segment has a few thousand distinct characters, so the grid of 10,000
+    documents is about 50 MB, and marking it in text order is far cheaper than
+    sorting the 37 million (character, document) pairs (2.4 s a segment).
+    """
+    if nchars * ndocs > GRID_LIMIT:
+        wide = np.uint32 if cbits + dbits <= 32 else np.int64
+        singles = dense_chars.astype(wide) << wide(dbits)
+        singles |= docs.astype(wide)
+        return _unpack_sorted(singles, dbits, chars, cbits, 1)
+    grid = np.zeros((ndocs, nchars), dtype=bool)
+    grid[docs, dense_chars] = True
+    by_char, doc = np.nonzero(np.ascontiguousarray(grid.T))
+    return _grouped(by_char, doc, chars, cbits, 1)
 
 
 def _unpack_sorted(packed: np.ndarray, dbits: int, chars, cbits, n) -> Lists:

@@ -83,3 +83,20 @@ def test_empty_documents_and_batches():
     assert segment.ndocs == 3
     assert docs_of(segment, "政务") == [1] and docs_of(segment, "务") == [1] and docs_of(segment, "公开") == []
     assert postings.build([]).ndocs == 0
+
+
+@given(TEXTS)
+def test_character_lists_are_the_same_from_the_grid_and_from_sorting(texts):
+    streams = [postings.stream(t) for t in texts]
+    grid = postings.build(streams).lists[postings.UNI]
+    limit, postings.GRID_LIMIT = postings.GRID_LIMIT, 0
+    try:
+        sorted_ = postings.build(streams).lists[postings.UNI]
+    finally:
+        postings.GRID_LIMIT = limit
+    for name in ("grams", "bounds", "values"):
+        assert np.array_equal(getattr(grid, name), getattr(sorted_, name)), name
+    # And each is what the texts hold: the documents of every character, ascending.
+    for code, start, end in zip(grid.grams, grid.bounds, grid.bounds[1:], strict=False):
+        holding = [i for i, s in enumerate(streams) if chr(code) in s]
+        assert list(grid.values[start:end]) == holding
