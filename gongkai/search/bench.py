@@ -212,15 +212,22 @@ def run_bench(n: int, *, repeat: int = 5, progress=None) -> dict[str, Any]:
         t0 = time.perf_counter()
         done = 0
 
+        def published(rec):
+            return dt.datetime.fromtimestamp(rec["published"], tz=dt.UTC)
+
+        # As index_rebuild (index._key_order): serials in key order, so keys ascend through the rebuild.
+        in_order = sorted(corpus, key=lambda rec: (
+            doc_key(in_force=rec["in_force"], published_at=published(rec), serial=0), rec["i"]))
+
         def batches():  # as index_rebuild: metadata here, tokens in the worker process
             for start in range(0, n, backend.rebuild_batch):
                 docs, fields = [], []
-                for rec in corpus[start:start + backend.rebuild_batch]:
-                    published = dt.datetime.fromtimestamp(rec["published"], tz=dt.UTC)
-                    key = doc_key(in_force=rec["in_force"], published_at=published, serial=rec["i"] + 1)
+                for serial, rec in enumerate(in_order[start:start + backend.rebuild_batch], start=start + 1):
+                    when = published(rec)
+                    key = doc_key(in_force=rec["in_force"], published_at=when, serial=serial)
                     rec["key"] = key
                     docs.append((key, rec["i"] + 1, rec["doc_no"], rec["organ"], rec["genre"], rec["topic"], rec["year"],
-                                 rec["in_force"], validity[not rec["in_force"]], published.replace(tzinfo=None), False,
+                                 rec["in_force"], validity[not rec["in_force"]], when.replace(tzinfo=None), False,
                                  len(rec["title"])))
                     fields.append((rec["title"], rec["doc_no"], "", "", rec["body"]))
                 yield docs, fields

@@ -86,3 +86,31 @@ def test_filters_and_facets_count_the_filtered_result_set(publish):
     organs = {v.value: v.count for v in result.facets["organ_id"]}
     assert organs == {organ.pk: 1}
     assert search("预决算").total == 2
+
+
+def test_rebuild_hands_out_keys_in_ascending_order(publish, monkeypatch):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from gongkai.records.models import Validity
+    from gongkai.search import index
+    from gongkai.search.models import SearchDoc
+
+    now = timezone.now()
+    # Record order (pk) disagrees with key order: older, repealed and newer in force, mixed.
+    made = [publish(title=f"顺序{i}", published_at=now - dt.timedelta(days=days), validity=validity)
+            for i, (days, validity) in enumerate([(1, Validity.VALID), (900, Validity.REPEALED), (30, Validity.VALID),
+                                                   (5, Validity.REPEALED), (400, Validity.VALID)])]
+    monkeypatch.setattr(index, "WORKER_THRESHOLD", 10**9)
+    monkeypatch.setattr(type(index.get_backend()), "rebuild_batch", 2)  # three batches
+    written: list[int] = []
+    insert = type(index.get_backend()).insert
+    monkeypatch.setattr(type(index.get_backend()), "insert",
+                        lambda self, keys, prepared: (written.extend(keys), insert(self, keys, prepared))[1])
+    assert index.index_rebuild() == len(made)
+    assert written == sorted(written)  # ascending through the whole rebuild, batch after batch
+    keys = dict(SearchDoc.objects.values_list("record_id", "key"))
+    in_force_newest_last = [made[4], made[2], made[0]]
+    assert [keys[r.pk] for r in in_force_newest_last] == sorted(keys[r.pk] for r in in_force_newest_last)
+    assert max(keys[made[1].pk], keys[made[3].pk]) < min(keys[r.pk] for r in in_force_newest_last)
