@@ -154,14 +154,19 @@ def build_codepoints(cps: np.ndarray, lengths: np.ndarray) -> Segment:
         keep[0] = True
         np.not_equal(tri_sorted[1:], tri_sorted[:-1], out=keep[1:])
         keep[1:] |= docs[1:] != docs[:-1]
-    lists[TRI] = _drop_marks(_grouped(tri_sorted[keep], docs[keep], chars, cbits, 3), 3)
-    del tri_sorted, docs, keep
+    tri_docs, docs = tri_sorted[keep], docs[keep]
+    del tri_sorted, keep
+    lists[TRI] = _drop_marks(_grouped(tri_docs, docs, chars, cbits, 3), 3)
+    # Bigram doc lists from the (trigram, document) pairs: every bigram starts a
+    # trigram (the text ends with two marks), and these pairs are already unique,
+    # so fewer are sorted than the text has characters.
+    pairs = tri_docs >> cbits  # the first two characters
+    first, second = pairs >> cbits, pairs & ((1 << cbits) - 1)
+    pairs <<= dbits
+    pairs |= docs
+    lists[BI] = _unpack_sorted(pairs[(first != mark) & (second != mark)], dbits, chars, cbits, 2)
+    del pairs, first, second, tri_docs, docs
     text_chars = d[:-2] != mark
-    pairs = d[:-2] << (cbits + dbits)
-    pairs |= d[1:-1] << dbits
-    pairs |= doc_all
-    lists[BI] = _unpack_sorted(pairs[text_chars & (d[1:-1] != mark)], dbits, chars, cbits, 2)
-    del pairs
     lists[UNI] = _char_docs(d[:-2][text_chars], doc_all[text_chars], len(chars), ndocs, chars, cbits, dbits)
     return Segment(starts=starts, lists=lists)
 
