@@ -42,7 +42,12 @@ def normalize(text: str) -> str:
     """NFKC, lower case, no white space: the form both documents and queries are compared in."""
     if not text:
         return ""
+    if len(text) < SHORT:  # a query or a title: not worth building the tables in a web process
+        return normalize_plain(text)
     return _decode(_codes(text))
+
+
+SHORT = 256  # characters
 
 
 def normalize_plain(text: str) -> str:

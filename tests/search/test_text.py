@@ -71,7 +71,10 @@ TRICKY = st.sampled_from(list("政务公开，（）：；０９ＡＺａｚ①�
 
 @given(st.one_of(st.text(max_size=40), st.text(TRICKY, max_size=40), st.text(ALPHABET, max_size=40)))
 def test_normalize_equals_its_definition(s):
+    assert text._decode(text._codes(s)) == text.normalize_plain(s)  # the array path, whatever the length
     assert text.normalize(s) == text.normalize_plain(s)
+    long = s * (text.SHORT // max(1, len(s)) + 1)
+    assert text.normalize(long) == text.normalize_plain(long)
 
 
 @given(st.lists(st.one_of(st.text(max_size=30), st.text(TRICKY, max_size=30), TEXTS), max_size=6))
@@ -87,4 +90,4 @@ def test_fast_normalisation_tables_agree_with_unicodedata_everywhere():
     assert not any(text._WS.fullmatch(chr(cp)) for cp in range(text._SPACE_END + 1, 0x110000) if not 0xD800 <= cp < 0xE000)
     # Compositions across characters go to unicodedata.
     for raw, norm in [("Ａ\u0301", "á"), ("ｶﾞ", "ガ"), ("ㄱㅏ", "가"), ("각", "각"), ("㈠政务", "(一)政务")]:
-        assert text.normalize(raw) == norm
+        assert text._decode(text._codes(raw)) == norm
