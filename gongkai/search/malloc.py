@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import functools
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -25,6 +26,7 @@ DEFAULT_TRIM_THRESHOLD = 128 * 1024  # glibc's defaults, restored afterwards
 DEFAULT_MMAP_MAX = 65536
 
 
+@functools.cache
 def _libc():
     name = ctypes.util.find_library("c")
     try:
