@@ -128,7 +128,8 @@ class Membership(models.Model):
 
 
 class AuditEventType(models.IntegerChoices):
-    """Numbered by area: 1xx records, 2xx applications, 3xx organs and roles, 4xx reference data, 5xx work plans."""
+    """Numbered by area: 1xx records, 2xx applications, 3xx organs and roles, 4xx reference data,
+    5xx work plans, 6xx consultations, meetings and concerns, 7xx messages and the 口径库."""
 
     RECORD_CREATED = 101, "创建信息"
     RECORD_EDITED = 102, "修改信息"
@@ -161,8 +162,41 @@ class AuditEventType(models.IntegerChoices):
     ORGAN_CHANGED = 301, "机关变更"
     MEMBERSHIP_CHANGED = 302, "角色变更"
     CALENDAR_CHANGED = 401, "工作日调整"
+    GENRE_CHANGED = 402, "体裁变更"
+    TOPIC_CHANGED = 403, "主题分类变更"
+    LETTER_TEMPLATE_CHANGED = 404, "告知书模板变更"
     WORKPLAN_CHANGED = 501, "工作要点变更"
     WORKPLAN_PROGRESS = 502, "工作要点进展报告"
+    CONSULTATION_CREATED = 601, "创建意见征集"
+    CONSULTATION_EDITED = 602, "修改意见征集"
+    CONSULTATION_SUBMITTED = 603, "意见征集提交审核"
+    CONSULTATION_APPROVED = 604, "意见征集审核通过"
+    CONSULTATION_RETURNED = 605, "意见征集退回修改"
+    CONSULTATION_PUBLISHED = 606, "发布意见征集"
+    CONSULTATION_CLOSED = 607, "意见征集结束"
+    CONSULTATION_WITHDRAWN = 608, "撤回意见征集"
+    COMMENT_RECEIVED = 611, "收到意见"
+    COMMENT_MODERATED = 612, "审核意见"
+    COMMENT_DISPOSED = 613, "处理意见"
+    FEEDBACK_CHANGED = 621, "修改意见采纳情况反馈"
+    FEEDBACK_SUBMITTED = 622, "采纳情况反馈提交审核"
+    FEEDBACK_PUBLISHED = 623, "发布意见采纳情况反馈"
+    DECISION_ITEM_CHANGED = 631, "重大行政决策事项变更"
+    CONCERN_CHANGED = 641, "回应关切台账变更"
+    MEETING_CHANGED = 651, "会议活动变更"
+    MEETING_REGISTRATION = 652, "列席或参加报名处理"
+    MESSAGE_RECEIVED = 701, "收到留言"
+    MESSAGE_ASSIGNED = 702, "分配留言"
+    MESSAGE_TRANSFERRED = 703, "转办留言"
+    MESSAGE_REPLY_DRAFTED = 704, "拟写留言答复"
+    MESSAGE_REPLY_APPROVED = 705, "审核通过留言答复"
+    MESSAGE_REPLY_RETURNED = 706, "退回留言答复"
+    MESSAGE_CHANGED = 707, "留言变更"
+    MESSAGE_RATED = 708, "留言评价"
+    MESSAGE_REOPENED = 709, "留言重新办理"
+    ANSWER_CHANGED = 721, "口径库条目变更"
+    ANSWER_REVIEWED = 722, "审核口径库条目"
+    ANSWER_FLAGGED = 723, "口径库条目待复核"
 
 
 class AuditEventQuerySet(models.QuerySet):
