@@ -20,8 +20,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from gongkai.core.models import Organ
-from gongkai.core.permissions import Perm, can, organs_where
-from gongkai.workspace.views import staff_required
+from gongkai.core.permissions import Perm, can, organs_where, staff_required
 
 from . import forms, identity, selectors, services
 from .clock import ClockState

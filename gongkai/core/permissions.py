@@ -9,7 +9,9 @@ Platform admins (``is_superuser``) may do everything.
 from __future__ import annotations
 
 from enum import StrEnum
+from functools import wraps
 
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 
 from .models import Membership, Organ, Role
@@ -105,3 +107,16 @@ def is_staff_user(user) -> bool:
         and user.is_active
         and (user.is_superuser or Membership.objects.filter(user=user).exists())
     )
+
+
+def staff_required(view):
+    """View decorator: a signed-in user with a role in at least one organ (or a platform admin)."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not is_staff_user(request.user):
+            raise PermissionDenied("您的账号没有任何机关的工作角色，请联系平台管理员授权。")
+        return view(request, *args, **kwargs)
+
+    return wrapper

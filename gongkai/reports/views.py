@@ -15,8 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from gongkai.core.models import Organ
-from gongkai.core.permissions import Perm, organs_where, require
-from gongkai.workspace.views import staff_required
+from gongkai.core.permissions import Perm, organs_where, require, staff_required
 
 from . import exports, forms, monitor, selectors, services
 from . import format as f

@@ -15,9 +15,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from gongkai.core.models import Organ
-from gongkai.core.permissions import Perm, organs_where
+from gongkai.core.permissions import Perm, organs_where, staff_required
 from gongkai.records.models import Record
-from gongkai.workspace.views import staff_required
 
 from . import exports, forms, rules, selectors, services
 from .models import (

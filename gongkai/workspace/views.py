@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -15,22 +12,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from gongkai.core.models import AuditEvent
-from gongkai.core.permissions import Perm, can, is_staff_user, organs_where
+from gongkai.core.permissions import Perm, can, organs_where, staff_required
 from gongkai.records import selectors, services
 from gongkai.records.models import Attachment, Record, Status
 
 from . import forms
-
-
-def staff_required(view):
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not is_staff_user(request.user):
-            raise PermissionDenied("您的账号没有任何机关的工作角色，请联系平台管理员授权。")
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _visible_record(user, pk: int) -> Record:
