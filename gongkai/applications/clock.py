@@ -41,9 +41,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, fields
 from datetime import date, timedelta
-from enum import StrEnum
 from typing import Any
 
+from gongkai.enums import LabelledStrEnum
 from gongkai.workdays import Deadline, WorkCalendar, default_calendar, format_day
 
 __all__ = [
@@ -72,19 +72,7 @@ class ClockError(ValueError):
     """An event log that cannot be computed (message in Chinese, for the handler)."""
 
 
-class _Labelled(StrEnum):
-    """A string enum whose members carry a Chinese ``label``."""
-
-    label: str
-
-    def __new__(cls, value: str, label: str) -> _Labelled:
-        obj = str.__new__(cls, value)
-        obj._value_ = value
-        obj.label = label
-        return obj
-
-
-class Channel(_Labelled):
+class Channel(LabelledStrEnum):
     """How the application arrived; decides the date of receipt (Art. 31)."""
 
     IN_PERSON = "in_person", "当面提交"
@@ -110,7 +98,7 @@ class Channel(_Labelled):
         }[self]
 
 
-class EventKind(_Labelled):
+class EventKind(LabelledStrEnum):
     """The kinds of clock event (the JSON ``kind`` values)."""
 
     RECEIVED = "received", "收到申请"
@@ -127,7 +115,7 @@ class EventKind(_Labelled):
     DETERMINED = "determined", "作出答复"
 
 
-class ConsultedParty(_Labelled):
+class ConsultedParty(LabelledStrEnum):
     """Whom a consultation letter goes to."""
 
     THIRD_PARTY = "third_party", "第三方"  # Art. 32: 15 working days
@@ -135,7 +123,7 @@ class ConsultedParty(_Labelled):
     AGENCY = "agency", "其他机关"  # Art. 33 ¶3: no statutory period
 
 
-class ClockState(_Labelled):
+class ClockState(LabelledStrEnum):
     """Where the clock stands."""
 
     RUNNING = "running", "计时中"

@@ -28,7 +28,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from enum import StrEnum
+
+from gongkai.enums import LabelledStrEnum
 
 __all__ = [
     "PER_APPLICATION_FREE",
@@ -59,22 +60,14 @@ class FeeError(ValueError):
     """Invalid fee input (message in Chinese)."""
 
 
-class FeeStandard(StrEnum):
+class FeeStandard(LabelledStrEnum):
     """The two standards of Art. 3 of the 办法."""
 
     PER_APPLICATION = "per_application", "按件计收"
     PER_PAGE = "per_page", "按量计收"
 
-    label: str
 
-    def __new__(cls, value: str, label: str) -> FeeStandard:
-        obj = str.__new__(cls, value)
-        obj._value_ = value
-        obj.label = label
-        return obj
-
-
-class Delivery(StrEnum):
+class Delivery(LabelledStrEnum):
     """The form in which the applicant receives the information."""
 
     PAPER = "paper", "纸质文本"
@@ -83,14 +76,6 @@ class Delivery(StrEnum):
     ONLINE = "online", "网上获取"
     INSPECTION = "inspection", "现场查阅"
     OTHER = "other", "其他方式"
-
-    label: str
-
-    def __new__(cls, value: str, label: str) -> Delivery:
-        obj = str.__new__(cls, value)
-        obj._value_ = value
-        obj.label = label
-        return obj
 
 
 #: 按量计收 is available only for these forms (REFERENCE.md §3.1).

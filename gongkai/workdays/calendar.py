@@ -44,7 +44,8 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
-from enum import StrEnum
+
+from gongkai.enums import LabelledStrEnum
 
 __all__ = [
     "FIRST_YEAR",
@@ -91,7 +92,7 @@ class CalendarError(ValueError):
     """A date outside the calendar's range, or inconsistent overrides (message in Chinese)."""
 
 
-class DayKind(StrEnum):
+class DayKind(LabelledStrEnum):
     """Why a day is a working day or a day off."""
 
     WORKDAY = "workday", "工作日"
@@ -100,14 +101,6 @@ class DayKind(StrEnum):
     MAKEUP = "makeup", "调休上班"
     OVERRIDE_OFF = "override_off", "调整为休息日"
     OVERRIDE_ON = "override_on", "调整为工作日"
-
-    label: str
-
-    def __new__(cls, value: str, label: str) -> DayKind:
-        obj = str.__new__(cls, value)
-        obj._value_ = value
-        obj.label = label
-        return obj
 
 
 @dataclass(frozen=True, slots=True)
