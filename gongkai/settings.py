@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "gongkai.reports",
     "gongkai.workspace",
     "gongkai.portal",
+    "gongkai.ops",  # last: runs the installation (serve, demo, benchmarks); no app imports it
 ]
 
 MIDDLEWARE = [

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from gongkai.core.demo.organs import ORGANS
 from gongkai.core.models import Organ, Role
+from gongkai.ops.demo.organs import ORGANS
 from tests import factories
 
 SEEDS = Path(__file__).parent / "fixtures" / "seeds"

@@ -4,10 +4,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
 
-from gongkai.core.demo.applicants import DEFAULT_APPLICATIONS
-from gongkai.core.demo.apps_loader import DemoStepError
-from gongkai.core.demo.generate import DEFAULT_SEED
-from gongkai.core.demo.loader import (
+from gongkai.ops.demo.applicants import DEFAULT_APPLICATIONS
+from gongkai.ops.demo.apps_loader import DemoStepError
+from gongkai.ops.demo.generate import DEFAULT_SEED
+from gongkai.ops.demo.loader import (
     DEFAULT_RECORDS,
     DEMO_PASSWORD,
     DemoError,

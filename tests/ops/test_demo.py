@@ -21,12 +21,12 @@ from gongkai.applications.models import (
     Outcome,
     Reconsideration,
 )
-from gongkai.core.demo import applicants
-from gongkai.core.demo.generate import STATES, plan
-from gongkai.core.demo.loader import DEMO_PASSWORD, MAIN_ACCOUNTS, seed_items, staff_accounts
-from gongkai.core.demo.organs import BY_SLUG, ORGANS, is_valid_uscc
-from gongkai.core.demo.seeds import SEEDS, load_seed
 from gongkai.core.models import AuditEvent, AuditEventType, Membership, Organ, OrganKind
+from gongkai.ops.demo import applicants
+from gongkai.ops.demo.generate import STATES, plan
+from gongkai.ops.demo.loader import DEMO_PASSWORD, MAIN_ACCOUNTS, seed_items, staff_accounts
+from gongkai.ops.demo.organs import BY_SLUG, ORGANS, is_valid_uscc
+from gongkai.ops.demo.seeds import SEEDS, load_seed
 from gongkai.records.models import (
     Attachment,
     Attribute,
