@@ -34,13 +34,13 @@ def _populate(n_apps: int, n_records: int, say) -> Any:
     from gongkai.core.models import AuditEvent, AuditEventType, Organ, OrganKind
     from gongkai.records.models import Genre, Record, Status, Topic, Validity
 
-    from . import format as f
+    from . import tables
 
     rng = random.Random(20240101)  # noqa: S311 - seeded benchmark data, not secrets
     organ = Organ.objects.create(name="基准测试市人民政府办公室", code="11130600BENCH0001X", kind=OrganKind.DEPARTMENT)
-    kinds = f.T3_KINDS
+    kinds = tables.T3_KINDS
     weights = [80, 10, 2, 2, 4, 2]
-    outcomes = f.OUTCOME_ROWS
+    outcomes = tables.OUTCOME_ROWS
     start = dt.date(2023, 1, 1)
     say(f"生成 {n_apps} 件申请")
     apps, dets = [], []
@@ -98,8 +98,7 @@ def measure_here(n_apps: int, n_records: int, *, say, repeat: int = 3) -> dict[s
     """Populate the current database and time the tables (the test suite calls this at small scale)."""
     from django.db import connection
 
-    from . import format as f
-    from . import selectors
+    from . import selectors, tables
 
     t0 = time.perf_counter()
     organ = _populate(n_apps, n_records, say)
@@ -125,9 +124,9 @@ def measure_here(n_apps: int, n_records: int, *, say, repeat: int = 3) -> dict[s
         "r3_7_total": data.values["t3.r3_7.total"],
         "r4_total": data.values["t3.r4.total"],
         "normative_in_force": data.values["t2.normative.in_force"],
-        "identity_errors": len(f.errors(data.findings)),
+        "identity_errors": len(tables.errors(data.findings)),
         "target_s": TARGET_S,
-        "target_met": best <= TARGET_S and not f.errors(data.findings),
+        "target_met": best <= TARGET_S and not tables.errors(data.findings),
     }
 
 

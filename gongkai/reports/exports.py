@@ -8,7 +8,7 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from . import format as f
+from . import tables
 from .layout import charts as chart_series
 from .selectors import ReportData
 
@@ -26,7 +26,7 @@ class ExportError(Exception):
     """A file cannot be produced (Chinese message)."""
 
 
-def _num(v: f.Value) -> Any:
+def _num(v: tables.Value) -> Any:
     return float(v) if isinstance(v, Decimal) else v
 
 
@@ -35,7 +35,7 @@ def date_text(d) -> str:
 
 
 def as_dict(data: ReportData) -> dict[str, Any]:
-    prose = {f.section_heading(n): data.prose(name) for n, name in f.PROSE_SECTIONS.items()}
+    prose = {tables.section_heading(n): data.prose(name) for n, name in tables.PROSE_SECTIONS.items()}
     return {
         "title": data.title,
         "organ": {"name": data.organ.name, "code": data.organ.code},
@@ -44,14 +44,14 @@ def as_dict(data: ReportData) -> dict[str, Any]:
         "include_subordinates": data.include_subordinates,
         "organs": [o.name for o in data.organs],
         "frozen": data.frozen,
-        "tables": f.labelled(data.values),
+        "tables": tables.labelled(data.values),
         "cells": {k: _num(v) for k, v in data.values.items()},
-        "sources": {f.cell_label(k): v for k, v in data.sources.items()},
+        "sources": {tables.cell_label(k): v for k, v in data.sources.items()},
         "prose": prose,
         "applications_by_month": data.monthly,
         "findings": [{"code": x.code, "severity": x.severity, "message": x.message,
-                      "cells": [f.cell_label(c) for c in x.cells]} for x in data.findings],
-        "discrepancies": [{"cell": f.cell_label(d.key), "computed": _num(d.computed), "entered": _num(d.entered),
+                      "cells": [tables.cell_label(c) for c in x.cells]} for x in data.findings],
+        "discrepancies": [{"cell": tables.cell_label(d.key), "computed": _num(d.computed), "entered": _num(d.entered),
                            "message": d.message} for d in data.discrepancies],
     }
 
@@ -64,20 +64,20 @@ def table_rows(data: ReportData) -> list[tuple[str, list[list[Any]]]]:
     """Each table as a title and rows of printed labels and figures (CSV, XLSX)."""
     v = data.values
     t2: list[list[Any]] = []
-    for block, rows in f.T2_BLOCKS:
+    for block, rows in tables.T2_BLOCKS:
         cols = rows[0][2]
         t2.append([block])
-        t2.append(["信息内容", *[f.T2_COLUMNS[c] for c in cols]])
+        t2.append(["信息内容", *[tables.T2_COLUMNS[c] for c in cols]])
         t2 += [[label, *[_num(v[f"t2.{row}.{c}"]) for c in cols]] for row, label, cols in rows]
-    t3: list[list[Any]] = [["", "", "", *f.T3_COLUMNS.values()]]
-    for row, label, group in f.T3_ROWS:
-        block = f.T3_BLOCK_HEADER if row.startswith("r3_") else ""
-        t3.append([block, group, label, *[v[f"t3.{row}.{c}"] for c in f.T3_COLUMNS]])
+    t3: list[list[Any]] = [["", "", "", *tables.T3_COLUMNS.values()]]
+    for row, label, group in tables.T3_ROWS:
+        block = tables.T3_BLOCK_HEADER if row.startswith("r3_") else ""
+        t3.append([block, group, label, *[v[f"t3.{row}.{c}"] for c in tables.T3_COLUMNS]])
     t4 = [["行政复议"] * 5 + ["行政诉讼"] * 10,
-          [f.T4_GROUPS[g] for g in f.T4_GROUPS for _ in f.T4_COLUMNS],
-          [f.T4_COLUMNS[c] for _ in f.T4_GROUPS for c in f.T4_COLUMNS],
-          [v[f"t4.{g}.{c}"] for g in f.T4_GROUPS for c in f.T4_COLUMNS]]
-    return [("表二 " + f.SECTIONS[1][1], t2), ("表三 " + f.SECTIONS[2][1], t3), ("表四 " + f.SECTIONS[3][1], t4)]
+          [tables.T4_GROUPS[g] for g in tables.T4_GROUPS for _ in tables.T4_COLUMNS],
+          [tables.T4_COLUMNS[c] for _ in tables.T4_GROUPS for c in tables.T4_COLUMNS],
+          [v[f"t4.{g}.{c}"] for g in tables.T4_GROUPS for c in tables.T4_COLUMNS]]
+    return [("表二 " + tables.SECTIONS[1][1], t2), ("表三 " + tables.SECTIONS[2][1], t3), ("表四 " + tables.SECTIONS[3][1], t4)]
 
 
 def to_csv(data: ReportData) -> bytes:
@@ -131,8 +131,8 @@ def word_context(data: ReportData, *, on=None) -> dict[str, Any]:
              f"本报告中所列数据的统计期限自{data.year}年1月1日起至{data.year}年12月31日止。")
     return {
         "title": data.title, "intro": intro, "organ_name": data.organ.name, "date_text": date_text(on),
-        "v": {k.replace(".", "_"): f.fmt(val) for k, val in data.values.items()},
-        **{name: _paragraphs(data.prose(name)) for name in f.PROSE_SECTIONS.values()},
+        "v": {k.replace(".", "_"): tables.fmt(val) for k, val in data.values.items()},
+        **{name: _paragraphs(data.prose(name)) for name in tables.PROSE_SECTIONS.values()},
     }
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from django import forms
 
-from . import format as f
+from . import tables
 
 OVERRIDE_ROWS = 3
-OVERRIDABLE = [k for k in f.ALL_KEYS if k not in f.T2_ENTERED_KEYS]
+OVERRIDABLE = [k for k in tables.ALL_KEYS if k not in tables.T2_ENTERED_KEYS]
 
 
 def field_name(key: str) -> str:
@@ -35,16 +35,16 @@ class ReportForm(forms.Form):
     def __init__(self, *args, entries: dict[str, str] | None = None, sources: dict[str, str] | None = None, **kw):
         super().__init__(*args, **kw)
         entries, sources = entries or {}, sources or {}
-        self.t2_keys = f.t2_keys()
+        self.t2_keys = tables.t2_keys()
         for key in self.t2_keys:
-            entered_only = key in f.T2_ENTERED_KEYS
+            entered_only = key in tables.T2_ENTERED_KEYS
             self.fields[field_name(key)] = forms.CharField(
-                label=f.cell_label(key), required=False, initial=entries.get(key, ""), max_length=20,
+                label=tables.cell_label(key), required=False, initial=entries.get(key, ""), max_length=20,
                 help_text="请填报。" if entered_only else "留空则采用平台统计数；填写则以填报数为准并提示差异。")
             self.fields[source_name(key)] = forms.CharField(
                 label="数据来源", required=False, initial=sources.get(key, ""), max_length=200)
         extra = [(k, v) for k, v in entries.items() if not k.startswith("t2.")]
-        choices = [("", "（选择表三或表四的单元格）")] + [(k, f.cell_label(k)) for k in OVERRIDABLE if not k.startswith("t2.")]
+        choices = [("", "（选择表三或表四的单元格）")] + [(k, tables.cell_label(k)) for k in OVERRIDABLE if not k.startswith("t2.")]
         self.override_rows = max(OVERRIDE_ROWS, len(extra) + 1)
         for i in range(self.override_rows):
             key, value = extra[i] if i < len(extra) else ("", "")
@@ -56,7 +56,7 @@ class ReportForm(forms.Form):
     def t2_rows(self, computed: dict) -> list[tuple]:
         """(figure field, source field, what the platform counts or "平台无法统计") per table-二 cell."""
         return [(self[field_name(k)], self[source_name(k)],
-                 "平台无法统计" if k in f.T2_ENTERED_KEYS else f"平台统计 {f.fmt(computed[k])}")
+                 "平台无法统计" if k in tables.T2_ENTERED_KEYS else f"平台统计 {tables.fmt(computed[k])}")
                 for k in self.t2_keys]
 
     def override_triples(self):

@@ -5,29 +5,29 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from . import format as f
+from . import tables
 
 
 @dataclass
 class Cell:
     key: str
-    value: f.Value
-    previous: f.Value | None
+    value: tables.Value
+    previous: tables.Value | None
     entered: bool
     flagged: bool
     refs: int
 
     @property
     def text(self) -> str:
-        return f.fmt(self.value)
+        return tables.fmt(self.value)
 
     @property
     def change(self) -> str:
-        return f.change(self.value, self.previous)
+        return tables.change(self.value, self.previous)
 
     @property
     def label(self) -> str:
-        return f.cell_label(self.key)
+        return tables.cell_label(self.key)
 
 
 def table_context(data) -> dict[str, Any]:
@@ -38,39 +38,39 @@ def table_context(data) -> dict[str, Any]:
 
     def cell(key: str) -> Cell:
         prev = data.previous.get(key) if data.previous is not None else None
-        return Cell(key, data.values[key], prev, key in data.entries or key in f.T2_ENTERED_KEYS, key in flagged,
+        return Cell(key, data.values[key], prev, key in data.entries or key in tables.T2_ENTERED_KEYS, key in flagged,
                     len(data.computed.refs.get(key, [])))
 
     t2 = []
-    for block, rows in f.T2_BLOCKS:
+    for block, rows in tables.T2_BLOCKS:
         cols = rows[0][2]
-        t2.append({"header": block, "columns": [f.T2_COLUMNS[c] for c in cols],
+        t2.append({"header": block, "columns": [tables.T2_COLUMNS[c] for c in cols],
                    "rows": [{"key": row, "label": label, "cells": [cell(f"t2.{row}.{c}") for c in cols]}
                             for row, label, cols in rows]})
     t3 = []
     seen_groups: set[str] = set()
     group_sizes: dict[str, int] = {}
-    for _, _, group in f.T3_ROWS:
+    for _, _, group in tables.T3_ROWS:
         if group:
             group_sizes[group] = group_sizes.get(group, 0) + 1
-    for i, (row, label, group) in enumerate(f.T3_ROWS):
+    for i, (row, label, group) in enumerate(tables.T3_ROWS):
         first_in_block = row == "r3_1"
         t3.append({
             "key": row, "label": label, "group": group,
             "group_first": bool(group) and group not in seen_groups, "group_size": group_sizes.get(group, 0),
             "in_block": row.startswith("r3_"), "block_first": first_in_block,
-            "cells": [cell(f"t3.{row}.{c}") for c in f.T3_COLUMNS], "index": i,
+            "cells": [cell(f"t3.{row}.{c}") for c in tables.T3_COLUMNS], "index": i,
         })
         if group:
             seen_groups.add(group)
-    t4 = [cell(f"t4.{g}.{c}") for g in f.T4_GROUPS for c in f.T4_COLUMNS]
+    t4 = [cell(f"t4.{g}.{c}") for g in tables.T4_GROUPS for c in tables.T4_COLUMNS]
     return {
         "t2_blocks": t2, "t3_rows": t3, "t4_cells": t4,
-        "t3_columns": f.T3_COLUMNS, "t3_kinds": [f.T3_COLUMNS[k] for k in f.T3_KINDS],
-        "t3_note": f.T3_NOTE, "t3_block_header": f.T3_BLOCK_HEADER,
-        "t3_block_size": sum(1 for r in f.T3_ROWS if r[0].startswith("r3_")),
-        "t4_columns": [f.T4_COLUMNS[c] for c in f.T4_COLUMNS],
-        "headings": {n: f.section_heading(n) for n, _ in f.SECTIONS},
+        "t3_columns": tables.T3_COLUMNS, "t3_kinds": [tables.T3_COLUMNS[k] for k in tables.T3_KINDS],
+        "t3_note": tables.T3_NOTE, "t3_block_header": tables.T3_BLOCK_HEADER,
+        "t3_block_size": sum(1 for r in tables.T3_ROWS if r[0].startswith("r3_")),
+        "t4_columns": [tables.T4_COLUMNS[c] for c in tables.T4_COLUMNS],
+        "headings": {n: tables.section_heading(n) for n, _ in tables.SECTIONS},
         "charts": charts(data),
     }
 
@@ -78,10 +78,10 @@ def table_context(data) -> dict[str, Any]:
 MONTHS = [f"{m}月" for m in range(1, 13)]
 OUTCOME_GROUPS = [
     ("予以公开", ["r3_1"]), ("部分公开", ["r3_2"]),
-    ("不予公开", [r for r in f.OUTCOME_ROWS if r.startswith("r3_3_")]),
-    ("无法提供", [r for r in f.OUTCOME_ROWS if r.startswith("r3_4_")]),
-    ("不予处理", [r for r in f.OUTCOME_ROWS if r.startswith("r3_5_")]),
-    ("其他处理", [r for r in f.OUTCOME_ROWS if r.startswith("r3_6_")]),
+    ("不予公开", [r for r in tables.OUTCOME_ROWS if r.startswith("r3_3_")]),
+    ("无法提供", [r for r in tables.OUTCOME_ROWS if r.startswith("r3_4_")]),
+    ("不予处理", [r for r in tables.OUTCOME_ROWS if r.startswith("r3_5_")]),
+    ("其他处理", [r for r in tables.OUTCOME_ROWS if r.startswith("r3_6_")]),
 ]
 
 
@@ -95,6 +95,6 @@ def charts(data) -> list[dict[str, Any]]:
          "labels": [g for g, _ in OUTCOME_GROUPS],
          "values": [sum(v[f"t3.{r}.total"] for r in rows) for _, rows in OUTCOME_GROUPS]},
         {"id": "applicants", "kind": "pie", "title": f"{data.year}年新收申请的申请人类型（件）",
-         "labels": [f.T3_COLUMNS[k] for k in f.T3_KINDS],
-         "values": [v[f"t3.r1.{k}"] for k in f.T3_KINDS]},
+         "labels": [tables.T3_COLUMNS[k] for k in tables.T3_KINDS],
+         "values": [v[f"t3.r1.{k}"] for k in tables.T3_KINDS]},
     ]

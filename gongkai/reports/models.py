@@ -14,7 +14,7 @@ class AnnualReport(models.Model):
     """What the office writes and enters; every other figure is computed from the records.
 
     ``entries`` holds the figures typed in by the office (cell key → text as
-    typed, validated by :func:`gongkai.reports.format.parse_entry`), with
+    typed, validated by :func:`gongkai.reports.tables.parse_entry`), with
     ``sources`` saying where each came from. ``snapshot`` freezes figures and
     prose when the report is sent for publication: the published page, the
     Word and PDF files show the snapshot, never figures that moved later.

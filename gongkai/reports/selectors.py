@@ -22,7 +22,7 @@ from gongkai.applications.models import Application, FeeNotice, Litigation, Reco
 from gongkai.core.models import AuditEvent, AuditEventType, Organ, OrganKind
 from gongkai.records.models import Record, Status, Validity
 
-from . import format as f
+from . import tables
 from .models import AnnualReport
 
 # -- facts -----------------------------------------------------------------------------------
@@ -34,27 +34,27 @@ def report_organs(organ: Organ, include_subordinates: bool) -> QuerySet[Organ]:
     return Organ.objects.filter(pk=organ.pk)
 
 
-def application_facts(organs, year: int, *, from_year: int | None = None) -> Iterable[f.ApplicationFact]:
+def application_facts(organs, year: int, *, from_year: int | None = None) -> Iterable[tables.ApplicationFact]:
     """Applications that may land in table 三 of ``from_year`` … ``year`` (received by 31 Dec, open on 1 Jan or later)."""
-    start, end = f.year_bounds(from_year or year)[0], f.year_bounds(year)[1]
+    start, end = tables.year_bounds(from_year or year)[0], tables.year_bounds(year)[1]
     rows = (Application.objects.filter(organ__in=organs, arrived_on__lte=end)
             .filter(Q(determination__isnull=True) | Q(determination__decided_on__gte=start))
             .values_list("pk", "applicant_kind", "arrived_on", "confirmed_on",
                          "determination__decided_on", "determination__outcome"))
     for pk, kind, arrived, confirmed, decided, outcome in rows.iterator(chunk_size=5000):
-        yield f.ApplicationFact(kind=kind, received=confirmed or arrived, decided=decided, outcome=outcome, ref=pk)
+        yield tables.ApplicationFact(kind=kind, received=confirmed or arrived, decided=decided, outcome=outcome, ref=pk)
 
 
-def appeal_facts(organs, year: int, *, from_year: int | None = None) -> list[f.AppealFact]:
-    start, end = f.year_bounds(from_year or year)[0], f.year_bounds(year)[1]
+def appeal_facts(organs, year: int, *, from_year: int | None = None) -> list[tables.AppealFact]:
+    start, end = tables.year_bounds(from_year or year)[0], tables.year_bounds(year)[1]
     window = Q(filed_on__lte=end) & (Q(decided_on__isnull=True) | Q(decided_on__gte=start) | Q(filed_on__gte=start))
-    out = [f.AppealFact("reconsideration", filed, decided, result, ref=f"reconsideration:{pk}")
+    out = [tables.AppealFact("reconsideration", filed, decided, result, ref=f"reconsideration:{pk}")
            for pk, filed, decided, result in Reconsideration.objects.filter(window, application__organ__in=organs)
            .values_list("pk", "filed_on", "decided_on", "result")]
     for pk, after, filed, decided, result in (Litigation.objects.filter(window, application__organ__in=organs)
                                               .values_list("pk", "after_reconsideration", "filed_on", "decided_on", "result")):
         group = "litigation_after" if after else "litigation_direct"
-        out.append(f.AppealFact(group, filed, decided, result, ref=f"litigation:{pk}"))
+        out.append(tables.AppealFact(group, filed, decided, result, ref=f"litigation:{pk}"))
     return out
 
 
@@ -65,7 +65,7 @@ def _local_date(value: dt.datetime | None) -> dt.date | None:
     return timezone.localtime(value).date() if value else None
 
 
-def document_facts(organs, year: int) -> list[f.DocumentFact]:
+def document_facts(organs, year: int) -> list[tables.DocumentFact]:
     """规章 and 行政规范性文件 published by the organs, with the day each stopped being in force.
 
     制发 = 成文日期 (or the publication date when it has none). The end of
@@ -76,13 +76,13 @@ def document_facts(organs, year: int) -> list[f.DocumentFact]:
     """
     from django.db.models.functions import Coalesce, TruncDate
 
-    end = f.year_bounds(year)[1]
-    rows = list(Record.objects.filter(organ__in=organs, genre__code__in=list(f.T2_GENRES.values()),
+    end = tables.year_bounds(year)[1]
+    rows = list(Record.objects.filter(organ__in=organs, genre__code__in=list(tables.T2_GENRES.values()),
                                       status=Status.PUBLISHED)
                 .annotate(made=Coalesce("written_on", TruncDate("published_at")))
                 .filter(made__lte=end)
                 .values_list("pk", "genre__code", "made", "validity", "valid_until", "superseded_by__written_on"))
-    genre_row = {v: k for k, v in f.T2_GENRES.items()}
+    genre_row = {v: k for k, v in tables.T2_GENRES.items()}
     changes: dict[int, dt.date] = {}
     ended_ids = [r[0] for r in rows if r[3] != Validity.VALID]
     updated: dict[int, dt.date] = {}
@@ -110,7 +110,7 @@ def document_facts(organs, year: int) -> list[f.DocumentFact]:
             how = ENDED_HOW[Validity(validity)]
         elif valid_until is not None:
             ended, how = valid_until + dt.timedelta(days=1), "expired"
-        out.append(f.DocumentFact(row=genre_row[genre], made=made, ended=ended, ended_how=how, ref=pk))
+        out.append(tables.DocumentFact(row=genre_row[genre], made=made, ended=ended, ended_how=how, ref=pk))
     return out
 
 
@@ -127,7 +127,7 @@ def fees_sentence(organs, year: int) -> str:
     n, total = fees_collected(organs, year)
     if not n:
         return f"{year}年度，本机关未收取政府信息公开信息处理费。"
-    return f"{year}年度，本机关依据《政府信息公开信息处理费管理办法》收取信息处理费{n}件，共计{f.fmt(total)}元。"
+    return f"{year}年度，本机关依据《政府信息公开信息处理费管理办法》收取信息处理费{n}件，共计{tables.fmt(total)}元。"
 
 
 # -- the figures of one report -------------------------------------------------------------------
@@ -142,13 +142,13 @@ class ReportData:
     report: AnnualReport | None
     include_subordinates: bool
     organs: list[Organ]
-    computed: f.Computed
-    entries: dict[str, f.Value]
+    computed: tables.Computed
+    entries: dict[str, tables.Value]
     sources: dict[str, str]
-    values: dict[str, f.Value]
-    discrepancies: list[f.Discrepancy]
-    findings: list[f.Finding]
-    previous: dict[str, f.Value] | None
+    values: dict[str, tables.Value]
+    discrepancies: list[tables.Discrepancy]
+    findings: list[tables.Finding]
+    previous: dict[str, tables.Value] | None
     previous_report: AnnualReport | None
     monthly: list[int] = field(default_factory=list)
     frozen: bool = False
@@ -158,8 +158,8 @@ class ReportData:
         return f"{self.organ.name}{self.year}年政府信息公开工作年度报告"
 
     @property
-    def errors(self) -> list[f.Finding]:
-        return f.errors(self.findings)
+    def errors(self) -> list[tables.Finding]:
+        return tables.errors(self.findings)
 
     def prose(self, name: str) -> str:
         if self.frozen and self.report is not None:
@@ -167,20 +167,20 @@ class ReportData:
         return getattr(self.report, name, "") if self.report else ""
 
 
-def parsed_entries(report: AnnualReport | None) -> dict[str, f.Value]:
+def parsed_entries(report: AnnualReport | None) -> dict[str, tables.Value]:
     if report is None:
         return {}
     out = {}
     for key, raw in (report.entries or {}).items():
-        if key in f.KEY_SET and str(raw).strip() != "":
+        if key in tables.KEY_SET and str(raw).strip() != "":
             try:
-                out[key] = f.parse_entry(key, str(raw))
+                out[key] = tables.parse_entry(key, str(raw))
             except ValueError:
                 continue  # services never store a bad entry; skip one written by hand
     return out
 
 
-def monthly_received(facts: Iterable[f.ApplicationFact], year: int) -> list[int]:
+def monthly_received(facts: Iterable[tables.ApplicationFact], year: int) -> list[int]:
     months = [0] * 12
     for a in facts:
         if a.received.year == year:
@@ -189,43 +189,43 @@ def monthly_received(facts: Iterable[f.ApplicationFact], year: int) -> list[int]
 
 
 def compute(organ: Organ, year: int, *, include_subordinates: bool = False, keep_refs: bool = True
-            ) -> tuple[f.Computed, list[int]]:
+            ) -> tuple[tables.Computed, list[int]]:
     computed, monthly, _ = compute_with_previous(organ, year, include_subordinates=include_subordinates,
                                                  keep_refs=keep_refs, previous=False)
     return computed, monthly
 
 
 def compute_with_previous(organ: Organ, year: int, *, include_subordinates: bool = False, keep_refs: bool = True,
-                          previous: bool = True) -> tuple[f.Computed, list[int], f.Computed | None]:
+                          previous: bool = True) -> tuple[tables.Computed, list[int], tables.Computed | None]:
     """``year``'s figures (with drill-down refs) and, from the same rows, last year's (without)."""
     organs = report_organs(organ, include_subordinates)
     first = year - 1 if previous else year
     apps = list(application_facts(organs, year, from_year=first))
     appeals = appeal_facts(organs, year, from_year=first)
     docs = document_facts(organs, year)
-    computed = f.compute(year, applications=apps, appeals=appeals, documents=docs, keep_refs=keep_refs)
-    before = f.compute(year - 1, applications=apps, appeals=appeals, documents=docs, keep_refs=False) \
+    computed = tables.compute(year, applications=apps, appeals=appeals, documents=docs, keep_refs=keep_refs)
+    before = tables.compute(year - 1, applications=apps, appeals=appeals, documents=docs, keep_refs=False) \
         if previous else None
     return computed, monthly_received(apps, year), before
 
 
-def _subordinate_entries(organ: Organ, year: int) -> dict[str, f.Value]:
+def _subordinate_entries(organ: Organ, year: int) -> dict[str, tables.Value]:
     """The entered-only cells (许可/处罚/强制/收费) of the organs below, for a roll-up."""
-    total: dict[str, f.Value] = defaultdict(int)
+    total: dict[str, tables.Value] = defaultdict(int)
     for report in AnnualReport.objects.filter(organ__in=Organ.objects.subtree(organ).exclude(pk=organ.pk), year=year):
         for key, value in parsed_entries(report).items():
-            if key in f.T2_ENTERED_KEYS:
+            if key in tables.T2_ENTERED_KEYS:
                 total[key] = total[key] + value
     return dict(total)
 
 
-def values_from_snapshot(snapshot: dict[str, Any]) -> dict[str, f.Value]:
+def values_from_snapshot(snapshot: dict[str, Any]) -> dict[str, tables.Value]:
     raw = snapshot.get("values", {})
-    return {k: (Decimal(str(raw.get(k, "0"))) if f.is_amount(k) else int(raw.get(k, 0))) for k in f.ALL_KEYS}
+    return {k: (Decimal(str(raw.get(k, "0"))) if tables.is_amount(k) else int(raw.get(k, 0))) for k in tables.ALL_KEYS}
 
 
-def final_values(organ: Organ, year: int, *, computed: f.Computed | None = None, include: bool | None = None
-                 ) -> dict[str, f.Value] | None:
+def final_values(organ: Organ, year: int, *, computed: tables.Computed | None = None, include: bool | None = None
+                 ) -> dict[str, tables.Value] | None:
     """A year's figures as reported: the frozen ones when sent for publication, else computed (for I4/I6).
 
     ``computed`` may be passed when already counted with the subordinates setting ``include``.
@@ -234,7 +234,7 @@ def final_values(organ: Organ, year: int, *, computed: f.Computed | None = None,
     if report is not None and report.snapshot.get("values"):
         return values_from_snapshot(report.snapshot)
     if report is None and not Application.objects.filter(organ=organ, arrived_on__year__lte=year).exists() and \
-            not Record.objects.filter(organ=organ, genre__code__in=list(f.T2_GENRES.values())).exists():
+            not Record.objects.filter(organ=organ, genre__code__in=list(tables.T2_GENRES.values())).exists():
         return None
     own_include = report.include_subordinates if report else False
     if computed is None or include != own_include:
@@ -243,7 +243,7 @@ def final_values(organ: Organ, year: int, *, computed: f.Computed | None = None,
     entries = parsed_entries(report)
     if include:
         entries = {**_subordinate_entries(organ, year), **entries}
-    return f.merge(computed.values, entries)[0]
+    return tables.merge(computed.values, entries)[0]
 
 
 def report_data(organ: Organ, year: int, *, frozen: bool = False, include_subordinates: bool | None = None
@@ -261,18 +261,18 @@ def report_data(organ: Organ, year: int, *, frozen: bool = False, include_subord
         values = values_from_snapshot(report.snapshot)
         return ReportData(
             organ=organ, year=year, report=report, include_subordinates=report.snapshot.get("include_subordinates", include),
-            organs=organs, computed=f.Computed(values=dict(values)), entries={}, sources=report.snapshot.get("sources", {}),
-            values=values, discrepancies=[], findings=f.check(values, previous), previous=previous,
+            organs=organs, computed=tables.Computed(values=dict(values)), entries={}, sources=report.snapshot.get("sources", {}),
+            values=values, discrepancies=[], findings=tables.check(values, previous), previous=previous,
             previous_report=previous_report, monthly=list(report.snapshot.get("monthly", [0] * 12)), frozen=True)
     computed, monthly, before = compute_with_previous(organ, year, include_subordinates=include)
     previous = final_values(organ, year - 1, computed=before, include=include)
     entries = parsed_entries(report)
     merged_entries = {**_subordinate_entries(organ, year), **entries} if include else entries
-    values, discrepancies = f.merge(computed.values, merged_entries)
+    values, discrepancies = tables.merge(computed.values, merged_entries)
     return ReportData(
         organ=organ, year=year, report=report, include_subordinates=include, organs=organs, computed=computed,
         entries=entries, sources=dict(report.sources) if report else {}, values=values,
-        discrepancies=discrepancies, findings=f.check(values, previous), previous=previous,
+        discrepancies=discrepancies, findings=tables.check(values, previous), previous=previous,
         previous_report=previous_report, monthly=monthly)
 
 
@@ -284,7 +284,7 @@ def drill_down(data: ReportData, key: str) -> dict[str, Any]:
     refs = data.computed.refs.get(key, [])
     table = key.split(".")[0]
     if table == "t2":
-        if key in f.T2_ENTERED_KEYS:
+        if key in tables.T2_ENTERED_KEYS:
             return {"kind": "entered", "items": []}
         qs = Record.objects.filter(pk__in=refs).select_related("organ", "genre").order_by("written_on", "pk")
         return {"kind": "records", "items": qs}

@@ -24,8 +24,7 @@ from gongkai.core.permissions import Perm, can, require
 from gongkai.records import services as record_services
 from gongkai.records.models import CatalogEntry, Genre, Status
 
-from . import format as f
-from . import selectors
+from . import selectors, tables
 from .layout import table_context
 from .models import AnnualReport
 
@@ -56,21 +55,21 @@ def _check_year(year: int) -> None:
 def _clean_entries(entries: dict[str, str], sources: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
     problems, kept, kept_sources = [], {}, {}
     for key, raw in entries.items():
-        if key not in f.KEY_SET:
+        if key not in tables.KEY_SET:
             problems.append(f"未知的表格单元格“{key}”。")
             continue
         text = (raw or "").strip()
         if text == "":
             continue
         try:
-            value = f.parse_entry(key, text)
+            value = tables.parse_entry(key, text)
         except ValueError as exc:
             problems.append(str(exc))
             continue
         source = (sources.get(key) or "").strip()
         if not source:
-            problems.append(f"请为{f.cell_label(key)}写明数据来源（例如“市场监管综合执法系统年度统计”）。")
-        kept[key] = f.fmt(value) if isinstance(value, Decimal) else str(value)
+            problems.append(f"请为{tables.cell_label(key)}写明数据来源（例如“市场监管综合执法系统年度统计”）。")
+        kept[key] = tables.fmt(value) if isinstance(value, Decimal) else str(value)
         kept_sources[key] = source[:200]
     if problems:
         raise ReportError("；".join(problems))
@@ -112,9 +111,9 @@ def _paragraphs(text: str) -> list[str]:
 def snapshot_of(data: selectors.ReportData) -> dict[str, Any]:
     report = data.report
     return {
-        "values": {k: (f.fmt(v) if isinstance(v, Decimal) else v) for k, v in data.values.items()},
+        "values": {k: (tables.fmt(v) if isinstance(v, Decimal) else v) for k, v in data.values.items()},
         "sources": dict(data.sources),
-        "prose": {name: getattr(report, name, "") for name in f.PROSE_SECTIONS.values()},
+        "prose": {name: getattr(report, name, "") for name in tables.PROSE_SECTIONS.values()},
         "monthly": list(data.monthly),
         "include_subordinates": data.include_subordinates,
         "organs": [o.name for o in data.organs],
@@ -126,7 +125,7 @@ def record_body(data: selectors.ReportData) -> str:
     """The report as the HTML body of its Record (tables in the national layout, prose)."""
     return render_to_string("reports/record_body.html", {
         "data": data, "slug": f"{data.organ.code}-{data.year}", **table_context(data), "paragraphs": {
-        name: _paragraphs(data.prose(name)) for name in f.PROSE_SECTIONS.values()}})
+        name: _paragraphs(data.prose(name)) for name in tables.PROSE_SECTIONS.values()}})
 
 
 def submit_failure_reason(*, actor, report: AnnualReport | None, data: selectors.ReportData) -> str | None:
@@ -139,10 +138,10 @@ def submit_failure_reason(*, actor, report: AnnualReport | None, data: selectors
         return reason
     if data.errors:
         return "表格数据存在勾稽错误，不能提交发布：" + "；".join(e.message for e in data.errors[:5])
-    missing = [f"“{f.section_heading(n)}”" for n, name in f.PROSE_SECTIONS.items() if not getattr(report, name).strip()]
+    missing = [f"“{tables.section_heading(n)}”" for n, name in tables.PROSE_SECTIONS.items() if not getattr(report, name).strip()]
     if missing:
         return "请填写" + "、".join(missing) + "后再提交发布。"
-    undocumented = [f.cell_label(d.key) for d in data.discrepancies if not data.sources.get(d.key)]
+    undocumented = [tables.cell_label(d.key) for d in data.discrepancies if not data.sources.get(d.key)]
     if undocumented:
         return "以下填报数据与平台统计不一致且未说明来源：" + "、".join(undocumented)
     return None

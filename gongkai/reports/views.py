@@ -17,8 +17,7 @@ from django.views.decorators.http import require_POST
 from gongkai.core.models import Organ
 from gongkai.core.permissions import Perm, organs_where, require, staff_required
 
-from . import exports, forms, monitor, selectors, services
-from . import format as f
+from . import exports, forms, monitor, selectors, services, tables
 from .layout import table_context
 from .models import AnnualReport
 
@@ -133,14 +132,14 @@ def submit(request, slug: str):
 def cell(request, slug: str):
     organ, year = _staff_report(request, slug)
     key = request.GET.get("key", "")
-    if key not in f.KEY_SET:
+    if key not in tables.KEY_SET:
         raise Http404("没有这个单元格。")
     data = selectors.report_data(organ, year)
     found = selectors.drill_down(data, key)
     return render(request, "reports/cell.html", {
-        "organ": organ, "year": year, "slug": slug, "data": data, "key": key, "label": f.cell_label(key),
-        "value": f.fmt(data.values[key]), "computed": f.fmt(data.computed.values[key]),
-        "entered": key in data.entries or key in f.T2_ENTERED_KEYS, "source": data.sources.get(key, ""), **found,
+        "organ": organ, "year": year, "slug": slug, "data": data, "key": key, "label": tables.cell_label(key),
+        "value": tables.fmt(data.values[key]), "computed": tables.fmt(data.computed.values[key]),
+        "entered": key in data.entries or key in tables.T2_ENTERED_KEYS, "source": data.sources.get(key, ""), **found,
     })
 
 
@@ -201,7 +200,7 @@ def public(request, slug: str):
     return render(request, "reports/public.html", {
         "report": report, "data": data, "record": report.record, "slug": slug, "formats": ("pdf", "docx", "xlsx", "csv", "json"),
         "paragraphs": {name: [p for p in data.prose(name).splitlines() if p.strip()]
-                       for name in f.PROSE_SECTIONS.values()},
+                       for name in tables.PROSE_SECTIONS.values()},
         **table_context(data)})
 
 

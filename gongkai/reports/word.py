@@ -20,7 +20,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
-from . import format as f
+from . import tables
 
 TEMPLATE = Path(__file__).resolve().parent / "word" / "annual_report.docx"
 SERIF = "Noto Serif CJK SC"
@@ -88,22 +88,22 @@ def _prose(doc, name: str) -> None:
 
 
 def _heading(doc, number: str) -> None:
-    _para(doc, f.section_heading(number), size=15, bold=True, font=SANS)
+    _para(doc, tables.section_heading(number), size=15, bold=True, font=SANS)
 
 
 def _table2(doc) -> None:
-    rows = sum(2 + len(r) for _, r in f.T2_BLOCKS)
+    rows = sum(2 + len(r) for _, r in tables.T2_BLOCKS)
     t = _table(doc, rows, 4, [4.6, 4.0, 4.0, 4.0])
     i = 0
-    for block, brows in f.T2_BLOCKS:
+    for block, brows in tables.T2_BLOCKS:
         _merge(t, i, 0, i, 3, block, bold=True)
         cols = brows[0][2]
         _cell(t.cell(i + 1, 0), "信息内容", bold=True)
         if len(cols) == 1:
-            _merge(t, i + 1, 1, i + 1, 3, f.T2_COLUMNS[cols[0]], bold=True)
+            _merge(t, i + 1, 1, i + 1, 3, tables.T2_COLUMNS[cols[0]], bold=True)
         else:
             for j, c in enumerate(cols):
-                _cell(t.cell(i + 1, 1 + j), f.T2_COLUMNS[c], bold=True)
+                _cell(t.cell(i + 1, 1 + j), tables.T2_COLUMNS[c], bold=True)
         for k, (row, label, cols) in enumerate(brows):
             r = i + 2 + k
             _cell(t.cell(r, 0), label)
@@ -116,18 +116,18 @@ def _table2(doc) -> None:
 
 
 def _table3(doc) -> None:
-    t = _table(doc, 3 + len(f.T3_ROWS), 10, [1.2, 1.9, 5.8] + [1.1] * 7)
-    _merge(t, 0, 0, 2, 2, f.T3_NOTE, size=8)
-    _merge(t, 0, 3, 0, 9, f.T3_COLUMN_GROUP, bold=True)
+    t = _table(doc, 3 + len(tables.T3_ROWS), 10, [1.2, 1.9, 5.8] + [1.1] * 7)
+    _merge(t, 0, 0, 2, 2, tables.T3_NOTE, size=8)
+    _merge(t, 0, 3, 0, 9, tables.T3_COLUMN_GROUP, bold=True)
     _merge(t, 1, 3, 2, 3, "自然人", bold=True)
-    _merge(t, 1, 4, 1, 8, f.T3_ORG_GROUP, bold=True)
+    _merge(t, 1, 4, 1, 8, tables.T3_ORG_GROUP, bold=True)
     _merge(t, 1, 9, 2, 9, "总计", bold=True)
-    for j, k in enumerate(f.T3_KINDS[1:]):
-        _cell(t.cell(2, 4 + j), f.T3_COLUMNS[k], bold=True)
-    block = [i for i, r in enumerate(f.T3_ROWS) if r[0].startswith("r3_")]
-    _merge(t, 3 + block[0], 0, 3 + block[-1], 0, f.T3_BLOCK_HEADER, size=8)
+    for j, k in enumerate(tables.T3_KINDS[1:]):
+        _cell(t.cell(2, 4 + j), tables.T3_COLUMNS[k], bold=True)
+    block = [i for i, r in enumerate(tables.T3_ROWS) if r[0].startswith("r3_")]
+    _merge(t, 3 + block[0], 0, 3 + block[-1], 0, tables.T3_BLOCK_HEADER, size=8)
     groups: dict[str, list[int]] = {}
-    for i, (row, label, group) in enumerate(f.T3_ROWS):
+    for i, (row, label, group) in enumerate(tables.T3_ROWS):
         r = 3 + i
         if not row.startswith("r3_"):
             _merge(t, r, 0, r, 2, label, size=8)
@@ -136,7 +136,7 @@ def _table3(doc) -> None:
         else:
             groups.setdefault(group, []).append(r)
             _cell(t.cell(r, 2), label, size=8)
-        for j, c in enumerate(f.T3_COLUMNS):
+        for j, c in enumerate(tables.T3_COLUMNS):
             _cell(t.cell(r, 3 + j), ph(f"t3.{row}.{c}"))
     for group, rs in groups.items():
         _merge(t, rs[0], 1, rs[-1], 1, group, size=8)
@@ -148,9 +148,9 @@ def _table4(doc) -> None:
     _merge(t, 0, 5, 0, 14, "行政诉讼", bold=True)
     _merge(t, 1, 5, 1, 9, "未经复议直接起诉", bold=True)
     _merge(t, 1, 10, 1, 14, "复议后起诉", bold=True)
-    for gi, g in enumerate(f.T4_GROUPS):
-        for ci, c in enumerate(f.T4_COLUMNS):
-            _cell(t.cell(2, gi * 5 + ci), f.T4_COLUMNS[c], bold=True, size=8)
+    for gi, g in enumerate(tables.T4_GROUPS):
+        for ci, c in enumerate(tables.T4_COLUMNS):
+            _cell(t.cell(2, gi * 5 + ci), tables.T4_COLUMNS[c], bold=True, size=8)
             _cell(t.cell(3, gi * 5 + ci), ph(f"t4.{g}.{c}"))
 
 

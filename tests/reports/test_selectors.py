@@ -9,8 +9,7 @@ from django.utils import timezone
 from gongkai.core.models import OrganKind
 from gongkai.records import services as record_services
 from gongkai.records.models import Validity
-from gongkai.reports import format as f
-from gongkai.reports import selectors
+from gongkai.reports import selectors, tables
 from gongkai.reports.models import AnnualReport
 
 from .conftest import make_app, make_appeal, make_doc
@@ -138,19 +137,19 @@ def test_figures_are_independent_counts_for_a_random_history(organ):
     for _ in range(120):
         received = dt.date(2023, 1, 1) + dt.timedelta(days=rnd.randrange(0, 900))
         decided = received + dt.timedelta(days=rnd.randrange(0, 60)) if rnd.random() < 0.8 else None
-        outcome = rnd.choice(f.OUTCOME_ROWS) if decided else None
-        kind = rnd.choice(f.T3_KINDS)
+        outcome = rnd.choice(tables.OUTCOME_ROWS) if decided else None
+        kind = rnd.choice(tables.T3_KINDS)
         make_app(organ, kind, received, decided, outcome)
         facts.append((kind, received, decided, outcome))
     for year in (2023, 2024, 2025):
         v = selectors.report_data(organ, year).values
         start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
-        assert f.errors(f.check(v)) == []
-        for kind in f.T3_KINDS:
+        assert tables.errors(tables.check(v)) == []
+        for kind in tables.T3_KINDS:
             mine = [x for x in facts if x[0] == kind]
             assert v[f"t3.r1.{kind}"] == sum(1 for x in mine if start <= x[1] <= end)
             assert v[f"t3.r2.{kind}"] == sum(1 for x in mine if x[1] < start and (x[2] is None or x[2] >= start))
-            for row in f.OUTCOME_ROWS:
+            for row in tables.OUTCOME_ROWS:
                 assert v[f"t3.{row}.{kind}"] == sum(1 for x in mine if x[3] == row and start <= x[2] <= end
                                                     and x[1] <= end)
     assert timezone.now()  # the tables never read "today"
