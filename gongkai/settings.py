@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "gongkai.search",
     "gongkai.applications",
     "gongkai.workplans",
+    "gongkai.participation",
     "gongkai.reports",
     "gongkai.workspace",
     "gongkai.portal",

@@ -7,11 +7,13 @@ admin.site.index_title = "参考数据（机关、体裁、主题、用户与角
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("workspace/participation/", include("gongkai.participation.staff_urls")),
     path("workspace/", include("gongkai.workspace.urls")),
     path("search/", include("gongkai.search.urls")),
     path("", include("gongkai.applications.urls")),
     path("", include("gongkai.workplans.urls")),
     path("", include("gongkai.reports.urls")),
+    path("", include("gongkai.participation.urls")),
     path("", include("gongkai.portal.urls")),
 ]
 

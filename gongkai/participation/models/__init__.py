@@ -1,0 +1,19 @@
+"""Participation models, one module per topic; this package re-exports them."""
+
+from .consultations import (  # noqa: F401
+    Comment,
+    CommentGroup,
+    CommentModeration,
+    Consultation,
+    ConsultationFeedback,
+    ConsultationKind,
+    ConsultationQuestion,
+    ConsultationReview,
+    ConsultationSection,
+    ConsultationStatus,
+    Disposition,
+    FeedbackStatus,
+    QuestionKind,
+    ReviewDecision,
+    ReviewTarget,
+)

@@ -1,0 +1,1 @@
+"""Writes to the participation app, split by topic (consultations, meetings, concerns, messages, answers)."""

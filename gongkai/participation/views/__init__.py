@@ -1,0 +1,1 @@
+"""Participation views: ``public_*`` modules serve the portal, ``staff_*`` modules the workspace."""
