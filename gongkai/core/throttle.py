@@ -1,0 +1,67 @@
+"""Abuse protection for public forms, keyed by a name: a rate limit per client address and
+an arithmetic challenge after a few submissions (the applications' approach, shared).
+
+Counts live in Django's cache (locmem in the embedded default, Redis when configured), so
+several app servers sharing a Redis cache share one limit. The client address is
+``REMOTE_ADDR``: the project has no trusted proxy-header setting, and X-Forwarded-For
+is not trusted.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from dataclasses import dataclass
+
+from django.core import signing
+from django.core.cache import cache
+
+
+def client_ip(request) -> str:
+    return request.META.get("REMOTE_ADDR") or "0.0.0.0"  # noqa: S104 - not a bind address
+
+
+@dataclass(frozen=True)
+class Throttle:
+    """``limit`` submissions per ``window`` seconds per address; a challenge after ``challenge_after``."""
+
+    name: str
+    limit: int = 10
+    window: int = 3600
+    challenge_after: int = 2
+
+    def _key(self, ip: str) -> str:
+        return f"gongkai-throttle:{self.name}:{ip}"
+
+    def count(self, ip: str) -> int:
+        now = time.time()
+        return sum(1 for t in cache.get(self._key(ip), []) if t > now - self.window)
+
+    def is_limited(self, ip: str) -> bool:
+        return self.count(ip) >= self.limit
+
+    def needs_challenge(self, ip: str) -> bool:
+        return self.count(ip) >= self.challenge_after
+
+    def hit(self, ip: str) -> None:
+        now = time.time()
+        stamps = [t for t in cache.get(self._key(ip), []) if t > now - self.window][-self.limit * 2:]
+        stamps.append(now)
+        cache.set(self._key(ip), stamps, timeout=self.window)
+
+    def reset(self, ip: str) -> None:
+        cache.delete(self._key(ip))
+
+    # -- the challenge: a small sum, its answer signed into a hidden field ---------------------
+
+    def make_challenge(self) -> tuple[str, str]:
+        """(question, token): show the question, put the token in a hidden field."""
+        a, b = random.randint(2, 9), random.randint(2, 9)  # noqa: S311 - not cryptographic
+        return f"{a} 加 {b} 等于几？", signing.dumps(a + b, salt=f"gongkai.challenge.{self.name}")
+
+    def check_challenge(self, token: str, answer: str) -> bool:
+        try:
+            expected = signing.loads(token or "", salt=f"gongkai.challenge.{self.name}", max_age=3600)
+        except signing.BadSignature:
+            return False
+        return (answer or "").strip() == str(expected)
