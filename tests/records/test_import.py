@@ -288,7 +288,7 @@ def test_late_failure_rolls_back_and_removes_stored_files(sample, reference, edi
             raise services.RecordActionError("数据库忙，请稍后再试。")
         return real_create(**kwargs)
 
-    monkeypatch.setattr(importer.services, "record_create", flaky_create)
+    monkeypatch.setattr(services, "record_create", flaky_create)
     message = fail(sample, user="editor")
     assert "数据库忙" in message and "metadata.csv 第" in message
     assert len(calls) == 3  # the first row, with its attachment, was already stored
