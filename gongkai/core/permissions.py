@@ -27,15 +27,22 @@ class Perm(StrEnum):
     APPLICATION_HANDLE = "application.handle"
     APPLICATION_APPROVE_EXTENSION = "application.approve_extension"
     ORGAN_OVERSEE = "organ.oversee"      # catalog, reports, work plans of the organ
+    MESSAGE_HANDLE = "message.handle"    # see the organ's messages with the senders' data, assign, transfer, draft replies
+    MESSAGE_REVIEW = "message.review"    # review a reply before it is sent and published
+    ANSWER_DRAFT = "answer.draft"        # write 口径库 entries and submit them
+    ANSWER_REVIEW = "answer.review"      # review (审核) 口径库 entries
 
 
 # Role → permissions in the organ where the role is held.
 ROLE_PERMS: dict[str, frozenset[Perm]] = {
-    Role.EDITOR: frozenset({Perm.RECORD_VIEW, Perm.RECORD_DRAFT, Perm.RECORD_REDETERMINE}),
-    Role.REVIEWER: frozenset(
-        {Perm.RECORD_VIEW, Perm.RECORD_REVIEW, Perm.RECORD_PUBLISH, Perm.RECORD_WITHDRAW}
+    Role.EDITOR: frozenset(
+        {Perm.RECORD_VIEW, Perm.RECORD_DRAFT, Perm.RECORD_REDETERMINE, Perm.MESSAGE_HANDLE, Perm.ANSWER_DRAFT}
     ),
-    Role.HANDLER: frozenset({Perm.APPLICATION_HANDLE}),
+    Role.REVIEWER: frozenset(
+        {Perm.RECORD_VIEW, Perm.RECORD_REVIEW, Perm.RECORD_PUBLISH, Perm.RECORD_WITHDRAW,
+         Perm.MESSAGE_REVIEW, Perm.ANSWER_REVIEW}
+    ),
+    Role.HANDLER: frozenset({Perm.APPLICATION_HANDLE, Perm.MESSAGE_HANDLE}),
     Role.OFFICE: frozenset(
         {
             Perm.RECORD_VIEW,
@@ -43,6 +50,8 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
             Perm.RECORD_WITHDRAW,
             Perm.APPLICATION_HANDLE,
             Perm.ORGAN_OVERSEE,
+            Perm.MESSAGE_HANDLE,
+            Perm.ANSWER_DRAFT,
         }
     ),
     Role.OFFICE_HEAD: frozenset(
@@ -53,6 +62,10 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
             Perm.APPLICATION_HANDLE,
             Perm.APPLICATION_APPROVE_EXTENSION,
             Perm.ORGAN_OVERSEE,
+            Perm.MESSAGE_HANDLE,
+            Perm.MESSAGE_REVIEW,
+            Perm.ANSWER_DRAFT,
+            Perm.ANSWER_REVIEW,
         }
     ),
 }
