@@ -17,3 +17,14 @@ from .consultations import (  # noqa: F401
     ReviewDecision,
     ReviewTarget,
 )
+from .answers import Answer, AnswerBasis, AnswerStatus  # noqa: F401, E402
+from .messages import (  # noqa: F401, E402
+    Message,
+    MessageKind,
+    MessageReply,
+    MessageStatus,
+    MessageTransfer,
+    Rating,
+    ReplyDeadlineRule,
+    ReplyStatus,
+)
