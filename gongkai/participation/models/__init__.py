@@ -1,5 +1,6 @@
 """Participation models, one module per topic; this package re-exports them."""
 
+from .answers import Answer, AnswerBasis, AnswerStatus  # noqa: F401
 from .consultations import (  # noqa: F401
     Comment,
     CommentGroup,
@@ -17,8 +18,7 @@ from .consultations import (  # noqa: F401
     ReviewDecision,
     ReviewTarget,
 )
-from .answers import Answer, AnswerBasis, AnswerStatus  # noqa: F401, E402
-from .messages import (  # noqa: F401, E402
+from .messages import (  # noqa: F401
     Message,
     MessageKind,
     MessageReply,
