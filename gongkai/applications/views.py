@@ -19,6 +19,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from gongkai.core.calendar import get_work_calendar
 from gongkai.core.models import Organ
 from gongkai.core.permissions import Perm, can, organs_where, staff_required
 
@@ -175,7 +176,7 @@ def queue(request):
         "clock_state", "closed_on", "repeat_of_id", "organ__name", "organ__short_name",
         "handler__username", "handler__first_name", "handler__last_name")
     page = Paginator(apps, 50).get_page(request.GET.get("page"))
-    soon = services.get_work_calendar().add_workdays(today, services.due_soon_workdays())
+    soon = get_work_calendar().add_workdays(today, services.due_soon_workdays())
     rows = [_queue_row(a, today, soon) for a in page]
     query = request.GET.copy()
     query.pop("page", None)

@@ -7,6 +7,7 @@ from django.core.management import call_command
 
 from gongkai.applications import services
 from gongkai.applications.models import Application
+from gongkai.core.calendar import get_work_calendar
 from gongkai.core.models import CalendarOverride
 
 from .conftest import VALID_ID, applicant_data
@@ -25,7 +26,7 @@ def test_calendar_change_recomputes_due_dates(application, today, django_capture
     with django_capture_on_commit_callbacks(execute=True):
         CalendarOverride.objects.create(date=dt.date(2025, 10, 10), is_workday=False, note="地方假日")
     application.refresh_from_db()
-    assert application.due_date == services.get_work_calendar().add_workdays(before, 1)
+    assert application.due_date == get_work_calendar().add_workdays(before, 1)
 
 
 def test_export_and_erase_commands(application, handler, settings, capsys, today):

@@ -1,0 +1,138 @@
+"""Writes to applications: every action is one transaction that appends its clock
+event (validated by the pure clock), refreshes the due-date cache, writes the
+audit row and produces the letter the law wants; e-mail goes out on commit.
+
+Actions refuse with :class:`ApplicationActionError` (a Chinese sentence for the
+person at the screen) before anything is written.
+
+One module per part of the work; callers use this package's names
+(``services.application_determine(...)``):
+
+========================  ==================================================
+``base``                  the refusal, ``today()``, dates in Chinese, who may handle
+``events``                the clock of one application; appending an event to its log
+``recompute``             the due-date cache of every application (fast path)
+``letters``               letters: number, context, template, e-mail
+``intake``                submitted online, registered by staff, assigned
+``handling``              补正, 征求意见, 延期
+``fee_notices``           信息处理费
+``determination``         答复 and transfer
+``appeals``               行政复议, 行政诉讼
+``conversion``            依申请转主动
+``privacy``               the applicant's personal data: export, erasure
+``reminders``             e-mail to handlers about due-soon and overdue applications
+``letter_templates``      an organ's own letter templates (the admin)
+========================  ==================================================
+
+Services read today's date as ``services.today()`` — this package's name — so
+that a test or a benchmark freezes every service by replacing that one name.
+"""
+
+from __future__ import annotations
+
+from .appeals import appeal_set_result, litigation_add, reconsideration_add
+from .base import (
+    CLOCK_SETTINGS,
+    ERASED,
+    ApplicationActionError,
+    audit_history,
+    can_handle,
+    date_cn,
+    decimal_str,
+    new_tracking_code,
+    today,
+)
+from .conversion import application_convert_to_record
+from .determination import (
+    ALREADY_PUBLIC_TEXT,
+    NOT_OURS_TEXT,
+    OUTCOME_TEXT,
+    application_determine,
+    application_transfer,
+)
+from .events import application_clock
+from .fee_notices import (
+    application_fee_expired,
+    application_fee_notice,
+    application_fee_paid,
+    prior_in_month,
+)
+from .handling import (
+    application_consult,
+    application_consultation_answered,
+    application_correction_expired,
+    application_decide_extension,
+    application_record_correction,
+    application_request_correction,
+    application_request_extension,
+    extension_failure_reason,
+    open_consultations,
+)
+from .intake import (
+    APPLICANT_FIELDS,
+    application_assign,
+    application_register,
+    application_submit,
+    validate_identity,
+)
+from .letters import letter_pdf, reconsideration_body
+from .privacy import (
+    PERSONAL_FIELDS,
+    applicant_erase,
+    applicant_export,
+    erase_failure_reason,
+    retention_days,
+)
+from .recompute import applications_recompute, due_dates_fast
+from .reminders import due_soon_workdays, remind_handlers
+
+__all__ = [
+    "ALREADY_PUBLIC_TEXT",
+    "APPLICANT_FIELDS",
+    "CLOCK_SETTINGS",
+    "ERASED",
+    "NOT_OURS_TEXT",
+    "OUTCOME_TEXT",
+    "PERSONAL_FIELDS",
+    "ApplicationActionError",
+    "appeal_set_result",
+    "applicant_erase",
+    "applicant_export",
+    "application_assign",
+    "application_clock",
+    "application_consult",
+    "application_consultation_answered",
+    "application_convert_to_record",
+    "application_correction_expired",
+    "application_decide_extension",
+    "application_determine",
+    "application_fee_expired",
+    "application_fee_notice",
+    "application_fee_paid",
+    "application_record_correction",
+    "application_register",
+    "application_request_correction",
+    "application_request_extension",
+    "application_submit",
+    "application_transfer",
+    "applications_recompute",
+    "audit_history",
+    "can_handle",
+    "date_cn",
+    "decimal_str",
+    "due_dates_fast",
+    "due_soon_workdays",
+    "erase_failure_reason",
+    "extension_failure_reason",
+    "letter_pdf",
+    "litigation_add",
+    "new_tracking_code",
+    "open_consultations",
+    "prior_in_month",
+    "reconsideration_add",
+    "reconsideration_body",
+    "remind_handlers",
+    "retention_days",
+    "today",
+    "validate_identity",
+]

@@ -1,0 +1,132 @@
+"""Letters (告知书): number, context, the organ's template or the built-in one, e-mail on commit."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+
+from gongkai.core.audit import audit_log
+from gongkai.core.models import AuditEventType, Organ, OrganKind
+
+from .. import services
+from ..clock import Channel, ClockResult
+from ..letters.render import LetterError, builtin_template, docx_to_pdf, render_docx
+from ..models import (
+    APPLICANT_LETTERS,
+    Application,
+    ApplicationEvent,
+    Letter,
+    LetterKind,
+    LetterTemplate,
+)
+from .base import ApplicationActionError, date_cn
+
+log = logging.getLogger(__name__)
+
+_ABBR = {LetterKind.RECEIPT: "收", LetterKind.CORRECTION: "补", LetterKind.CONSULTATION: "征",
+         LetterKind.FEE: "费", LetterKind.EXTENSION: "延", LetterKind.REPLY: "答"}
+
+
+def reconsideration_body(organ: Organ) -> str:
+    """行政复议机关 (行政复议法 2023 Art. 24): a department's government; a government's superior."""
+    chain = [*reversed(organ.ancestors())]
+    if organ.kind in (OrganKind.GOVERNMENT, OrganKind.TOWN):
+        for o in chain:
+            if o.kind == OrganKind.GOVERNMENT:
+                return o.name
+        return "上一级人民政府"
+    for o in chain:
+        if o.kind == OrganKind.GOVERNMENT:
+            return o.name
+    return "本级人民政府"
+
+
+def _base_context(app: Application, clock: ClockResult | None) -> dict[str, Any]:
+    organ = app.organ
+    due = clock.due_date if clock else app.due_date
+    return {
+        "organ_name": organ.name,
+        "organ_phone": organ.phone or "—",
+        "organ_address": organ.address or "—",
+        "applicant_name": app.name,
+        "tracking_code": app.tracking_code,
+        "received_cn": date_cn(app.receipt_date),
+        "channel": Channel(app.channel).label,
+        "app_title": app.title,
+        "app_doc_no": app.doc_no,
+        "due_cn": date_cn(due),
+        "date_cn": date_cn(services.today()),
+        "extension_workdays": clock.extension_workdays if clock else 0,
+        "excluded_workdays": clock.excluded_workdays if clock else 0,
+        "explanation": list(clock.explanation) if clock else [],
+        "reconsideration_body": reconsideration_body(organ),
+        "court": "有管辖权的人民法院",
+        "track_url": getattr(settings, "GONGKAI_SITE_URL", "") + reverse("applications:track"),
+    }
+
+
+def _template_for(app: Application, kind: str):
+    custom = LetterTemplate.objects.filter(organ=app.organ, kind=kind).first()
+    if custom and custom.file:
+        return custom.file.path
+    return builtin_template(kind)
+
+
+def issue_letter(app: Application, *, kind: LetterKind, clock: ClockResult | None, actor,
+                 event: ApplicationEvent | None = None, **extra: Any) -> Letter:
+    context = _base_context(app, clock)
+    context.update(extra)
+    year = (event.date if event else services.today()).year
+    n = app.letters.filter(kind=kind).count() + 1
+    suffix = f"-{n}" if n > 1 else ""
+    context["number"] = f"{app.organ.display_name}依申{_ABBR[kind]}〔{year}〕{app.pk}{suffix}号"
+    context["letter_title"] = kind.label if kind != LetterKind.RECEIPT else "政府信息公开申请回执"
+    try:
+        data = render_docx(_template_for(app, kind), context)
+    except LetterError as exc:
+        raise ApplicationActionError(str(exc)) from exc
+    letter = Letter(application=app, kind=kind, number=context["number"], event=event,
+                    to_applicant=kind in APPLICANT_LETTERS,
+                    context={k: v for k, v in context.items() if isinstance(v, str | int)})
+    letter.docx.save(f"{kind}-{app.pk}{suffix}.docx", ContentFile(data), save=False)
+    letter.save()
+    audit_log(actor=actor, event_type=AuditEventType.APPLICATION_LETTER, obj=app, organ=app.organ,
+              note=f"{kind.label} {letter.number}")
+    if letter.to_applicant:
+        _email_applicant(app, letter)
+    return letter
+
+
+def letter_pdf(letter: Letter) -> bytes:
+    """The PDF of a letter, rendered on first request and stored."""
+    if letter.pdf:
+        with letter.pdf.open("rb") as fh:
+            return fh.read()
+    with letter.docx.open("rb") as fh:
+        data = docx_to_pdf(fh.read())
+    letter.pdf.save(f"{letter.kind}-{letter.application_id}-{letter.pk}.pdf", ContentFile(data), save=False)
+    Letter.objects.filter(pk=letter.pk).update(pdf=letter.pdf.name)
+    return data
+
+
+def _email_applicant(app: Application, letter: Letter) -> None:
+    if not app.email:
+        return
+    subject = f"【{app.organ.name}】{letter.get_kind_display()}（查询码 {app.tracking_code}）"
+    body = (f"{app.name}：\n\n{app.organ.name}就您的政府信息公开申请“{app.title}”出具了{letter.get_kind_display()}"
+            f"（{letter.number}）。请凭查询码 {app.tracking_code} 和联系电话后四位登录查询页面查看和下载。\n")
+    to = app.email
+    transaction.on_commit(lambda: send_safely(subject, body, [to]))
+
+
+def send_safely(subject: str, body: str, to: list[str]) -> None:
+    try:
+        send_mail(subject, body, None, to)
+    except Exception:  # noqa: BLE001 - mail failure must not undo the action
+        log.exception("依申请公开邮件发送失败")
