@@ -8,6 +8,8 @@ import json
 from decimal import Decimal
 from typing import Any
 
+from gongkai.core import pdf
+
 from . import tables
 from .layout import charts as chart_series
 from .selectors import ReportData
@@ -189,11 +191,9 @@ def to_docx(data: ReportData, *, with_charts: bool = False) -> bytes:
 
 
 def to_pdf(data: ReportData) -> bytes:
-    from .pdf import PdfError, docx_to_pdf
-
     try:
-        return docx_to_pdf(to_docx(data, with_charts=True))
-    except PdfError as exc:
+        return pdf.docx_to_pdf(to_docx(data, with_charts=True))
+    except pdf.PdfError as exc:
         raise ExportError(str(exc)) from exc
 
 

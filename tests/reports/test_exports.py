@@ -12,8 +12,8 @@ from django.utils import timezone
 from docx import Document
 from openpyxl import load_workbook
 
+from gongkai.core.pdf import soffice
 from gongkai.reports import exports, selectors, word
-from gongkai.reports.pdf import soffice
 
 from .conftest import make_app, make_appeal, make_doc
 from .test_services import save
