@@ -5,12 +5,12 @@ from __future__ import annotations
 import io
 import json
 
-from gongkai.workdays.bench import run
+from gongkai.ops.bench import clock, common
 
 
 def test_bench_json():
     out = io.StringIO()
-    assert run(["--json", "--calls", "2000"], stdout=out) == 0
+    assert common.run(clock.BENCHMARK, ["--json", "--calls", "2000", "--repeat", "2"], stdout=out) == 0
     data = json.loads(out.getvalue())
     for key in (
         "add_workdays_us",
@@ -25,5 +25,5 @@ def test_bench_json():
 
 def test_bench_text():
     out = io.StringIO()
-    assert run(["--calls", "1000"], stdout=out) == 0
+    assert common.run(clock.BENCHMARK, ["--calls", "1000"], stdout=out) == 0
     assert "add_workdays" in out.getvalue() and "次/秒" in out.getvalue()

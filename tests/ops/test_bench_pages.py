@@ -2,7 +2,7 @@
 
 import pytest
 
-from gongkai.portal import bench
+from gongkai.ops.bench import common, pages
 from gongkai.records.models import Record, Validity
 
 WRK_OUTPUT = """Running 5s test @ http://127.0.0.1:8000/records/
@@ -27,7 +27,7 @@ def test_load_fills_every_state_and_links(settings, tmp_path):
     from tests.portal.world import reference_data
 
     reference_data()
-    facts = bench.load(600)
+    facts = pages.load(600)
     assert facts["records"] == 600 and facts["organs"] == 20
     assert 500 < facts["public"] < 600
     public = Record.objects.public()
@@ -42,11 +42,13 @@ def test_wrk_report_is_read(monkeypatch):
     class Done:
         stdout = WRK_OUTPUT
 
-    monkeypatch.setattr(bench.subprocess, "run", lambda *a, **k: Done())
-    figures = bench._wrk(8000, "/records/", duration=5, connections=16)
+    monkeypatch.setattr(pages.subprocess, "run", lambda *a, **k: Done())
+    figures = pages._wrk(8000, "/records/", duration=5, connections=16)
     assert figures["rps"] == 2490.1 and figures["p50_ms"] == 0.82 and figures["p99_ms"] == 32.83
 
 
 def test_bad_arguments_are_refused(capsys):
-    assert bench.run(["--records", "0"]) == 2
-    assert "正数" in capsys.readouterr().err
+    assert common.run(pages.BENCHMARK, ["--records", "0"]) == 2
+    assert "--records 应为正数" in capsys.readouterr().err
+    assert common.run(pages.BENCHMARK, ["--duration", "0"]) == 2
+    assert "--duration 应为正数" in capsys.readouterr().err

@@ -1,4 +1,4 @@
-"""The compliance monitor on the working-day calendar, the weekly digest, the benchmark."""
+"""The compliance monitor on the working-day calendar and the weekly digest."""
 
 import datetime as dt
 
@@ -6,8 +6,8 @@ from django.core import mail
 from django.core.management import call_command
 
 from gongkai.core.calendar import get_work_calendar
-from gongkai.records.models import Genre, Validity
-from gongkai.reports import bench, monitor
+from gongkai.records.models import Validity
+from gongkai.reports import monitor
 
 from .conftest import make_app, make_doc
 
@@ -80,10 +80,3 @@ def test_weekly_digest_mails_each_office(government, organ, gov_office, office):
     assert sorted(m.to[0] for m in mail.outbox) == ["govoffice@example.org", "office@example.org"]
     body = next(m for m in mail.outbox if m.to == ["govoffice@example.org"]).body
     assert "有效期已过但未作决定的规范性文件：1 项" in body and "已过期未处理" in body
-
-
-def test_bench_meets_its_target_at_small_scale(db):
-    assert Genre.objects.filter(code="annual_report").exists()
-    result = bench.measure_here(600, 300, say=lambda m: None, repeat=1)
-    assert result["identity_errors"] == 0 and result["tables_s"] < 2.0
-    assert result["r1_total"] + result["r2_total"] == result["r3_7_total"] + result["r4_total"]

@@ -11,9 +11,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from gongkai.ops.bench.search import seed_sentences
 from gongkai.records.models import Attachment
 from gongkai.search import index, text
-from gongkai.search.bench import seed_sentences
 from gongkai.search.query import search
 from tests import factories
 

@@ -16,7 +16,8 @@ the tokenizing process; index_sync writes small ones, merged
 :data:`MERGE_AT` at a time.
 
 The benchmark's baseline (PostgreSQL's own ``ts_rank_cd`` over a GIN index of
-bigram tsvectors) keeps the tsvector code below: binary tsvectors, chunked.
+bigram tsvectors) is not part of the engine: it lives with the benchmark,
+in :mod:`gongkai.ops.bench.search_baseline`.
 """
 
 from __future__ import annotations
@@ -26,117 +27,16 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .. import postings, text
+from .. import postings
 from .base import Backend
 
 DOC = "search_searchdoc"
 SEGMENTS = "search_pg_seg"
 POSTS = "search_pg_post"
 SEQUENCE = "search_pg_seg_id"
-BASELINE = "search_pg_baseline"
 SMALL = 2000  # a segment of fewer records is merged with others
 MERGE_AT = 8  # small segments
 MERGE_LOCK = 0x6B6F6E676B6169  # advisory lock id of a merge
-CHUNK = 16000
-MAX_POS = 255
-BUILD_MEMORY = "512MB"  # maintenance_work_mem of the baseline's index build
-
-
-def chunks(tokens: str) -> list[bytes]:
-    """Binary tsvectors (PostgreSQL's send/receive format) of overlapping chunks of a token stream.
-
-    ``tokens`` are space separated bigrams. A chunk holds at most
-    :data:`CHUNK` tokens at positions 1, 2, … and ends before a bigram's
-    256th position; consecutive chunks overlap by
-    :data:`~gongkai.search.text.MAX_PIECE` tokens. The binary form is loaded
-    by ``COPY … (FORMAT BINARY)``: PostgreSQL parsing the text form took
-    3 ms a record of the benchmark (0.7 ms binary). It is laid out with array
-    operations, without a Python loop per lexeme (tests/search/test_backends.py
-    checks it against a loop per lexeme).
-    """
-    if not tokens:
-        return [_EMPTY]
-    grid = np.frombuffer((tokens + " ").encode("utf-32-le"), dtype=np.uint32).reshape(-1, 3)
-    n = len(grid)
-    out = []
-    start = 0
-    while True:
-        end = min(n, start + CHUNK)
-        tsv = tsvector_bytes(grid[start:end, :2])
-        if tsv is None:  # a bigram would have more positions than a tsvector keeps
-            end = start + _crowded(grid[start:end, :2])
-            tsv = tsvector_bytes(grid[start:end, :2])
-        out.append(tsv)
-        if end >= n:
-            return out
-        start = end - text.MAX_PIECE
-
-
-def _crowded(pairs: np.ndarray) -> int:
-    """Index of the first token that would be its bigram's 256th position in this chunk (there is one)."""
-    codes = (pairs[:, 0].astype(np.uint64) << np.uint64(32)) | pairs[:, 1]
-    order = np.argsort(codes, kind="stable")
-    ordered = codes[order]
-    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
-    rank = np.arange(len(codes)) - np.repeat(starts, np.diff(np.r_[starts, len(codes)]))
-    occurrence = np.empty(len(codes), dtype=np.int64)
-    occurrence[order] = rank
-    return int(np.flatnonzero(occurrence >= MAX_POS)[0])
-
-
-_EMPTY = b"\0\0\0\0"  # a tsvector of no lexemes
-
-
-def tsvector_bytes(pairs: np.ndarray) -> bytes | None:
-    """The binary tsvector of tokens given as an (n, 2) array of code points, at positions 1…n.
-
-    None if a bigram occurs more than :data:`MAX_POS` times (see :func:`_crowded`).
-
-    The format (PostgreSQL's ``tsvectorsend``): the number of lexemes, then
-    for each lexeme in byte order its UTF-8 text, a NUL, the number of its
-    positions and the positions, all integers big-endian. A position fits 14
-    bits (sorted with the lexeme in one int64); UTF-8 keeps the order of code
-    points, so sorting by code points sorts the bytes.
-    """
-    m = len(pairs)
-    if not m:
-        return _EMPTY
-    codes = (pairs[:, 0].astype(np.int64) << 21) | pairs[:, 1]
-    ordered = np.sort((codes << 14) | np.arange(1, m + 1))
-    lexemes = ordered >> 14
-    starts = np.flatnonzero(np.r_[True, lexemes[1:] != lexemes[:-1]])
-    counts = np.diff(np.r_[starts, m])
-    if counts.max() > MAX_POS:
-        return None
-    k = len(starts)
-    first, second = _utf8(lexemes[starts] >> 21), _utf8(lexemes[starts] & 0x1FFFFF)
-    head = np.zeros((k, 11), dtype=np.uint8)  # lexeme (up to 8 bytes), NUL, count
-    keep = np.ones((k, 11), dtype=bool)
-    head[:, 0:4], keep[:, 0:4] = first
-    head[:, 4:8], keep[:, 4:8] = second
-    head[:, 9], head[:, 10] = counts >> 8, counts & 0xFF
-    head_len = keep.sum(axis=1)
-    size = head_len + 2 * counts
-    seg = 4 + np.r_[0, np.cumsum(size)[:-1]]
-    out = np.empty(4 + int(size.sum()), dtype=np.uint8)
-    out[:4] = np.frombuffer(k.to_bytes(4, "big"), dtype=np.uint8)
-    flat = head[keep]
-    out[np.repeat(seg - np.r_[0, np.cumsum(head_len)[:-1]], head_len) + np.arange(len(flat))] = flat
-    positions = (ordered & 0x3FFF).astype(">u2").view(np.uint8)
-    out[np.repeat(seg + head_len - 2 * starts, 2 * counts) + np.arange(2 * m)] = positions
-    return out.tobytes()
-
-
-def _utf8(cp: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """UTF-8 of code points: an (n, 4) byte array and which of its bytes are used."""
-    size = 1 + (cp >= 0x80) + (cp >= 0x800) + (cp >= 0x10000)
-    lead = np.choose(size - 1, [cp, 0xC0 | (cp >> 6), 0xE0 | (cp >> 12), 0xF0 | (cp >> 18)])
-    out = np.zeros((len(cp), 4), dtype=np.uint8)
-    out[:, 0] = lead
-    for j in range(1, 4):  # continuation byte j of a character of size bytes carries bits (size-1-j)*6…
-        shift = np.maximum(size - 1 - j, 0) * 6
-        out[:, j] = 0x80 | ((cp >> shift) & 0x3F)
-    return out, np.arange(4) < size[:, None]
 
 
 _COPY_HEADER = b"PGCOPY\n\xff\r\n\0" + b"\0" * 8
@@ -169,42 +69,6 @@ def copy_binary(cur, table: str, columns: str, types: str, rows: Sequence[tuple]
     parts.append(b"\xff\xff")
     with cur.cursor.copy(f"COPY {table} ({columns}) FROM STDIN (FORMAT BINARY)") as copy:
         copy.write(b"".join(parts))
-
-
-def copy_rows(cur, table: str, columns: str, rows: list[tuple]) -> None:
-    """Rows (bigint key, int4…, binary tsvector): the benchmark's baseline table."""
-    if rows:
-        copy_binary(cur, table, columns, "q" + "i" * (len(rows[0]) - 2) + "b", rows)
-
-
-def tsquery(piece: str) -> str:
-    """The piece as a phrase of bigrams that *tile* it: every second bigram, plus the last one.
-
-    ``'标准' <2> '化规' <2> '范化'`` holds exactly where 标准化规范化 occurs (each
-    character is covered, at fixed offsets), with three bigrams where the
-    overlapping phrase has five: RUM checks fewer positions (97 → 39 ms for a
-    word in a quarter of 100,000 records).
-    """
-    char = text.single_char(piece)
-    if char is not None:
-        return f"'{char}':*"
-    return " & ".join(f"({_tiled(window)})" for window in text.phrase_grams(piece))
-
-
-def _tile_offsets(n: int) -> list[int]:
-    offsets = list(range(0, n, 2))
-    if offsets[-1] != n - 1:
-        offsets.append(n - 1)
-    return offsets
-
-
-def _tiled(grams: list[str]) -> str:
-    """``a <2> c <2> e <1> f`` for the bigrams a, b, c, d, e, f of one window (offsets 0, 2, 4, 5)."""
-    offsets = _tile_offsets(len(grams))
-    out = f"'{grams[offsets[0]]}'"
-    for before, at in zip(offsets, offsets[1:], strict=False):
-        out += f" <{at - before}> '{grams[at]}'"
-    return out
 
 
 class PostgresBackend(Backend):
@@ -353,29 +217,6 @@ class PostgresBackend(Backend):
         if not found:
             return np.empty(0, dtype=np.int64)
         return np.unique(np.concatenate(found))
-
-    # --- the benchmark's baseline: tsvectors, GIN, ts_rank_cd ------------------
-    def baseline_load(self, rows) -> None:
-        """Rows (key, token stream) into the baseline table (created on first use, indexed by :meth:`baseline_index`)."""
-        with self.conn.cursor() as cur:
-            cur.execute(f"CREATE TABLE IF NOT EXISTS {BASELINE} (key bigint NOT NULL, seq integer NOT NULL, tsv tsvector NOT NULL)")
-            copy_rows(cur, BASELINE, "key, seq, tsv", [(key, seq, tsv) for key, tokens in rows
-                                                        for seq, tsv in enumerate(chunks(tokens))])
-
-    def baseline_index(self) -> None:
-        with self.conn.cursor() as cur:
-            cur.execute(f"SET maintenance_work_mem = '{BUILD_MEMORY}'")
-            cur.execute(f"CREATE INDEX IF NOT EXISTS {BASELINE}_tsv ON {BASELINE} USING gin (tsv)")
-            cur.execute("RESET maintenance_work_mem")
-            cur.execute(f"ANALYZE {BASELINE}")
-
-    def baseline(self, pieces, limit=20):
-        q = " & ".join(f"({tsquery(p)})" for p in pieces)
-        with self.conn.cursor() as cur:
-            cur.execute(f"SELECT key FROM {BASELINE} WHERE tsv @@ %s::tsquery "
-                        f"ORDER BY ts_rank_cd(tsv, %s::tsquery) DESC LIMIT {int(limit)}", [q, q])
-            return [r[0] for r in cur.fetchall()]
-
 
 _segment_cache: dict[tuple[str, str], dict[int, tuple]] = {}
 CACHED_SEGMENTS = 4096

@@ -1,7 +1,6 @@
 """gongkai report annual --organ CODE --year YYYY --format json|docx|pdf|xlsx|csv [-o FILE] [--aggregate]
 
-Also: ``gongkai report bench [--json]`` (the speed target of the issue);
-``gongkai report template`` rebuilds the Word template from code;
+Also: ``gongkai report template`` rebuilds the Word template from code;
 ``gongkai report digest`` enqueues the weekly compliance e-mail to every 公开办.
 """
 
@@ -30,23 +29,12 @@ class Command(BaseCommand):
         sub.add_parser("template", help="按代码重建 Word 模板 gongkai/reports/word/annual_report.docx")
         digest = sub.add_parser("digest", help="向各公开办发送合规监测周报（后台任务）")
         digest.add_argument("--now", action="store_true", help="立即在本进程中发送，不排队")
-        bench = sub.add_parser("bench", help="基准测试：10万件申请、5万条信息的一个机关年度，计算表格应不超过2秒")
-        bench.add_argument("--json", action="store_true", help="输出一个 JSON 对象")
-        bench.add_argument("--applications", type=int, default=100_000)
-        bench.add_argument("--records", type=int, default=50_000)
 
     def handle(self, *args, action, **opts):
         if action == "template":
             from gongkai.reports import word
 
             self.stdout.write(f"已生成 {word.write_template()}")
-            return
-        if action == "bench":
-            from gongkai.reports import bench
-
-            argv = ["--applications", str(opts["applications"]), "--records", str(opts["records"])]
-            if bench.run(argv + (["--json"] if opts["json"] else [])):
-                raise CommandError("基准测试未达到目标（计算表格不超过2秒且没有勾稽错误）。")
             return
         if action == "digest":
             from gongkai.reports import tasks

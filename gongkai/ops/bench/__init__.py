@@ -1,0 +1,17 @@
+"""The benchmarks that measure the speed targets of the issues: ``gongkai bench NAME [--json] …``.
+
+One module a benchmark, each defining a :class:`~gongkai.ops.bench.common.Benchmark`;
+one shared argument parser and report (:mod:`gongkai.ops.bench.common`).
+Each runs on a temporary database (never the demo database).
+"""
+
+from __future__ import annotations
+
+from . import applications, clock, pages, report, search
+from .common import Benchmark
+
+BENCHMARKS: dict[str, Benchmark] = {
+    b.name: b for b in (applications.BENCHMARK, clock.BENCHMARK, pages.BENCHMARK, report.BENCHMARK, search.BENCHMARK)
+}
+
+__all__ = ["BENCHMARKS", "Benchmark"]
