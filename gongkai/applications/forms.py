@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django import forms
-from django.conf import settings
 from django.core import signing
 from django.utils import timezone
 
@@ -368,12 +365,3 @@ class AppealResultForm(forms.Form):
     result = forms.ChoiceField(label="结果", choices=AppealResult.choices)
     decided_on = forms.DateField(label="决定（判决）日期", widget=DATE, required=False)
 
-
-def apply_settings() -> tuple[int, int, int]:
-    """(challenge after N submissions per IP in a day, hard limit per IP per hour, window hours)."""
-    return (int(getattr(settings, "GONGKAI_APPLY_CHALLENGE_AFTER", 3)),
-            int(getattr(settings, "GONGKAI_APPLY_RATE_LIMIT", 20)), 24)
-
-
-def since(hours: int) -> dt.datetime:
-    return timezone.now() - dt.timedelta(hours=hours)

@@ -36,7 +36,6 @@ from .models import (
     Letter,
     Litigation,
     Reconsideration,
-    SubmissionLog,
 )
 from .services import ApplicationActionError
 
@@ -65,13 +64,11 @@ def _granted(request, code: str) -> Application:
 
 def apply(request, code: str | None = None):
     organ = get_object_or_404(Organ.objects.active(), code=code) if code else None
-    challenge_after, limit, window = forms.apply_settings()
     ip = _ip(request)
-    recent_hour = SubmissionLog.objects.filter(ip=ip, created_at__gte=forms.since(1)).count()
-    recent_day = SubmissionLog.objects.filter(ip=ip, created_at__gte=forms.since(window)).count()
-    if recent_hour >= limit:
-        return render(request, "applications/public/limited.html", {"limit": limit}, status=429)
-    challenge = forms.make_challenge(recent_day + len(ip)) if recent_day >= challenge_after else None
+    gate = services.apply_gate(ip=ip)
+    if gate.limited:
+        return render(request, "applications/public/limited.html", {"limit": gate.limit}, status=429)
+    challenge = forms.make_challenge(gate.challenge_seed) if gate.challenge_seed is not None else None
     form = forms.PublicApplyForm(request.POST or None, request.FILES or None, organ=organ, challenge=challenge)
     if request.method == "POST" and form.is_valid():
         try:
@@ -80,7 +77,7 @@ def apply(request, code: str | None = None):
         except ApplicationActionError as exc:
             form.add_error(None, str(exc))
         else:
-            SubmissionLog.objects.create(ip=ip)
+            services.submission_log_add(ip=ip)
             _grant(request, app.tracking_code)
             return redirect("applications:receipt", code=app.tracking_code)
     organs = Organ.objects.active().order_by("path") if organ is None else None
@@ -97,15 +94,20 @@ def receipt(request, code: str):
 
 def track(request):
     form = forms.TrackForm(request.POST or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
-        code = form.cleaned_data["code"]
-        check = form.cleaned_data["check"].upper()
-        app = Application.objects.filter(tracking_code=code, erased_at__isnull=True).first()
-        if app and (app.phone.endswith(check) or app.id_number.endswith(check)):
-            _grant(request, code)
-            return redirect("applications:track_detail", code=code)
-        form.add_error(None, "查询码或验证信息不正确，请核对申请回执。")
-    return render(request, "applications/public/track.html", {"form": form}, status=400 if form.errors else 200)
+        try:
+            app = services.application_track(code=form.cleaned_data["code"], check=form.cleaned_data["check"],
+                                              ip=_ip(request))
+        except services.TrackingRefused as exc:
+            form.add_error(None, str(exc))
+            status = 429 if exc.throttled else 400
+        else:
+            _grant(request, app.tracking_code)
+            return redirect("applications:track_detail", code=app.tracking_code)
+    if form.errors and status == 200:
+        status = 400
+    return render(request, "applications/public/track.html", {"form": form}, status=status)
 
 
 def track_detail(request, code: str):

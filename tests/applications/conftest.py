@@ -1,6 +1,7 @@
 import datetime as dt
 
 import pytest
+from django.core.cache import cache
 
 from gongkai.applications import services
 from gongkai.core.models import OrganKind, Role
@@ -76,3 +77,11 @@ def today(monkeypatch):
 @pytest.fixture
 def application(organ, today):
     return services.application_submit(organ=organ, data=applicant_data(), ip="10.0.0.1")
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """The tracking throttle counts in the cache; each test starts from none."""
+    cache.clear()
+    yield
+    cache.clear()

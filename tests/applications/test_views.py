@@ -192,3 +192,13 @@ def test_similar_applications_from_other_applicants(client, handler, organ, toda
     assert "不同申请人申请相近信息" in page and b.tracking_code in page
     groups = client.get(reverse("applications:similar")).content.decode()
     assert a.tracking_code in groups and b.tracking_code in groups
+
+
+def test_tracking_failures_are_throttled(client, application, settings):
+    settings.GONGKAI_TRACK_FAILURE_LIMIT = 2
+    url = reverse("applications:track")
+    for _ in range(2):
+        assert client.post(url, {"code": application.tracking_code, "check": "0000"}).status_code == 400
+    refused = client.post(url, {"code": application.tracking_code, "check": "5678"})
+    assert refused.status_code == 429 and "次数过多" in refused.content.decode()
+    assert client.get(reverse("applications:track_detail", args=[application.tracking_code])).status_code == 404

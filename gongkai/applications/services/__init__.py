@@ -21,6 +21,8 @@ One module per part of the work; callers use this package's names
 ``conversion``            依申请转主动
 ``privacy``               the applicant's personal data: export, erasure
 ``reminders``             e-mail to handlers about due-soon and overdue applications
+``submissions``           the public form's challenge, hourly limit and submission log
+``tracking``              the applicant's look-up by tracking code (constant time, throttled)
 ``letter_templates``      an organ's own letter templates (the admin)
 ========================  ==================================================
 
@@ -85,6 +87,8 @@ from .privacy import (
 )
 from .recompute import applications_recompute, due_dates_fast
 from .reminders import due_soon_workdays, remind_handlers
+from .submissions import ApplyGate, apply_gate, submission_log_add
+from .tracking import TrackingRefused, application_track
 
 __all__ = [
     "ALREADY_PUBLIC_TEXT",
@@ -95,9 +99,12 @@ __all__ = [
     "OUTCOME_TEXT",
     "PERSONAL_FIELDS",
     "ApplicationActionError",
+    "ApplyGate",
+    "TrackingRefused",
     "appeal_set_result",
     "applicant_erase",
     "applicant_export",
+    "apply_gate",
     "application_assign",
     "application_clock",
     "application_consult",
@@ -114,6 +121,7 @@ __all__ = [
     "application_request_correction",
     "application_request_extension",
     "application_submit",
+    "application_track",
     "application_transfer",
     "applications_recompute",
     "audit_history",
@@ -133,6 +141,7 @@ __all__ = [
     "reconsideration_body",
     "remind_handlers",
     "retention_days",
+    "submission_log_add",
     "today",
     "validate_identity",
 ]
