@@ -1,0 +1,1 @@
+"""Reads of the participation app, one module per topic (consultations, messages, answers …)."""
