@@ -52,3 +52,10 @@ def test_bad_arguments_are_refused(capsys):
     assert "--records 应为正数" in capsys.readouterr().err
     assert common.run(pages.BENCHMARK, ["--duration", "0"]) == 2
     assert "--duration 应为正数" in capsys.readouterr().err
+
+
+def test_good_arguments_pass_the_checks_and_auto_picks_a_generator(monkeypatch):
+    monkeypatch.setattr(pages.shutil, "which", lambda name: None)
+    args = common.parse(pages.BENCHMARK, ["--records", "5", "--duration", "0.5"])
+    assert (args.records, args.duration, args.generator) == (5, 0.5, "python")
+    assert common.parse(pages.BENCHMARK, ["--generator", "wrk"]).startswith("错误：未安装 wrk")

@@ -75,9 +75,8 @@ def parse(bench: Benchmark, argv: Sequence[str]) -> argparse.Namespace | str:
         wrong.append("--repeat")
     if wrong:
         return f"错误：{'、'.join(wrong)} 应为正数"
-    if bench.check is not None:
-        return bench.check(args)
-    return args
+    error = bench.check(args) if bench.check is not None else None
+    return error or args
 
 
 def default_lines(result: dict[str, Any]) -> list[str]:
