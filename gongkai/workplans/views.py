@@ -12,8 +12,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.views.decorators.http import require_POST
 
+from gongkai.core.history import HistoryRow, history_row
 from gongkai.core.models import Organ
 from gongkai.core.permissions import Perm, organs_where, staff_required
 from gongkai.records.models import Record
@@ -26,6 +28,7 @@ from .models import (
     Reminder,
     Task,
     TaskStatus,
+    TaskUnit,
     UnitRole,
     WorkPlan,
 )
@@ -37,6 +40,16 @@ def _plan_for(user, pk: int, *, manage: bool = False) -> WorkPlan:
     if not allowed:
         raise Http404("没有找到这份工作要点。")
     return plan
+
+
+def _plan_history(plan: WorkPlan) -> list[HistoryRow]:
+    """The plan's own events as history rows; keys a service writes for a unit or a progress report are named here."""
+    extra = {"role": TaskUnit._meta.get_field("role"), "publication": ProgressReport._meta.get_field("publication")}
+    return [
+        history_row(at=e.created_at, actor=e.actor, event=e.action, changes=e.changes, model=Task if e.task_id else WorkPlan,
+                    note=e.note, subject=Truncator(e.task.title).chars(30) if e.task else "", extra=extra)
+        for e in plan.events.select_related("actor", "task")[:30]
+    ]
 
 
 def _task_for(user, pk: int) -> Task:
@@ -98,7 +111,7 @@ def plan_detail(request, pk: int):
         "unresolved": [m for m in matches.values() if not m.resolved],
         "activate_reason": services.workplan_activate_failure_reason(actor=request.user, plan=plan),
         "parsed": plan.parsed, "nav": "plans",
-        "events": plan.events.select_related("actor", "task")[:30],
+        "history": _plan_history(plan),
     })
 
 
