@@ -3,6 +3,7 @@ import pytest
 from gongkai.core.models import Role
 
 from . import factories
+from .factories import member
 
 
 @pytest.fixture(autouse=True)
@@ -22,30 +23,24 @@ def other_organ(db):
     return factories.OrganFactory(name="广安市测试局", code="11511600MA9999992X")
 
 
-def _member(organ, role, username):
-    user = factories.UserFactory(username=username)
-    factories.MembershipFactory(user=user, organ=organ, role=role)
-    return user
-
-
 @pytest.fixture
 def editor(organ):
-    return _member(organ, Role.EDITOR, "editor")
+    return member(organ, Role.EDITOR, "editor")
 
 
 @pytest.fixture
 def reviewer(organ):
-    return _member(organ, Role.REVIEWER, "reviewer")
+    return member(organ, Role.REVIEWER, "reviewer")
 
 
 @pytest.fixture
 def other_editor(other_organ):
-    return _member(other_organ, Role.EDITOR, "other_editor")
+    return member(other_organ, Role.EDITOR, "other_editor")
 
 
 @pytest.fixture
 def other_reviewer(other_organ):
-    return _member(other_organ, Role.REVIEWER, "other_reviewer")
+    return member(other_organ, Role.REVIEWER, "other_reviewer")
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ import uuid
 import pytest
 from django.urls import reverse
 
+from gongkai.core.models import Role
 from gongkai.portal import cache, views
 from gongkai.records import services
 from gongkai.records.models import Record, Status
@@ -36,10 +37,9 @@ def test_conditional_get_answers_304(client, site):
 
 
 def test_withdrawal_through_the_service_is_seen_at_once(client, site, django_capture_on_commit_callbacks):
-    from tests.factories import MembershipFactory, UserFactory
+    from tests.factories import member
 
-    reviewer = UserFactory()
-    MembershipFactory(user=reviewer, organ=site.gov, role="reviewer")
+    reviewer = member(site.gov, Role.REVIEWER)
     url = site.new_policy.get_absolute_url()
     lists = [reverse("portal:home"), reverse("portal:policies"), site.gov.get_absolute_url(),
              reverse("portal:feed_rss"), "/sitemap-records.xml"]

@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from gongkai.core.models import Role
 from gongkai.records import indexno, services
 from gongkai.records.models import Record
 
@@ -36,11 +37,10 @@ def test_serial_starts_at_one():
 @settings(max_examples=15, deadline=None)
 @given(st.lists(st.sampled_from([2019, 2020, 2021]), min_size=1, max_size=8))
 def test_generated_numbers_unique_and_consecutive(years):
-    from ..factories import GenreFactory, MembershipFactory, OrganFactory, UserFactory
+    from ..factories import GenreFactory, OrganFactory, member
 
     organ = OrganFactory()
-    user = UserFactory()
-    MembershipFactory(user=user, organ=organ)
+    user = member(organ, Role.EDITOR)
     genre = GenreFactory()
     made = [services.record_create(actor=user, organ=organ, data={"title": "t", "genre": genre,
                                                                   "written_on": dt.date(y, 6, 1)}).index_no for y in years]

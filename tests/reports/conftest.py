@@ -9,6 +9,7 @@ from gongkai.applications.models import Application, Determination, Litigation, 
 from gongkai.core.models import OrganKind, Role
 from gongkai.records.models import Genre, Status, Validity
 from tests import factories
+from tests.factories import member
 
 _seq = itertools.count(1)
 
@@ -27,12 +28,6 @@ def organ(government):
 @pytest.fixture
 def sibling(government):
     return factories.OrganFactory(name="保定市另一局", short_name="另一局", code="11130600MA9999993X", parent=government)
-
-
-def member(organ, role, username, **kw):
-    user = factories.UserFactory(username=username, email=f"{username}@example.org", **kw)
-    factories.MembershipFactory(user=user, organ=organ, role=role)
-    return user
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import pytest
 
 from gongkai.core.models import Organ, Role
 from gongkai.ops.demo.organs import ORGANS
-from tests import factories
+from tests.factories import member
 
 SEEDS = Path(__file__).parent / "fixtures" / "seeds"
 
@@ -25,12 +25,6 @@ def make_region(region: str) -> dict[str, Organ]:
             parent=made.get(spec.parent) if spec.parent else None, aliases=list(spec.aliases),
         )
     return made
-
-
-def member(organ, role, username):
-    user = factories.UserFactory(username=username, email=f"{username}@example.org")
-    factories.MembershipFactory(user=user, organ=organ, role=role)
-    return user
 
 
 @pytest.fixture

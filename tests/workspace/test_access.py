@@ -9,7 +9,7 @@ from django.urls import reverse
 from gongkai.records import services
 from gongkai.records.models import Record, ReviewDecision, Status
 
-from ..factories import UserFactory
+from ..factories import UserFactory, member
 
 pytestmark = pytest.mark.django_db
 
@@ -125,13 +125,12 @@ def test_bad_form_keeps_input_and_speaks_chinese(client, editor, organ, genre):
 
 
 def test_office_oversees_subordinate_organs(client, organ, genre, editor):
-    from gongkai.core.models import Membership, Organ, Role
+    from gongkai.core.models import Organ, Role
 
     parent = Organ.objects.create(name="保定市人民政府", code="11130600000000000A", kind="government")
     organ.parent = parent
     organ.save()
-    office = UserFactory(username="office")
-    Membership.objects.create(user=office, organ=parent, role=Role.OFFICE)
+    office = member(parent, Role.OFFICE, "office")
     record = services.record_create(actor=editor, organ=organ, data={"title": "下级机关草稿", "genre": genre})
     client.force_login(office)
     assert client.get(reverse("workspace:record", args=[record.pk])).status_code == 200
