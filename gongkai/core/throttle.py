@@ -57,11 +57,24 @@ class Throttle:
     def make_challenge(self) -> tuple[str, str]:
         """(question, token): show the question, put the token in a hidden field."""
         a, b = random.randint(2, 9), random.randint(2, 9)  # noqa: S311 - not cryptographic
-        return f"{a} 加 {b} 等于几？", signing.dumps(a + b, salt=f"gongkai.challenge.{self.name}")
+        return self._question(a, b), signing.dumps([a, b], salt=f"gongkai.challenge.{self.name}")
+
+    @staticmethod
+    def _question(a: int, b: int) -> str:
+        return f"{a} 加 {b} 等于几？"
+
+    def _terms(self, token: str) -> tuple[int, int] | None:
+        try:
+            a, b = signing.loads(token or "", salt=f"gongkai.challenge.{self.name}", max_age=3600)
+        except (signing.BadSignature, TypeError, ValueError):
+            return None
+        return int(a), int(b)
+
+    def challenge_for(self, token: str) -> tuple[str, str]:
+        """The same question again for a re-shown form (a new one if the token is bad or old)."""
+        terms = self._terms(token)
+        return (self._question(*terms), token) if terms else self.make_challenge()
 
     def check_challenge(self, token: str, answer: str) -> bool:
-        try:
-            expected = signing.loads(token or "", salt=f"gongkai.challenge.{self.name}", max_age=3600)
-        except signing.BadSignature:
-            return False
-        return (answer or "").strip() == str(expected)
+        terms = self._terms(token)
+        return terms is not None and (answer or "").strip() == str(sum(terms))

@@ -31,3 +31,5 @@ def test_challenge_answer_is_checked_against_the_signed_token():
     assert not t.check_challenge(token, str(a + b + 1))
     assert not t.check_challenge("forged", str(a + b))
     assert not Throttle(name="other").check_challenge(token, str(a + b))
+    assert t.challenge_for(token) == (question, token)
+    assert t.challenge_for("forged")[1] != "forged"
