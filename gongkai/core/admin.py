@@ -1,6 +1,54 @@
-from django.contrib import admin
+"""The platform admin's screens for organs, roles and the calendar.
 
+No screen here writes a row itself: ``save_model``, ``delete_model``,
+``delete_queryset`` and ``save_formset`` call the services of
+:mod:`gongkai.core.services`, which write the audit row in the same transaction.
+:class:`ServiceAdmin` is the pattern the other apps' admins reuse.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.db import models
+
+from . import services
 from .models import AuditEvent, CalendarOverride, CalendarYear, Membership, Organ
+
+
+def form_data(form: forms.ModelForm, fields: list[str]) -> dict[str, Any]:
+    """The cleaned values of the model fields the form offers (the changelist's form only some)."""
+    return {name: value for name, value in form.cleaned_data.items() if name in fields}
+
+
+def adopt(obj: models.Model, saved: models.Model) -> None:
+    """Make the admin's instance the row a service created, so inlines and redirects find it."""
+    if obj is not saved:
+        obj.__dict__.update(saved.__dict__)
+
+
+class ServiceAdmin(admin.ModelAdmin):
+    """A ModelAdmin whose writes go through ``service_save``/``service_delete`` (one service per row)."""
+
+    service_fields: list[str] = []
+
+    def service_save(self, request, obj, data: dict[str, Any], change: bool) -> models.Model:
+        raise NotImplementedError
+
+    def service_delete(self, request, obj) -> None:
+        raise NotImplementedError
+
+    def save_model(self, request, obj, form, change):
+        adopt(obj, self.service_save(request, obj, form_data(form, self.service_fields), change))
+
+    def delete_model(self, request, obj):
+        self.service_delete(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.service_delete(request, obj)
 
 
 class MembershipInline(admin.TabularInline):
@@ -9,21 +57,86 @@ class MembershipInline(admin.TabularInline):
     autocomplete_fields = ["user"]
 
 
+class OrganForm(forms.ModelForm):
+    class Meta:
+        model = Organ
+        fields = services.ORGAN_FIELDS
+
+    def clean_parent(self):
+        parent = self.cleaned_data.get("parent")
+        pk = self.instance.pk
+        if parent is not None and pk is not None and (parent.pk == pk or f"/{pk}/" in parent.path):
+            raise forms.ValidationError("上级机关不能是本机关或本机关的下级机关。")
+        return parent
+
+
+def _save_memberships(request, formset) -> None:
+    """The role rows of an organ's page: a new row is a grant, a changed row a revoke and a new
+    grant (the grant time is the new role's), a row marked for deletion a revoke."""
+    formset.save(commit=False)
+    for membership in formset.deleted_objects:
+        services.membership_revoke(actor=request.user, membership=membership)
+    for membership, _changed in formset.changed_objects:
+        services.membership_revoke(actor=request.user, membership=Membership.objects.get(pk=membership.pk))
+        adopt(membership, services.membership_grant(actor=request.user, user=membership.user,
+                                                    organ=membership.organ, role=membership.role))
+    for membership in formset.new_objects:
+        adopt(membership, services.membership_grant(actor=request.user, user=membership.user,
+                                                    organ=membership.organ, role=membership.role))
+
+
 @admin.register(Organ)
 class OrganAdmin(admin.ModelAdmin):
+    """An organ is disabled (停用), never deleted: its records and history stay."""
+
+    form = OrganForm
     list_display = ["name", "short_name", "code", "kind", "parent", "is_active"]
     list_filter = ["kind", "is_active"]
     search_fields = ["name", "short_name", "code"]
     autocomplete_fields = ["parent"]
     inlines = [MembershipInline]
+    actions = ["disable"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        data = form_data(form, services.ORGAN_FIELDS)
+        if change:
+            services.organ_update(actor=request.user, organ=obj, data=data)
+        else:
+            adopt(obj, services.organ_create(actor=request.user, data=data))
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is Membership:
+            _save_memberships(request, formset)
+        else:  # pragma: no cover - OrganAdmin has no other inline
+            raise NotImplementedError(formset.model)
+
+    @admin.action(description="停用所选机关", permissions=["change"])
+    def disable(self, request, queryset):
+        organs = [o for o in queryset if o.is_active]
+        for organ in organs:
+            services.organ_disable(actor=request.user, organ=organ)
+        self.message_user(request, f"已停用{len(organs)}个机关。", messages.SUCCESS)
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(ServiceAdmin):
     list_display = ["user", "organ", "role", "created_at"]
     list_filter = ["role"]
     search_fields = ["user__username", "organ__name"]
     autocomplete_fields = ["user", "organ"]
+    service_fields = services.MEMBERSHIP_FIELDS
+
+    def service_save(self, request, obj, data, change):
+        if change:
+            services.membership_revoke(actor=request.user, membership=Membership.objects.get(pk=obj.pk))
+        return services.membership_grant(actor=request.user, user=data["user"], organ=data["organ"],
+                                         role=data["role"])
+
+    def service_delete(self, request, obj):
+        services.membership_revoke(actor=request.user, membership=obj)
 
 
 @admin.register(AuditEvent)
@@ -45,12 +158,26 @@ class AuditEventAdmin(admin.ModelAdmin):
 
 
 @admin.register(CalendarOverride)
-class CalendarOverrideAdmin(admin.ModelAdmin):
+class CalendarOverrideAdmin(ServiceAdmin):
     list_display = ["date", "is_workday", "note"]
     list_filter = ["is_workday"]
     date_hierarchy = "date"
+    service_fields = services.CALENDAR_OVERRIDE_FIELDS
+
+    def service_save(self, request, obj, data, change):
+        return services.calendar_override_save(actor=request.user, override=obj, data=data)
+
+    def service_delete(self, request, obj):
+        services.calendar_override_delete(actor=request.user, override=obj)
 
 
 @admin.register(CalendarYear)
-class CalendarYearAdmin(admin.ModelAdmin):
+class CalendarYearAdmin(ServiceAdmin):
     list_display = ["year", "note"]
+    service_fields = services.CALENDAR_YEAR_FIELDS
+
+    def service_save(self, request, obj, data, change):
+        return services.calendar_year_save(actor=request.user, year=obj, data=data)
+
+    def service_delete(self, request, obj):
+        services.calendar_year_delete(actor=request.user, year=obj)
