@@ -1,17 +1,37 @@
+"""Reference data of the records (体裁, 主题分类, 公开目录, 政府公报): every write goes through
+:mod:`gongkai.records.reference`, which logs it."""
+
 from django.contrib import admin
 
+from gongkai.core.admin import ServiceAdmin, adopt
+
+from . import reference
 from .models import Catalog, CatalogEntry, Gazette, GazetteIssue, Genre, Topic
 
 
 @admin.register(Genre)
-class GenreAdmin(admin.ModelAdmin):
+class GenreAdmin(ServiceAdmin):
     list_display = ["name", "code", "is_policy", "is_interpretation", "order"]
     list_editable = ["order"]
+    service_fields = reference.GENRE_FIELDS
+
+    def service_save(self, request, obj, data, change):
+        return reference.genre_save(actor=request.user, genre=obj, data=data)
+
+    def service_delete(self, request, obj):
+        reference.genre_delete(actor=request.user, genre=obj)
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(ServiceAdmin):
     list_display = ["name", "code", "parent", "order"]
+    service_fields = reference.TOPIC_FIELDS
+
+    def service_save(self, request, obj, data, change):
+        return reference.topic_save(actor=request.user, topic=obj, data=data)
+
+    def service_delete(self, request, obj):
+        reference.topic_delete(actor=request.user, topic=obj)
 
 
 class CatalogEntryInline(admin.TabularInline):
@@ -20,16 +40,46 @@ class CatalogEntryInline(admin.TabularInline):
 
 
 @admin.register(Catalog)
-class CatalogAdmin(admin.ModelAdmin):
+class CatalogAdmin(ServiceAdmin):
     list_display = ["name", "organ", "is_standard"]
     inlines = [CatalogEntryInline]
+    service_fields = reference.CATALOG_FIELDS
+
+    def service_save(self, request, obj, data, change):
+        return reference.catalog_save(actor=request.user, catalog=obj, data=data)
+
+    def service_delete(self, request, obj):
+        reference.catalog_delete(actor=request.user, catalog=obj)
+
+    def save_formset(self, request, form, formset, change):
+        """The entry rows: each new, changed or deleted entry through its service."""
+        formset.save(commit=False)
+        for entry in formset.deleted_objects:
+            reference.catalog_entry_delete(actor=request.user, entry=entry)
+        for entry in [e for e, _ in formset.changed_objects] + formset.new_objects:
+            data = {f: getattr(entry, f) for f in reference.CATALOG_ENTRY_FIELDS}
+            adopt(entry, reference.catalog_entry_save(actor=request.user, entry=entry, data=data))
 
 
 @admin.register(Gazette)
-class GazetteAdmin(admin.ModelAdmin):
+class GazetteAdmin(ServiceAdmin):
     list_display = ["name", "organ"]
+    service_fields = reference.GAZETTE_FIELDS
+
+    def service_save(self, request, obj, data, change):
+        return reference.gazette_save(actor=request.user, gazette=obj, data=data)
+
+    def service_delete(self, request, obj):
+        reference.gazette_delete(actor=request.user, gazette=obj)
 
 
 @admin.register(GazetteIssue)
-class GazetteIssueAdmin(admin.ModelAdmin):
+class GazetteIssueAdmin(ServiceAdmin):
     list_display = ["gazette", "year", "number", "issued_on", "is_published"]
+    service_fields = reference.GAZETTE_ISSUE_FIELDS
+
+    def service_save(self, request, obj, data, change):
+        return reference.gazette_issue_save(actor=request.user, issue=obj, data=data)
+
+    def service_delete(self, request, obj):
+        reference.gazette_issue_delete(actor=request.user, issue=obj)
