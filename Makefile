@@ -30,8 +30,10 @@ PYTEST_WORKERS ?= 2
 test: install
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
+# ruff, then the layering contracts of pyproject.toml ([tool.importlinter]); CI runs it before the tests
 lint: install
 	$(BIN)/ruff check gongkai tests
+	$(BIN)/lint-imports --no-logo
 
 clean:
 	rm -rf $(VENV) var
