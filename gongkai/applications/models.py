@@ -10,12 +10,17 @@ computes it afresh, and ``gongkai applications recompute`` rebuilds the cache
 
 from __future__ import annotations
 
+import datetime as dt
+import math
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from gongkai.core.calendar import get_work_calendar
 from gongkai.core.models import Organ
+from gongkai.workdays import CalendarError, WorkCalendar
 
 from . import identity
 from .clock import Channel as ClockChannel
@@ -178,12 +183,51 @@ BASIS_OVERRIDES: dict[str, str] = {
 EVENT_ONLY_OUTCOMES = (Outcome.OTHER_NO_CORRECTION, Outcome.OTHER_NO_FEE)
 
 
+def due_soon_workdays() -> int:
+    """How many working days ahead "due soon" looks (``GONGKAI_APPLICATION_DUE_SOON_WORKDAYS``)."""
+    return int(getattr(settings, "GONGKAI_APPLICATION_DUE_SOON_WORKDAYS", 5))
+
+
+def due_soon_until(today: dt.date, *, workdays: int | None = None, calendar: WorkCalendar | None = None) -> dt.date:
+    """The last due date that counts as "due soon" on ``today``: ``workdays`` working days ahead.
+
+    Beyond the calendar's years (no published schedule loaded) it falls back to the same
+    span in calendar days (5 working days → 7 days) rather than failing the page.
+    """
+    n = due_soon_workdays() if workdays is None else workdays
+    try:
+        return (calendar or get_work_calendar()).add_workdays(today, n)
+    except CalendarError:
+        return today + dt.timedelta(days=math.ceil(n * 7 / 5))
+
+
 class ApplicationQuerySet(models.QuerySet):
+    """The one definition of "overdue" and "due soon": the queue, the compliance monitor and
+    the reminders all use these (and :meth:`Application.deadline_flag` for one row)."""
+
     def open(self):
         return self.filter(closed_on__isnull=True)
 
     def for_organs(self, organs):
         return self.filter(organ__in=organs)
+
+    def running(self):
+        """Open, with the clock running (not paused, not waiting for correction) and a due date."""
+        return self.filter(closed_on__isnull=True, clock_state=ClockState.RUNNING, due_date__isnull=False)
+
+    def overdue(self, *, today: dt.date):
+        """Running past the due date: the last day to answer was before ``today``."""
+        return self.running().filter(due_date__lt=today)
+
+    def due_soon(self, *, today: dt.date, workdays: int | None = None, calendar: WorkCalendar | None = None):
+        """Running, due from ``today`` to :func:`due_soon_until` (not yet overdue)."""
+        return self.running().filter(
+            due_date__gte=today, due_date__lte=due_soon_until(today, workdays=workdays, calendar=calendar))
+
+    def overdue_or_due_soon(self, *, today: dt.date, workdays: int | None = None,
+                            calendar: WorkCalendar | None = None):
+        """:meth:`overdue` and :meth:`due_soon` together (what a reminder lists)."""
+        return self.running().filter(due_date__lte=due_soon_until(today, workdays=workdays, calendar=calendar))
 
 
 class Application(models.Model):
@@ -281,6 +325,16 @@ class Application(models.Model):
 
     def clock_events(self) -> list[ClockEvent]:
         return [e.to_clock_event() for e in self.events.all()]
+
+    def deadline_flag(self, *, today: dt.date, soon: dt.date) -> str:
+        """``"overdue"``, ``"soon"`` or ``""`` for this row: the same rules as
+        :meth:`ApplicationQuerySet.overdue` and :meth:`~ApplicationQuerySet.due_soon`
+        (``soon`` from :func:`due_soon_until`), for a page that already holds the rows."""
+        if self.closed_on is not None or self.clock_state != ClockState.RUNNING or self.due_date is None:
+            return ""
+        if self.due_date < today:
+            return "overdue"
+        return "soon" if self.due_date <= soon else ""
 
 
 class ApplicationEvent(models.Model):

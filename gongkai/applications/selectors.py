@@ -7,7 +7,6 @@ import datetime as dt
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 
-from gongkai.core.calendar import get_work_calendar
 from gongkai.core.models import Membership, Role
 from gongkai.core.permissions import Perm, organs_where
 
@@ -29,16 +28,15 @@ def handlers_for(organs) -> QuerySet:
 def queue(user, *, state: str = "", handler: str = "", organ=None, q: str = "", today: dt.date) -> QuerySet[Application]:
     """The handler queue sorted by due date (nearest first; closed ones by closing date)."""
     qs = visible_applications(user)
-    soon = get_work_calendar().add_workdays(today, due_soon_workdays())
     if state == "closed":
         qs = qs.filter(closed_on__isnull=False).order_by("-closed_on", "-pk")
     else:
         if state != "all":
             qs = qs.filter(closed_on__isnull=True)
         if state == "overdue":
-            qs = qs.filter(clock_state="running", due_date__lt=today)
+            qs = qs.overdue(today=today)
         elif state == "soon":
-            qs = qs.filter(clock_state="running", due_date__gte=today, due_date__lte=soon)
+            qs = qs.due_soon(today=today)
         elif state in ("paused", "waiting_correction"):
             qs = qs.filter(clock_state=state)
         qs = qs.order_by("due_date", "pk")
@@ -53,12 +51,6 @@ def queue(user, *, state: str = "", handler: str = "", organ=None, q: str = "", 
     if q:
         qs = qs.filter(Q(tracking_code__iexact=q.strip()) | Q(title__icontains=q.strip()))
     return qs
-
-
-def due_soon_workdays() -> int:
-    from .services import due_soon_workdays as n
-
-    return n()
 
 
 def similar_groups(user, *, days: int = 180, today: dt.date, limit: int = 2000) -> list[list[Application]]:

@@ -19,7 +19,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from gongkai.core.calendar import get_work_calendar
 from gongkai.core.models import Organ
 from gongkai.core.permissions import Perm, can, organs_where, staff_required
 
@@ -36,6 +35,7 @@ from .models import (
     Letter,
     Litigation,
     Reconsideration,
+    due_soon_until,
 )
 from .services import ApplicationActionError
 
@@ -178,7 +178,7 @@ def queue(request):
         "clock_state", "closed_on", "repeat_of_id", "organ__name", "organ__short_name",
         "handler__username", "handler__first_name", "handler__last_name")
     page = Paginator(apps, 50).get_page(request.GET.get("page"))
-    soon = get_work_calendar().add_workdays(today, services.due_soon_workdays())
+    soon = due_soon_until(today)
     rows = [_queue_row(a, today, soon) for a in page]
     query = request.GET.copy()
     query.pop("page", None)
@@ -197,8 +197,7 @@ _STATES = {s.value: s.label for s in ClockState}
 
 def _queue_row(a: Application, today: dt.date, soon: dt.date) -> dict:
     """One row of the queue, formatted in Python (the page shows 50 of 100,000 quickly)."""
-    running = a.clock_state == "running" and a.closed_on is None and a.due_date is not None
-    flag = "overdue" if running and a.due_date < today else "soon" if running and a.due_date <= soon else ""
+    flag = a.deadline_flag(today=today, soon=soon)
     if a.closed_on:
         state = "已办结（视为放弃）" if a.clock_state == "abandoned" else "已办结"
     else:

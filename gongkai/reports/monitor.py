@@ -136,22 +136,18 @@ def expired_undecided(organs, *, today: dt.date, cal: WorkCalendar) -> list[Row]
                 f"有效期已于 {r.valid_until:%Y-%m-%d} 届满，尚未作出延续、修订或废止的决定", r.valid_until) for r in qs]
 
 
-def _open_apps(organs):
-    return Application.objects.filter(organ__in=organs, closed_on__isnull=True).select_related("organ")
+def _apps(organs):
+    return Application.objects.filter(organ__in=organs).select_related("organ")
 
 
 def applications_due_soon(organs, *, today: dt.date, cal: WorkCalendar) -> list[Row]:
-    try:
-        soon = cal.add_workdays(today, DUE_SOON_WORKDAYS)
-    except CalendarError:
-        soon = today + dt.timedelta(days=7)
-    qs = _open_apps(organs).filter(clock_state="running", due_date__gte=today, due_date__lte=soon).order_by("due_date")
+    qs = _apps(organs).due_soon(today=today, workdays=DUE_SOON_WORKDAYS, calendar=cal).order_by("due_date")
     return [Row(f"{a.tracking_code} {a.title}", _app_url(a), a.organ.display_name, f"答复期限 {a.due_date:%Y-%m-%d}",
                 a.due_date) for a in qs]
 
 
 def applications_overdue(organs, *, today: dt.date, cal: WorkCalendar) -> list[Row]:
-    qs = _open_apps(organs).filter(clock_state="running", due_date__lt=today).order_by("due_date")
+    qs = _apps(organs).overdue(today=today).order_by("due_date")
     return [Row(f"{a.tracking_code} {a.title}", _app_url(a), a.organ.display_name,
                 f"答复期限 {a.due_date:%Y-%m-%d}，已逾期 {(today - a.due_date).days} 天", a.due_date) for a in qs]
 

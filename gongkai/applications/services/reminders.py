@@ -5,17 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.conf import settings
-
-from gongkai.core.calendar import get_work_calendar
-
 from .. import services
-from ..models import Application
+from ..models import Application, due_soon_until, due_soon_workdays
 from .letters import send_safely
 
-
-def due_soon_workdays() -> int:
-    return int(getattr(settings, "GONGKAI_APPLICATION_DUE_SOON_WORKDAYS", 5))
+__all__ = ["due_soon_workdays", "remind_handlers"]
 
 
 def remind_handlers(*, on: dt.date | None = None) -> int:
@@ -23,10 +17,8 @@ def remind_handlers(*, on: dt.date | None = None) -> int:
     from gongkai.core.models import Membership, Role
 
     on = on or services.today()
-    cal = get_work_calendar()
-    soon = cal.add_workdays(on, due_soon_workdays())
-    qs = (Application.objects.open().filter(clock_state="running", due_date__lte=soon)
-          .select_related("organ", "handler").order_by("due_date"))
+    soon = due_soon_until(on)
+    qs = Application.objects.overdue_or_due_soon(today=on).select_related("organ", "handler").order_by("due_date")
     by_user: dict[Any, list[Application]] = {}
     for app in qs:
         users = [app.handler] if app.handler_id else [
@@ -35,7 +27,8 @@ def remind_handlers(*, on: dt.date | None = None) -> int:
             if u.email:
                 by_user.setdefault(u, []).append(app)
     for user, apps in by_user.items():
-        lines = [f"{'已逾期' if a.due_date < on else '即将到期'} {a.due_date.isoformat()} {a.tracking_code} {a.title}"
+        labels = {"overdue": "已逾期", "soon": "即将到期"}
+        lines = [f"{labels[a.deadline_flag(today=on, soon=soon)]} {a.due_date.isoformat()} {a.tracking_code} {a.title}"
                  for a in apps]
         send_safely(f"依申请公开提醒：{len(apps)} 件申请即将到期或已逾期", "\n".join(lines), [user.email])
     return sum(len(v) for v in by_user.values())
