@@ -1,0 +1,1 @@
+"""Participation forms, one module per topic; they validate input only."""
