@@ -19,6 +19,7 @@ from gongkai.records.models import Record, Topic
 from gongkai.search.text import normalize
 
 from ..models import Answer
+from ..models.answers import AnswerQuerySet
 
 
 def query_terms(q: str) -> list[str]:
@@ -65,9 +66,9 @@ def staff_answers(user, *, q: str = "", organ: Organ | None = None, status: str 
 
 def insertable_answers(user, *, q: str = "", organ: Organ | None = None) -> QuerySet[Answer]:
     """Usable entries a handler may insert into a reply: their organs' and every public one."""
-    qs = Answer.objects.usable().filter(Q(organ__in=answer_organs(user)) | Q(Answer.public_q()))
+    qs = Answer.objects.usable().filter(Q(organ__in=answer_organs(user)) | AnswerQuerySet.public_q())
     if organ is not None:
-        qs = qs.filter(Q(organ=organ) | Q(Answer.public_q()))
+        qs = qs.filter(Q(organ=organ) | AnswerQuerySet.public_q())
     return filter_text(qs.select_related("organ"), q).order_by("question", "pk")
 
 

@@ -144,7 +144,7 @@ def message_stats_by_organ(*, start: dt.date | None = None, end: dt.date | None 
     qs = _period(Message.objects.filter(organ__is_active=True), start, end)
     if organs is not None:
         qs = qs.filter(organ__in=organs)
-    ids = list(qs.values_list("organ_id", flat=True).distinct())
+    ids = list(qs.order_by().values_list("organ_id", flat=True).distinct())
     by_id = Organ.objects.in_bulk(ids)
     rows = [message_stats(organ=by_id[i], start=start, end=end) for i in ids if i in by_id]
     return sorted(rows, key=lambda r: r.organ.path)
