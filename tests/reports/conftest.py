@@ -5,7 +5,6 @@ import itertools
 
 import pytest
 
-from gongkai.applications.models import Application, Determination, Litigation, Reconsideration
 from gongkai.core.models import OrganKind, Role
 from gongkai.records.models import Genre, Status, Validity
 from tests import factories
@@ -56,24 +55,23 @@ def outsider(sibling):
 def make_app(organ, kind="natural_person", received=dt.date(2024, 3, 1), decided=None, outcome=None,
              confirmed=None):
     n = next(_seq)
-    app = Application.objects.create(
+    app = factories.ApplicationFactory(
         organ=organ, tracking_code=f"T{n:09d}", applicant_kind=kind, name=f"申请人{n}",
-        id_type="resident_id", id_number=f"1101051949123100{n % 100:02d}", phone="13812345678",
-        title=f"申请事项{n}", description="申请公开某项信息。", channel="online", arrived_on=received,
-        confirmed_on=confirmed, closed_on=decided,
+        id_number=f"1101051949123100{n % 100:02d}", title=f"申请事项{n}", description="申请公开某项信息。",
+        channel="online", arrived_on=received, confirmed_on=confirmed, closed_on=decided,
     )
     if decided is not None:
-        Determination.objects.create(application=app, outcome=outcome, reply_type="disclose", decided_on=decided,
-                                     legal_basis="《中华人民共和国政府信息公开条例》")
+        factories.DeterminationFactory(application=app, outcome=outcome, reply_type="disclose", decided_on=decided,
+                                       legal_basis="《中华人民共和国政府信息公开条例》", decided_by=None)
     return app
 
 
 def make_appeal(app, *, litigation=False, after=False, filed=dt.date(2024, 5, 1), decided=None, result="pending"):
     if litigation:
-        return Litigation.objects.create(application=app, after_reconsideration=after, filed_on=filed,
-                                         court="保定市中级人民法院", result=result, decided_on=decided)
-    return Reconsideration.objects.create(application=app, filed_on=filed, body="保定市人民政府", result=result,
-                                          decided_on=decided)
+        return factories.LitigationFactory(application=app, after_reconsideration=after, filed_on=filed,
+                                           court="保定市中级人民法院", result=result, decided_on=decided)
+    return factories.ReconsiderationFactory(application=app, filed_on=filed, body="保定市人民政府", result=result,
+                                            decided_on=decided)
 
 
 def make_doc(organ, code="normative", written=dt.date(2024, 4, 1), validity=Validity.VALID, valid_until=None, **kw):

@@ -10,6 +10,7 @@ from gongkai.records import services as record_services
 from gongkai.records.models import ReviewDecision
 from gongkai.reports import services
 from gongkai.reports.models import AnnualReport
+from tests import factories
 
 from .conftest import make_app, make_appeal, make_doc
 from .test_services import PROSE, save
@@ -30,10 +31,24 @@ def urls(organ):
 
 
 def test_office_sees_every_page(client, organ, office):
-    make_app(organ, "natural_person", dt.date(2024, 3, 1), dt.date(2024, 3, 20), "r3_1")
+    app = make_app(organ, "natural_person", dt.date(2024, 3, 1), dt.date(2024, 3, 20), "r3_1")
     client.force_login(office)
-    for url in [reverse("reports:index"), *urls(organ)]:
-        assert client.get(url).status_code == 200, url
+    title = "保定市测试局2024年政府信息公开工作年度报告"
+    expected = [
+        ["<title>年度报告 · 工作台</title>", "政府信息公开工作年度报告", "赵公开"],
+        [f"<h1>{title}</h1>", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况"],
+        ["保定市测试局下属机关2024年度报告发布情况"],
+        ["表三“一、本年新收政府信息公开申请数量”行“总计”列", app.tracking_code, app.title, "自然人", "予以公开"],
+        [f'"title": "{title}"', '"format": "国办公开办函〔2021〕30号"'],
+        ["保定市测试局政务公开合规监测"],
+        ["<h1>已逾期未答复的依申请公开</h1>", "共 0 项", "没有需要关注的项目。"],
+    ]
+    for url, texts in zip([reverse("reports:index"), *urls(organ)], expected, strict=True):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        body = response.content.decode()
+        for text in texts:
+            assert text in body, (url, text)
 
 
 def test_wrong_role_or_organ_is_refused(client, organ, outsider, reviewer):
@@ -53,7 +68,7 @@ def test_index_refuses_staff_without_an_office_role(client, reviewer):
 
 def test_edit_page_shows_tables_drill_links_and_last_year(client, organ, office):
     make_app(organ, "research", dt.date(2023, 12, 28), dt.date(2024, 1, 5), "r3_4_2")
-    AnnualReport.objects.create(organ=organ, year=2023, overview="上年总体情况：平稳推进。")
+    factories.AnnualReportFactory(organ=organ, year=2023, overview="上年总体情况：平稳推进。")
     client.force_login(office)
     page = client.get(reverse("reports:edit", kwargs={"slug": f"{organ.code}-2024"})).content.decode()
     assert "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）" in page
