@@ -225,7 +225,15 @@ class QueueFilterForm(forms.Form):
             (str(u.pk), u.get_full_name() or u.username) for u in handlers]
 
 
-class DatedForm(forms.Form):
+class ActionForm(forms.Form):
+    """The form of one action on an application (the ``act`` view): it validates the input and
+    hands the service its keyword arguments (besides ``actor`` and ``application``)."""
+
+    def service_kwargs(self) -> dict:
+        return dict(self.cleaned_data)
+
+
+class DatedForm(ActionForm):
     on = forms.DateField(label="日期", widget=DATE, initial=_today)
 
     def clean_on(self):
@@ -235,13 +243,19 @@ class DatedForm(forms.Form):
         return on
 
 
-class AssignForm(forms.Form):
-    handler = forms.ChoiceField(label="经办人", required=False)
+class AssignForm(ActionForm):
+    handler = forms.ChoiceField(label="经办人", required=False,
+                                error_messages={"invalid_choice": "请从列表中选择该机关的经办人。"})
 
     def __init__(self, *args, handlers, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["handler"].choices = [("", "（不分配）")] + [(str(u.pk), u.get_full_name() or u.username)
-                                                              for u in handlers]
+        self.handlers = {str(u.pk): u for u in handlers}
+        self.fields["handler"].choices = [("", "（不分配）")] + [(pk, u.get_full_name() or u.username)
+                                                              for pk, u in self.handlers.items()]
+
+    def clean_handler(self):
+        """The user chosen, or None (not assigned)."""
+        return self.handlers.get(self.cleaned_data["handler"])
 
 
 class CorrectionForm(DatedForm):
@@ -257,7 +271,20 @@ class CorrectionForm(DatedForm):
 
 
 class CorrectedForm(DatedForm):
-    text = forms.CharField(label="补正后的申请内容", widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(label="补正后的申请内容", widget=forms.Textarea(attrs={"rows": 3}),
+                           error_messages={"required": "请录入补正后的申请内容。"})
+
+
+class CorrectionExpiredForm(DatedForm):
+    """补正期限届满未补正: the day it is recorded (视为放弃申请)."""
+
+
+class FeePaidForm(DatedForm):
+    """缴费: the day the payment was received."""
+
+
+class FeeExpiredForm(DatedForm):
+    """缴费期限届满未缴费: the day it is recorded (视为放弃申请)."""
 
 
 class ConsultForm(DatedForm):
@@ -275,6 +302,11 @@ class ConsultAnswerForm(DatedForm):
     def __init__(self, *args, letters, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["ref"].choices = [(e.ref, f"{e.ref} {e.details.get('party_name', '')}（{e.date}）") for e in letters]
+        self.fields["ref"].error_messages["invalid_choice"] = "请选择一份尚未记录结果的征求意见函。"
+
+    def service_kwargs(self) -> dict:
+        d = self.cleaned_data
+        return {"on": d["on"], "ref": d["ref"], "answer": d.get("answer", ""), "expired": d["outcome"] == "expired"}
 
 
 class FeeForm(DatedForm):
@@ -290,8 +322,12 @@ class FeeForm(DatedForm):
             self.add_error("pages", "按量计收须填写页数。")
         return data
 
+    def service_kwargs(self) -> dict:
+        d = self.cleaned_data
+        return {"on": d["on"], "standard": d["standard"], "pages": d.get("pages"), "units": d.get("units") or 1}
 
-class ExtensionForm(forms.Form):
+
+class ExtensionForm(ActionForm):
     workdays = forms.IntegerField(label="延长工作日数", min_value=1, max_value=20, initial=20,
                                   error_messages={"max_value": "延长的期限最长不超过20个工作日（第三十三条第二款）。",
                                                   "min_value": "延长的工作日数至少为1。"})
@@ -341,20 +377,32 @@ class DetermineForm(DatedForm):
             return ReplyType.ALREADY_PUBLIC
         return None
 
+    def service_kwargs(self) -> dict:
+        d = self.cleaned_data
+        return {"on": d["on"], "outcome": d["outcome"], "reply_type": self.reply_type(),
+                "legal_basis": d.get("legal_basis", ""), "reasons": d.get("reasons", ""),
+                "provided": d.get("provided", ""), "public_records": d.get("public_records") or [],
+                "general_interest": d.get("general_interest", False), "files": d.get("files") or []}
+
 
 class TransferForm(DatedForm):
     organ_name = forms.CharField(label="负责公开的机关", max_length=100)
     contact = forms.CharField(label="该机关联系方式", max_length=200, required=False)
     reasons = forms.CharField(label="理由", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
+    def service_kwargs(self) -> dict:
+        d = self.cleaned_data
+        return {"on": d["on"], "organ_name": d["organ_name"], "contact": d.get("contact", ""),
+                "reasons": d.get("reasons", "")}
 
-class ReconsiderationForm(forms.Form):
+
+class ReconsiderationForm(ActionForm):
     filed_on = forms.DateField(label="申请复议日期", widget=DATE)
     body = forms.CharField(label="复议机关", max_length=100)
     note = forms.CharField(label="说明", required=False, max_length=300)
 
 
-class LitigationForm(forms.Form):
+class LitigationForm(ActionForm):
     filed_on = forms.DateField(label="起诉日期", widget=DATE)
     court = forms.CharField(label="受理法院", max_length=100)
     after_reconsideration = forms.BooleanField(label="复议后起诉", required=False)

@@ -9,9 +9,9 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import mimetypes
+from collections.abc import Callable
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
@@ -275,10 +275,8 @@ def _detail_context(request, app: Application, bound: dict | None = None) -> dic
     except Exception as exc:  # noqa: BLE001 - a calendar change may invalidate an old log; show why
         clock, clock_error = None, str(exc)
 
-    def f(name, cls, **kw):  # ids unique per form: several forms share field names on the page
-        return bound.get(name) or cls(auto_id=f"id_{name}_%s", **kw)
-
-    handlers = selectors.handlers_for(app.organ.__class__.objects.filter(pk=app.organ_id))
+    initial = {"assign": {"handler": app.handler_id}}
+    action_forms = {name: bound.get(name) or _action_form(name, app, initial=initial.get(name)) for name in ACTIONS}
     similar = selectors.similar_to(user, app) if not closed else []
     return {
         "app": app, "clock": clock, "clock_error": clock_error, "today": today, "closed": closed,
@@ -293,23 +291,7 @@ def _detail_context(request, app: Application, bound: dict | None = None) -> dic
         "consultations": consultations, "similar": similar, "organs": organs,
         "history": services.audit_history(app),
         "result_choices": AppealResult.choices,
-        "forms": {
-            "assign": f("assign", forms.AssignForm, handlers=handlers, initial={"handler": app.handler_id}),
-            "correction": f("correction", forms.CorrectionForm),
-            "corrected": f("corrected", forms.CorrectedForm),
-            "correction_expired": f("correction_expired", forms.DatedForm),
-            "consult": f("consult", forms.ConsultForm),
-            "consult_answer": f("consult_answer", forms.ConsultAnswerForm, letters=consultations),
-            "fee": f("fee", forms.FeeForm),
-            "fee_paid": f("fee_paid", forms.DatedForm),
-            "fee_expired": f("fee_expired", forms.DatedForm),
-            "extension": f("extension", forms.ExtensionForm),
-            "extension_decision": forms.ExtensionDecisionForm(auto_id="id_decision_%s"),
-            "determine": f("determine", forms.DetermineForm),
-            "transfer": f("transfer", forms.TransferForm),
-            "reconsideration": f("reconsideration", forms.ReconsiderationForm),
-            "litigation": f("litigation", forms.LitigationForm),
-        },
+        "forms": {**action_forms, "extension_decision": forms.ExtensionDecisionForm(auto_id="id_decision_%s")},
     }
 
 
@@ -319,84 +301,57 @@ def detail(request, pk: int):
     return render(request, "applications/workspace/detail.html", _detail_context(request, app))
 
 
-def _run(request, app: Application, name: str, form, action):
-    """Validate ``form``; call ``action(cleaned_data)``; on failure re-render the page with the form."""
-    if form.is_valid():
-        try:
-            message = action(form.cleaned_data)
-        except ApplicationActionError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, message)
-            return redirect("applications:detail", pk=app.pk)
-    messages.error(request, "操作未完成，请查看表单中的提示。")
-    ctx = _detail_context(request, app, bound={name: form})
-    ctx["failed"] = name
-    return render(request, "applications/workspace/detail.html", ctx, status=400)
+#: Each action of the detail page: its form (validation, Chinese errors), the service it
+#: calls with the form's ``service_kwargs()`` and the message shown when it is done.
+ACTIONS: dict[str, tuple[type[forms.ActionForm], Callable[..., object], str]] = {
+    "assign": (forms.AssignForm, services.application_assign, "已分配经办人。"),
+    "correction": (forms.CorrectionForm, services.application_request_correction, "已告知补正，补正告知书已生成。"),
+    "corrected": (forms.CorrectedForm, services.application_record_correction, "已记录补正后的申请，答复期限重新计算。"),
+    "correction_expired": (forms.CorrectionExpiredForm, services.application_correction_expired,
+                           "已记录逾期未补正，视为放弃申请。"),
+    "consult": (forms.ConsultForm, services.application_consult, "已发出征求意见函，计时暂停。"),
+    "consult_answer": (forms.ConsultAnswerForm, services.application_consultation_answered,
+                       "已记录征求意见结果，恢复计时。"),
+    "fee": (forms.FeeForm, services.application_fee_notice, "收费通知书已生成。"),
+    "fee_paid": (forms.FeePaidForm, services.application_fee_paid, "已记录缴费，恢复计时。"),
+    "fee_expired": (forms.FeeExpiredForm, services.application_fee_expired, "已记录逾期未缴费，视为放弃申请。"),
+    "extension": (forms.ExtensionForm, services.application_request_extension, "已提交延期申请，待公开办负责人审批。"),
+    "determine": (forms.DetermineForm, services.application_determine, "已作出答复，答复告知书已生成。"),
+    "transfer": (forms.TransferForm, services.application_transfer, "已答复并告知负责公开的机关。"),
+    "reconsideration": (forms.ReconsiderationForm, services.reconsideration_add, "已登记行政复议。"),
+    "litigation": (forms.LitigationForm, services.litigation_add, "已登记行政诉讼。"),
+}
+
+
+def _action_form(action: str, app: Application, *args, **kwargs) -> forms.ActionForm:
+    """The form of ``action`` for ``app`` (the choices some forms offer depend on the application)."""
+    if action == "assign":
+        kwargs["handlers"] = selectors.handlers_for(Organ.objects.filter(pk=app.organ_id))
+    elif action == "consult_answer":
+        kwargs["letters"] = services.open_consultations(app)
+    return ACTIONS[action][0](*args, auto_id=f"id_{action}_%s", **kwargs)
 
 
 @staff_required
 @require_POST
 def act(request, pk: int, action: str):
     app = _app(request, pk)
-    user = request.user
-    P = request.POST
-    F = request.FILES
-    if action == "assign":
-        handlers = selectors.handlers_for(Organ.objects.filter(pk=app.organ_id))
-
-        def do(d):
-            h = get_user_model().objects.filter(pk=d["handler"]).first() if d["handler"] else None
-            services.application_assign(actor=user, application=app, handler=h)
-            return "已分配经办人。"
-
-        return _run(request, app, action, forms.AssignForm(P, handlers=handlers, auto_id="id_assign_%s"), do)
-    table = {
-        "correction": (forms.CorrectionForm(P), lambda d: (services.application_request_correction(
-            actor=user, application=app, on=d["on"], deadline=d["deadline"], items=d["items"]), "已告知补正，补正告知书已生成。")[1]),
-        "corrected": (forms.CorrectedForm(P), lambda d: (services.application_record_correction(
-            actor=user, application=app, on=d["on"], text=d["text"]), "已记录补正后的申请，答复期限重新计算。")[1]),
-        "correction_expired": (forms.DatedForm(P), lambda d: (services.application_correction_expired(
-            actor=user, application=app, on=d["on"]), "已记录逾期未补正，视为放弃申请。")[1]),
-        "consult": (forms.ConsultForm(P), lambda d: (services.application_consult(
-            actor=user, application=app, on=d["on"], party=d["party"], party_name=d["party_name"], content=d["content"],
-            delivered=d.get("delivered")), "已发出征求意见函，计时暂停。")[1]),
-        "consult_answer": (forms.ConsultAnswerForm(P, letters=services.open_consultations(app)),
-                           lambda d: (services.application_consultation_answered(
-                               actor=user, application=app, on=d["on"], ref=d["ref"], answer=d.get("answer", ""),
-                               expired=d["outcome"] == "expired"), "已记录征求意见结果，恢复计时。")[1]),
-        "fee": (forms.FeeForm(P), lambda d: (services.application_fee_notice(
-            actor=user, application=app, on=d["on"], standard=d["standard"], pages=d.get("pages"),
-            units=d.get("units") or 1), "收费通知书已生成。")[1]),
-        "fee_paid": (forms.DatedForm(P), lambda d: (services.application_fee_paid(
-            actor=user, application=app, on=d["on"]), "已记录缴费，恢复计时。")[1]),
-        "fee_expired": (forms.DatedForm(P), lambda d: (services.application_fee_expired(
-            actor=user, application=app, on=d["on"]), "已记录逾期未缴费，视为放弃申请。")[1]),
-        "extension": (forms.ExtensionForm(P), lambda d: (services.application_request_extension(
-            actor=user, application=app, workdays=d["workdays"], reason=d["reason"]), "已提交延期申请，待公开办负责人审批。")[1]),
-        "determine": (forms.DetermineForm(P, F), None),
-        "transfer": (forms.TransferForm(P), lambda d: (services.application_transfer(
-            actor=user, application=app, on=d["on"], organ_name=d["organ_name"], contact=d.get("contact", ""),
-            reasons=d.get("reasons", "")), "已答复并告知负责公开的机关。")[1]),
-        "reconsideration": (forms.ReconsiderationForm(P), lambda d: (services.reconsideration_add(
-            actor=user, application=app, filed_on=d["filed_on"], body=d["body"], note=d.get("note", "")), "已登记行政复议。")[1]),
-        "litigation": (forms.LitigationForm(P), lambda d: (services.litigation_add(
-            actor=user, application=app, filed_on=d["filed_on"], court=d["court"],
-            after_reconsideration=d.get("after_reconsideration", False), note=d.get("note", "")), "已登记行政诉讼。")[1]),
-    }
-    if action not in table:
+    if action not in ACTIONS:
         raise Http404
-    form, fn = table[action]
-    form.auto_id = f"id_{action}_%s"
-    if action == "determine":
-        def fn(d):
-            services.application_determine(
-                actor=user, application=app, on=d["on"], outcome=d["outcome"], reply_type=form.reply_type(),
-                legal_basis=d.get("legal_basis", ""), reasons=d.get("reasons", ""), provided=d.get("provided", ""),
-                public_records=d.get("public_records") or [], general_interest=d.get("general_interest", False),
-                files=d.get("files") or [])
-            return "已作出答复，答复告知书已生成。"
-    return _run(request, app, action, form, fn)
+    _form_class, service, done = ACTIONS[action]
+    form = _action_form(action, app, request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            service(actor=request.user, application=app, **form.service_kwargs())
+        except ApplicationActionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, done)
+            return redirect("applications:detail", pk=app.pk)
+    messages.error(request, "操作未完成，请查看表单中的提示。")
+    ctx = _detail_context(request, app, bound={action: form})
+    ctx["failed"] = action
+    return render(request, "applications/workspace/detail.html", ctx, status=400)
 
 
 @staff_required
