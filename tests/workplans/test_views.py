@@ -1,5 +1,8 @@
 """Staff pages refuse the wrong person; the public page shows only what was approved."""
 
+import io
+
+import openpyxl
 import pytest
 from django.urls import reverse
 
@@ -36,8 +39,29 @@ def _urls(plan):
 
 def test_office_sees_every_page(client, plan, office):
     client.force_login(office)
-    for url in [reverse("workplans:plans"), reverse("workplans:plan_import"), reverse("workplans:my_tasks"), *_urls(plan)]:
-        assert client.get(url).status_code == 200, url
+    title = "保定市2021年政务公开工作要点"
+    expected = [
+        ["<h1>工作要点与台账</h1>", title, "待确认"],
+        ["<h1>导入工作要点</h1>", "保定市人民政府", "工作要点文件"],
+        ["<h1>我的任务</h1>", "本单位没有执行中的任务。"],
+        [f"<h1>{title}</h1>", "保政办函〔2021〕15号", "18项", "做好财政信息公开", "开始执行"],
+        ["<h1>核对单位名称</h1>", "开发区管委会", "市委编办", "未匹配"],
+        ["<h1>完成情况总览</h1>", "共18项任务", "市财政局"],
+        None,  # the ledger workbook, below
+        ["(三) 做好财政信息公开", "牵头单位：市财政局", "预决算公开"],
+    ]
+    urls = [reverse("workplans:plans"), reverse("workplans:plan_import"), reverse("workplans:my_tasks"), *_urls(plan)]
+    for url, texts in zip(urls, expected, strict=True):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        if texts is None:
+            sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+            cells = " ".join(str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None)
+            assert "做好财政信息公开" in cells and "市财政局" in cells
+            continue
+        body = response.content.decode()
+        for text in texts:
+            assert text in body, (url, text)
 
 
 def test_another_organ_gets_404_and_anonymous_goes_to_login(client, plan, stranger):
@@ -51,7 +75,10 @@ def test_another_organ_gets_404_and_anonymous_goes_to_login(client, plan, strang
 
 def test_unit_editor_sees_the_plan_but_cannot_manage_it(client, plan, czj_editor):
     client.force_login(czj_editor)
-    assert client.get(reverse("workplans:plan", args=[plan.pk])).status_code == 200
+    page = client.get(reverse("workplans:plan", args=[plan.pk]))
+    assert page.status_code == 200
+    assert "保定市2021年政务公开工作要点" in page.content.decode() and "做好财政信息公开" in page.content.decode()
+    assert "开始执行" not in page.content.decode()  # the manage buttons are the office's
     assert client.get(reverse("workplans:plan_units", args=[plan.pk])).status_code == 404
     assert client.get(reverse("workplans:plan_import")).status_code == 403
     assert client.post(reverse("workplans:plan_action", args=[plan.pk, "publish"])).status_code == 404
