@@ -6,6 +6,8 @@ from django.contrib.sitemaps import Sitemap
 from django.db.models import Max
 from django.urls import reverse
 
+from gongkai.participation.selectors import consultations as consultation_selectors
+
 from . import selectors
 
 
@@ -44,4 +46,27 @@ class PagesSitemap(Sitemap):
         return reverse(item)
 
 
-SITEMAPS = {"pages": PagesSitemap, "organs": OrganSitemap, "records": RecordSitemap}
+class ConsultationSitemap(Sitemap):
+    """意见征集: the list and every public consultation (through ``Consultation.objects.public()``)."""
+
+    changefreq = "daily"
+
+    def items(self):
+        return list(consultation_selectors.public_consultations().order_by("pk"))
+
+    def lastmod(self, item):
+        return item.updated_at
+
+
+class ParticipationPagesSitemap(Sitemap):
+    changefreq = "daily"
+
+    def items(self):
+        return ["participation:consultations", "participation:comment_lookup"]
+
+    def location(self, item):
+        return reverse(item)
+
+
+SITEMAPS = {"pages": PagesSitemap, "organs": OrganSitemap, "records": RecordSitemap,
+            "participation": ParticipationPagesSitemap, "consultations": ConsultationSitemap}

@@ -48,9 +48,9 @@ def public_consultations(*, phase: str = "", organ=None, q: str = "", today: dt.
         qs = qs.filter(feedback_q)
     needle = normalize(q or "")
     if needle:
-        ids = [c.pk for c in qs.only("pk", "title", "purpose", "draft_text", "explanation")
-               if needle in normalize(" ".join((c.title, c.purpose, strip_tags(c.draft_text),
-                                                strip_tags(c.explanation))))]
+        rows = qs.values_list("pk", "title", "purpose", "draft_text", "explanation")
+        ids = [pk for pk, title, purpose, draft, explanation in rows
+               if needle in normalize(" ".join((title, purpose, strip_tags(draft), strip_tags(explanation))))]
         qs = qs.filter(pk__in=ids)
     return qs
 
