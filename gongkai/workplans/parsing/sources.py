@@ -9,10 +9,13 @@ table too.
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+
+from .tables import join_pasted_rows
 
 
 class SourceError(ValueError):
@@ -154,24 +157,56 @@ def html_to_blocks(html: str) -> list[Block]:
     return parser.blocks
 
 
+def _split_cells(raw: str) -> list[str]:
+    return [c.strip(" \u3000\xa0") for c in raw.split("\t")]
+
+
+def _table_rows(lines: list[str]) -> list[list[str]]:
+    """The rows of one run of pasted table lines.
+
+    A spreadsheet quotes a cell that holds line breaks (``"1.…\n2.…"``), read
+    here as CSV; a web page does not, and its rows are joined back by
+    counting cells against the header (:func:`.tables.join_pasted_rows`).
+    """
+    text = "\n".join(lines)
+    if re.search(r'(?:^|\t)"', text, re.MULTILINE) and text.count('"') % 2 == 0:
+        rows = [[c.strip(" \u3000\xa0") for c in row] for row in csv.reader(io.StringIO(text), delimiter="\t")]
+        return [r for r in rows if any(r)]
+    return join_pasted_rows([_split_cells(line) for line in lines])
+
+
 def text_to_blocks(text: str) -> list[Block]:
-    """Plain text: one paragraph a line; runs of tab-separated lines make a table."""
+    """Plain text: one paragraph a line; runs of tab-separated lines make a table.
+
+    Lines without a tab between two tab-separated lines are kept in the table:
+    they are the further paragraphs of a cell (or a section row of one merged
+    cell) of a table copied from a web page.
+    """
     blocks: list[Block] = []
-    table: Table | None = None
+    run: list[str] = []       # the lines of the table being read
+    pending: list[str] = []   # lines without a tab after it: in the table only if another row follows
+
+    def close() -> None:
+        if run:
+            blocks.append(Table(rows=_table_rows(run)))
+            run.clear()
+        blocks.extend(pending)
+        pending.clear()
+
     for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
-        if "\t" in raw.strip(" \u3000") and raw.count("\t") >= 1 and raw.strip():
-            cells = [c.strip(" \u3000\xa0") for c in raw.rstrip("\n").split("\t")]
-            while cells and not cells[-1]:
-                cells.pop()
-            if table is None:
-                table = Table()
-                blocks.append(table)
-            table.rows.append(cells)
-            continue
-        table = None
         line = raw.strip(" \t\u3000\xa0")
-        if line:
+        if "\t" in raw.strip(" \u3000") and line:
+            run.extend(pending)
+            pending.clear()
+            run.append(raw.rstrip("\n"))
+            continue
+        if not line:
+            continue
+        if run:
+            pending.append(line)
+        else:
             blocks.append(line)
+    close()
     return blocks
 
 
