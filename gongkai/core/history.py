@@ -245,10 +245,14 @@ def describe_changes(
         given = extra.get(name)
         fld = given if isinstance(given, models.Field) else _field(model, name)
         label = given if isinstance(given, str) else _label(name, fld)
+        pair = _is_pair(change, list_valued=name in LIST_KEYS or (fld is not None and fld.many_to_many))
         if name == "body" and fld is not None and isinstance(fld, models.TextField):
-            rows.append(Change(label=label, value="已修改", is_pair=False))
-        elif _is_pair(change, list_valued=name in LIST_KEYS or (fld is not None and fld.many_to_many)):
-            rows.append(Change(label=label, old=fmt.value(fld, change[0]), new=fmt.value(fld, change[1])))
+            if not pair or change[0] or change[1]:
+                rows.append(Change(label=label, value="已修改", is_pair=False))
+        elif pair:
+            old, new = fmt.value(fld, change[0]), fmt.value(fld, change[1])
+            if old != new:  # e.g. None → "" when a record is created: nothing a person would call a change
+                rows.append(Change(label=label, old=old, new=new))
         else:
             rows.append(Change(label=label, value=fmt.value(fld, change), is_pair=False))
     return rows

@@ -159,3 +159,10 @@ def test_a_list_of_two_names_is_not_a_pair_but_two_lists_are():
     assert (names.is_pair, names.value) == (False, "市政府办、市财政局")
     (pair,) = describe_changes({"organs": [["市政府办"], ["市财政局", "市教育局"]]}, model=None)
     assert (pair.is_pair, pair.old, pair.new) == (True, "市政府办", "市财政局、市教育局")
+
+
+def test_changes_that_read_the_same_are_left_out():
+    changes = describe_changes(
+        {"doc_no": [None, ""], "title": [None, "通知"], "body": [None, ""], "keywords": [[], None]}, model=Record
+    )
+    assert [(c.label, c.old, c.new) for c in changes] == [("标题", "（空）", "通知")]
