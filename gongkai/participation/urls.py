@@ -4,6 +4,7 @@ from django.urls import path
 
 from .feeds import ConsultationFeed
 from .views import public_consultations as consultations
+from .views import public_messages, public_qa
 
 app_name = "participation"
 
@@ -14,4 +15,15 @@ urlpatterns: list = [
     path("consultations/receipt/<str:code>/", consultations.comment_receipt, name="comment_receipt"),
     path("consultations/lookup/", consultations.comment_lookup, name="comment_lookup"),
     path("consultations/feed.xml", ConsultationFeed(), name="feed_consultations"),
+    path("messages/", public_messages.message_list, name="messages"),
+    path("messages/new/", public_messages.message_create, name="message_create"),
+    path("messages/suggest.json", public_messages.message_suggest, name="message_suggest"),
+    path("messages/stats/", public_messages.message_stats, name="message_stats"),
+    path("messages/receipt/<str:code>/", public_messages.message_receipt, name="message_receipt"),
+    path("messages/track/", public_messages.message_track, name="message_track"),
+    path("messages/track/<str:code>/", public_messages.message_track_detail, name="message_track_detail"),
+    path("messages/track/<str:code>/rate/", public_messages.message_rate, name="message_rate"),
+    path("messages/<int:pk>/", public_messages.message_detail, name="message_detail"),
+    path("qa/", public_qa.qa_list, name="qa"),
+    path("qa/<int:pk>/", public_qa.qa_detail, name="qa_detail"),
 ]

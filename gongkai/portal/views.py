@@ -7,7 +7,7 @@ import io
 import segno
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -245,7 +245,8 @@ def record_feedback(request, pk: int):
     rec, gone = _record_or_gone(request, pk)
     if gone is not None:
         return gone
-    return render(request, "portal/record_feedback.html", {"record": rec})
+    # 纠错/留言 is the message box's form, carrying the record (the form shows the organ's other channels too).
+    return redirect(f"{reverse('participation:message_create')}?record={rec.pk}")
 
 
 @require_safe

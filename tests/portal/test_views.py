@@ -166,7 +166,7 @@ def test_print_qr_and_feedback(client, site):
     response = client.get(reverse("portal:record_qr", args=[site.new_policy.pk]))
     assert response.status_code == 200 and response["Content-Type"] == "image/svg+xml"
     assert b"<svg" in response.content and b"xmlns" in response.content
-    body = text(client.get(reverse("portal:record_feedback", args=[site.new_policy.pk])))
+    body = text(client.get(reverse("portal:record_feedback", args=[site.new_policy.pk]), follow=True))
     assert "gk@example.gov.cn" in body and site.new_policy.index_no in body
 
 

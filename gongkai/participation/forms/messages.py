@@ -1,0 +1,189 @@
+"""Forms of the message box. Forms validate input only; the services decide."""
+
+from __future__ import annotations
+
+import os
+import uuid
+
+from django import forms
+from django.core import signing
+from django.core.files.base import File
+from django.core.files.storage import default_storage
+
+from gongkai.core.models import Organ
+from gongkai.core.throttle import Throttle
+
+from ..models import MessageKind, Rating
+from ..models.messages import BODY_MAX, SUBJECT_MAX
+from ..services.messages import ATTACHMENT_EXTENSIONS, ATTACHMENT_MAX_BYTES
+
+MESSAGE_THROTTLE = Throttle(name="message-submit", limit=10, window=3600, challenge_after=2)
+TRACK_THROTTLE = Throttle(name="message-track", limit=20, window=3600, challenge_after=5)
+KEPT_SALT = "gongkai.message.kept-attachment"
+
+
+class OrganTreeSelect(forms.Select):
+    """A select whose options carry their tree path, so the page's script can filter and keep ancestors."""
+
+    def __init__(self, *args, paths: dict[str, str] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.paths = paths or {}
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        if str(value) in self.paths:
+            option["attrs"]["data-path"] = self.paths[str(value)]
+        return option
+
+
+class MessageForm(forms.Form):
+    organ = forms.TypedChoiceField(label="留言对象（机关）", coerce=int, help_text="可在上方输入机关名称筛选。",
+                                   error_messages={"required": "请选择留言的机关。",
+                                                   "invalid_choice": "所选机关不存在或已停用，请重新选择。"})
+    kind = forms.ChoiceField(label="留言类型", choices=MessageKind.choices, widget=forms.RadioSelect,
+                             initial=MessageKind.CONSULT, error_messages={"required": "请选择留言类型。"})
+    subject = forms.CharField(label="标题", max_length=SUBJECT_MAX,
+                              widget=forms.TextInput(attrs={"autocomplete": "off", "data-suggest": "1"}),
+                              help_text="输入标题时，页面会列出可能已经回答过您问题的政策问答和留言答复。",
+                              error_messages={"required": "请填写留言标题。",
+                                              "max_length": f"标题不能超过{SUBJECT_MAX}字。"})
+    body = forms.CharField(label="留言内容", max_length=BODY_MAX,
+                           widget=forms.Textarea(attrs={"rows": 8, "maxlength": BODY_MAX}),
+                           help_text=f"不超过{BODY_MAX}字。请不要在内容中填写身份证号、电话等个人信息。",
+                           error_messages={"required": "请填写留言内容。",
+                                           "max_length": f"留言内容不能超过{BODY_MAX}字。"})
+    attachment = forms.FileField(label="附件（可选）", required=False,
+                                 help_text=f"一个文件，不超过10MB；可上传：{'、'.join(ATTACHMENT_EXTENSIONS)}。")
+    kept_attachment = forms.CharField(required=False, widget=forms.HiddenInput)
+    name = forms.CharField(label="姓名（可选，不公开）", max_length=50, required=False)
+    phone = forms.CharField(label="联系电话（不公开）", max_length=30, required=False,
+                            help_text="查询办理进度时需要填写后四位；电话和邮箱至少填一项。")
+    email = forms.EmailField(label="电子邮箱（不公开）", required=False, help_text="填写后，答复时会通过邮件通知您。",
+                             error_messages={"invalid": "电子邮箱格式不正确。"})
+    may_publish = forms.BooleanField(label="同意在答复后公开本留言（会隐去姓名、电话、证件号码等个人信息）",
+                                     required=False, initial=True)
+    record = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    page_url = forms.CharField(required=False, max_length=300, widget=forms.HiddenInput)
+    website = forms.CharField(label="网址（请留空）", required=False,
+                              widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off", "class": "hp"}))
+    challenge_answer = forms.CharField(label="验证问题", required=False)
+    challenge_token = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, organ: Organ | None = None, challenge: tuple[str, str] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fixed_organ = organ
+        organs = list(Organ.objects.active().order_by("path").only("pk", "name", "path"))
+        self.fields["organ"].widget = OrganTreeSelect(paths={str(o.pk): o.path for o in organs},
+                                                      attrs={"data-organ-tree": "1"})
+        self.fields["organ"].choices = [("", "请选择机关")] + [
+            (o.pk, "\u3000" * max(0, o.path.count("/") - 2) + o.name) for o in organs]
+        if organ is not None and not self.is_bound:
+            self.initial["organ"] = organ.pk
+        self.kept: dict | None = None
+        self.challenge = challenge
+        if challenge is None:
+            del self.fields["challenge_answer"]
+            del self.fields["challenge_token"]
+        else:
+            self.fields["challenge_answer"].label = f"验证问题：{challenge[0]}"
+            self.fields["challenge_answer"].required = True
+            self.fields["challenge_answer"].error_messages["required"] = "请回答验证问题。"
+            self.initial["challenge_token"] = challenge[1]
+            if self.is_bound:
+                data = self.data.copy()
+                data["challenge_token"] = challenge[1]
+                self.data = data
+
+    def clean_website(self):
+        if self.cleaned_data.get("website"):
+            raise forms.ValidationError("提交未成功，请刷新页面后重试。")
+        return ""
+
+    def clean_attachment(self):
+        f = self.cleaned_data.get("attachment")
+        if not f:
+            return None
+        ext = os.path.splitext(f.name)[1].lower().lstrip(".")
+        if ext not in ATTACHMENT_EXTENSIONS:
+            raise forms.ValidationError(f"附件“{f.name}”的格式不支持，可上传：{'、'.join(ATTACHMENT_EXTENSIONS)}。")
+        if f.size > ATTACHMENT_MAX_BYTES:
+            raise forms.ValidationError(f"附件“{f.name}”超过10MB。")
+        if not f.size:
+            raise forms.ValidationError(f"附件“{f.name}”是空文件。")
+        return f
+
+    def clean_kept_attachment(self):
+        token = self.cleaned_data.get("kept_attachment") or ""
+        if not token:
+            return ""
+        try:
+            kept = signing.loads(token, salt=KEPT_SALT, max_age=6 * 3600)
+        except signing.BadSignature:
+            return ""
+        if not default_storage.exists(kept.get("path", "")):
+            return ""
+        self.kept = kept
+        return token
+
+    def clean(self):
+        data = super().clean()
+        if self.challenge is not None and not MESSAGE_THROTTLE.check_challenge(
+                self.data.get("challenge_token", ""), data.get("challenge_answer") or ""):
+            self.add_error("challenge_answer", "验证问题回答不正确，请重新计算。")
+        if not (data.get("phone") or "").strip() and not (data.get("email") or "").strip() \
+                and "phone" not in self.errors and "email" not in self.errors:
+            self.add_error("phone", "请至少填写联系电话或电子邮箱中的一项，便于查询和答复。")
+        return data
+
+    def keep_attachment(self) -> None:
+        """On an error, keep a valid upload so the person need not choose it again (a signed hidden token)."""
+        f = self.cleaned_data.get("attachment") if hasattr(self, "cleaned_data") else None
+        if f:
+            ext = os.path.splitext(f.name)[1].lower()[:10]
+            path = default_storage.save(f"messages/kept/{uuid.uuid4().hex}{ext}", f)
+            self.kept = {"path": path, "name": os.path.basename(f.name)[:200]}
+        if self.kept:
+            data = self.data.copy()
+            data["kept_attachment"] = signing.dumps(self.kept, salt=KEPT_SALT)
+            self.data = data
+
+    def attachment_file(self):
+        """The new upload, or the one kept from an earlier attempt (as a named File), or None."""
+        f = self.cleaned_data.get("attachment")
+        if f:
+            return f
+        if self.kept:
+            kept = File(default_storage.open(self.kept["path"], "rb"), name=self.kept["name"])
+            kept.size = default_storage.size(self.kept["path"])
+            return kept
+        return None
+
+    def discard_kept(self) -> None:
+        if self.kept and default_storage.exists(self.kept["path"]):
+            default_storage.delete(self.kept["path"])
+
+    def target_organ(self) -> Organ | None:
+        return Organ.objects.active().filter(pk=self.cleaned_data.get("organ")).first()
+
+
+class TrackForm(forms.Form):
+    code = forms.CharField(label="查询码", max_length=20, help_text="留言后页面和邮件中给出的查询码，以 LY 开头。",
+                           error_messages={"required": "请填写查询码。"})
+    check = forms.CharField(label="联系电话后四位或电子邮箱", max_length=100,
+                            error_messages={"required": "请填写联系电话后四位或留言时填写的电子邮箱。"})
+
+    def clean_code(self):
+        return self.cleaned_data["code"].strip().upper().replace("-", "").replace(" ", "")
+
+
+class RateForm(forms.Form):
+    rating = forms.ChoiceField(label="您对答复的评价", choices=Rating.choices, widget=forms.RadioSelect,
+                               error_messages={"required": "请选择评价。"})
+    reason = forms.CharField(label="理由", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text="选择“不满意”时必填，我们会重新办理。")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("rating") == Rating.DISSATISFIED and not (data.get("reason") or "").strip():
+            self.add_error("reason", "选择“不满意”时请写明理由，我们会重新办理。")
+        return data
