@@ -352,7 +352,7 @@ def _baseline(backend, conn, pieces: list[str]) -> list[int]:
     """The engine's own unbounded ranking: FTS5 bm25 on SQLite, ts_rank_cd over the baseline table on PostgreSQL."""
     if conn.vendor == "postgresql":
         return search_baseline.query(conn, pieces)
-    return backend.baseline(pieces)
+    return search_baseline.sqlite_query(conn, pieces)
 
 
 def _measure(args: argparse.Namespace, *, say: Say) -> dict[str, Any]:

@@ -6,7 +6,7 @@ Not part of the search engine (which runs on posting lists,
 the same corpus into :data:`TABLE` (binary tsvectors of overlapping chunks,
 sent by ``COPY … (FORMAT BINARY)``), indexes it with GIN and times
 ``ORDER BY ts_rank_cd … LIMIT 20`` beside the engine's own queries. On SQLite
-the baseline is FTS5's ``bm25`` on the index itself (the backend's ``baseline``).
+the baseline is FTS5's ``bm25`` on the index itself (:func:`sqlite_query`).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import numpy as np
 
 from gongkai.search import text
 from gongkai.search.backends.postgres import copy_binary
+from gongkai.search.backends.sqlite import TABLES, match_expr
 
 TABLE = "search_pg_baseline"
 CHUNK = 16000
@@ -178,4 +179,13 @@ def query(conn, pieces, limit: int = 20) -> list[int]:
     with conn.cursor() as cur:
         cur.execute(f"SELECT key FROM {TABLE} WHERE tsv @@ %s::tsquery "
                     f"ORDER BY ts_rank_cd(tsv, %s::tsquery) DESC LIMIT {int(limit)}", [q, q])
+        return [r[0] for r in cur.fetchall()]
+
+
+def sqlite_query(conn, pieces: list[str], limit: int = 20) -> list[int]:
+    """SQLite's own unbounded ranking: FTS5 ``bm25`` over the whole-text index, first ``limit`` keys."""
+    table = TABLES["all"]
+    with conn.cursor() as cur:
+        cur.execute(f"SELECT rowid FROM {table} WHERE {table} MATCH %s ORDER BY bm25({table}) LIMIT {int(limit)}",
+                    [match_expr(pieces)])
         return [r[0] for r in cur.fetchall()]

@@ -80,6 +80,3 @@ class Backend:
         """
         raise NotImplementedError
 
-    def baseline(self, pieces: Sequence[str], limit: int = 20) -> list[int]:
-        """The engine's own ranking, unbounded (bm25 / ts_rank_cd ORDER BY … LIMIT): the benchmark's baseline."""
-        raise NotImplementedError

@@ -114,10 +114,3 @@ class SqliteBackend(Backend):
             keys = np.unique(keys)
         return keys
 
-    def baseline(self, pieces, limit=20):
-        table = TABLES["all"]
-        with self._cursor() as cur:
-            cur.execute(f"SELECT rowid FROM {table} WHERE {table} MATCH %s ORDER BY bm25({table}) LIMIT {int(limit)}",
-                        [match_expr(pieces)])
-            return [r[0] for r in cur.fetchall()]
-
