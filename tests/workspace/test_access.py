@@ -101,7 +101,9 @@ def test_whole_flow_through_views(client, editor, reviewer, organ, genre):
         "publish": "now"})
     record.refresh_from_db()
     assert record.status == Status.PUBLISHED
-    assert client.get(record.get_absolute_url()).status_code == 200
+    public = client.get(record.get_absolute_url())
+    assert public.status_code == 200
+    assert record.title in public.content.decode() and "独特正文标记" in public.content.decode()
     history = client.get(reverse("workspace:record", args=[record.pk])).content.decode()
     for label in ("创建信息", "提交审核", "审核通过", "发布"):
         assert label in history
@@ -133,5 +135,6 @@ def test_office_oversees_subordinate_organs(client, organ, genre, editor):
     office = member(parent, Role.OFFICE, "office")
     record = services.record_create(actor=editor, organ=organ, data={"title": "下级机关草稿", "genre": genre})
     client.force_login(office)
-    assert client.get(reverse("workspace:record", args=[record.pk])).status_code == 200
+    page = client.get(reverse("workspace:record", args=[record.pk]))
+    assert page.status_code == 200 and "下级机关草稿" in page.content.decode()
     assert client.get(reverse("workspace:record_edit", args=[record.pk])).status_code == 403
