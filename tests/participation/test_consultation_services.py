@@ -192,3 +192,16 @@ def test_returned_feedback_can_be_edited_again(organ, editor, reviewer, closed_w
     c.refresh_from_db()
     assert c.feedback.status == FeedbackStatus.RETURNED and c.feedback.record is None
     svc.feedback_save(actor=editor, consultation=c, main_opinions="办理时限。", changes="第三条改为十五个工作日。")
+
+
+def test_close_command_closes_due_consultations(organ, capsys):
+    from django.core.management import call_command
+
+    due = make_consultation(organ, days_left=-1)
+    running = make_consultation(organ, days_left=0)
+    call_command("consultations", "close", "--dry-run")
+    assert "共 1 项" in capsys.readouterr().out
+    assert Consultation.objects.get(pk=due.pk).status == ConsultationStatus.PUBLISHED
+    call_command("consultations", "close")
+    assert Consultation.objects.get(pk=due.pk).status == ConsultationStatus.CLOSED
+    assert Consultation.objects.get(pk=running.pk).status == ConsultationStatus.PUBLISHED

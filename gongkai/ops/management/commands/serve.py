@@ -7,7 +7,8 @@ platform's periodic work, so that one command is the whole installation:
   comes (validated again then);
 * once a day (at start and after midnight, Asia/Shanghai): recompute every
   application's due date and remind handlers (``applications daily``), send
-  the work-plan reminders (``workplan remind``);
+  the work-plan reminders (``workplan remind``), close consultations whose
+  period has ended (``consultations close``);
 * on Mondays: the compliance monitor's weekly digest (``report digest``).
 
 A larger installation may run these from cron instead (``--no-jobs``).
@@ -52,7 +53,7 @@ class Command(BaseCommand):
             self.stdout.write(f"检索索引已更新：加入 {added} 条，移除 {removed} 条")
 
     def _daily(self, today) -> None:
-        jobs = [("applications", ["daily"]), ("workplan", ["remind"])]
+        jobs = [("applications", ["daily"]), ("workplan", ["remind"]), ("consultations", ["close"])]
         if today.weekday() == 0:
             jobs.append(("report", ["digest", "--now"]))
         for name, args in jobs:
