@@ -27,6 +27,7 @@ PUBLISH_WORKDAYS = 20         # 条例第二十六条
 INTERPRETATION_WORKDAYS = 3   # seed 台儿庄: 文件公布后3个工作日内
 EXPIRY_WINDOW_DAYS = 30
 DUE_SOON_WORKDAYS = 5
+FEEDBACK_WORKDAYS = 20        # 意见采纳情况反馈: by analogy with 条例第二十六条's 20 working days
 
 
 @dataclass
@@ -167,6 +168,23 @@ def applications_answered_late(organs, *, today: dt.date, cal: WorkCalendar) -> 
     return rows
 
 
+def consultation_feedback_missing(organs, *, today: dt.date, cal: WorkCalendar) -> list[Row]:
+    """Consultations whose period ended more than FEEDBACK_WORKDAYS ago without published feedback."""
+    from django.urls import reverse
+
+    from gongkai.participation.selectors.consultations import consultations_without_feedback
+
+    rows = []
+    for c in consultations_without_feedback(organs=organs, today=today):
+        late = _late(cal, c.ends_on, today, FEEDBACK_WORKDAYS)
+        if late:
+            rows.append(Row(c.title, reverse("participation_staff:consultation", kwargs={"pk": c.pk}),
+                            c.organ.display_name,
+                            f"{c.ends_on:%Y-%m-%d} 征集结束，超过{FEEDBACK_WORKDAYS}个工作日 {late} 个工作日仍未发布采纳情况反馈",
+                            c.ends_on))
+    return rows
+
+
 def reports_missing(organ: Organ, *, today: dt.date, cal: WorkCalendar) -> list[Row]:
     from django.urls import reverse
 
@@ -189,6 +207,8 @@ INDICATORS: list[tuple[str, str, str, Callable[..., list[Row]]]] = [
     ("applications_due_soon", "即将到期的依申请公开（5个工作日内）", "条例第三十三条", applications_due_soon),
     ("applications_overdue", "已逾期未答复的依申请公开", "条例第三十三条", applications_overdue),
     ("applications_answered_late", "本年逾期答复的依申请公开", "条例第三十三条", applications_answered_late),
+    ("consultation_feedback_missing", "征集结束超过20个工作日仍未发布意见采纳情况反馈的意见征集",
+     "意见采纳情况反馈", consultation_feedback_missing),
     ("reports_missing", "逾期未发布上年度报告的下属机关", "条例第四十九条", None),  # type: ignore[list-item]
 ]
 CODES = [code for code, *_ in INDICATORS]

@@ -1,0 +1,60 @@
+"""Consultations in the compliance monitor and the annual report's participation figures."""
+
+import datetime as dt
+
+import pytest
+
+from gongkai.core.calendar import get_work_calendar
+from gongkai.participation.models import (
+    Comment,
+    CommentModeration,
+    ConsultationFeedback,
+    ConsultationStatus,
+    Disposition,
+    FeedbackStatus,
+)
+from gongkai.participation.selectors.consultations import participation_figures
+from gongkai.reports import monitor
+
+from .conftest import make_consultation
+
+pytestmark = pytest.mark.django_db
+TODAY = dt.date(2025, 10, 20)
+
+
+def test_feedback_missing_after_20_working_days(organ):
+    cal = get_work_calendar()
+    limit = cal.add_workdays(dt.date(2025, 9, 1), 20)
+    late = make_consultation(organ, title="期满未反馈", status=ConsultationStatus.CLOSED,
+                             starts_on=dt.date(2025, 8, 1), ends_on=dt.date(2025, 9, 1))
+    recent = make_consultation(organ, title="刚结束", status=ConsultationStatus.CLOSED,
+                               starts_on=dt.date(2025, 9, 20), ends_on=TODAY - dt.timedelta(days=2))
+    answered = make_consultation(organ, title="已反馈", status=ConsultationStatus.CLOSED,
+                                 starts_on=dt.date(2025, 8, 1), ends_on=dt.date(2025, 9, 1))
+    ConsultationFeedback.objects.create(consultation=answered, status=FeedbackStatus.PUBLISHED)
+    rows = monitor.indicator(organ, "consultation_feedback_missing", today=TODAY).rows
+    assert [r.title for r in rows] == [late.title] and limit < TODAY
+    assert recent.title not in [r.title for r in rows]
+    assert "consultation_feedback_missing" in [i.code for i in monitor.indicators(organ, today=TODAY)]
+
+
+def test_participation_figures_count_public_consultations_of_the_year(organ, other_organ):
+    held = make_consultation(organ, starts_on=dt.date(2025, 3, 1), ends_on=dt.date(2025, 3, 31),
+                             status=ConsultationStatus.CLOSED)
+    make_consultation(organ, starts_on=dt.date(2024, 3, 1), ends_on=dt.date(2024, 3, 31))  # other year
+    make_consultation(organ, starts_on=dt.date(2025, 5, 1), ends_on=dt.date(2025, 5, 31),
+                      status=ConsultationStatus.DRAFT)  # never public
+    make_consultation(other_organ, starts_on=dt.date(2025, 5, 1), ends_on=dt.date(2025, 5, 31))
+    for i, (disposition, moderation) in enumerate([
+        (Disposition.ADOPTED, CommentModeration.SHOWN), (Disposition.ADOPTED, CommentModeration.NOT_SHOWN),
+        (Disposition.PARTLY, CommentModeration.SHOWN), (Disposition.NOT_ADOPTED, CommentModeration.SHOWN),
+        ("", CommentModeration.REJECTED),
+    ]):
+        Comment.objects.create(consultation=held, receipt_code=f"CODE{i}", body="意见", name="甲",
+                               disposition=disposition, disposition_reason="理由" if disposition else "",
+                               moderation=moderation)
+    ConsultationFeedback.objects.create(consultation=held, status=FeedbackStatus.PUBLISHED)
+    figures = participation_figures(organs=[organ], year=2025)
+    assert (figures.consultations, figures.comments, figures.adopted, figures.partly_adopted,
+            figures.feedback_published) == (1, 4, 2, 1, 1)
+    assert figures.sentence() == "全年公开征求意见1次，收到意见4条，采纳2条、部分采纳1条，发布意见采纳情况反馈1篇。"
