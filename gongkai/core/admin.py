@@ -12,6 +12,9 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import PermissionDenied
 from django.db import models
 
 from . import services
@@ -181,3 +184,34 @@ class CalendarYearAdmin(ServiceAdmin):
 
     def service_delete(self, request, obj):
         services.calendar_year_delete(actor=request.user, year=obj)
+
+
+class AuditedUserAdmin(UserAdmin):
+    """Accounts: saving and deleting go through :func:`services.user_save` / :func:`services.user_delete`
+    (a platform-admin grant and the roles an account loses with it are in the audit log)."""
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and AuditEvent.objects.filter(actor=obj).exists():
+            return False  # it acted: its rows in the log must keep naming it
+        return super().has_delete_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        services.user_save(actor=request.user, user=obj)
+
+    def delete_model(self, request, obj):
+        self._delete(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self._delete(request, obj)
+
+    def _delete(self, request, obj):
+        if AuditEvent.objects.filter(actor=obj).exists():
+            raise PermissionDenied(f"账号 {obj.get_username()} 有操作记录，不能删除；请改为停用（取消“有效”）。")
+        services.user_delete(actor=request.user, user=obj)
+
+
+User = get_user_model()
+if admin.site.is_registered(User):
+    admin.site.unregister(User)
+admin.site.register(User, AuditedUserAdmin)

@@ -52,6 +52,8 @@ __all__ = [
     "organ_update",
     "reference_delete",
     "reference_save",
+    "user_delete",
+    "user_save",
 ]
 
 Actor = AbstractBaseUser | AnonymousUser | None
@@ -229,3 +231,42 @@ def calendar_year_save(*, actor: Actor, year: CalendarYear | None = None, data: 
 @transaction.atomic
 def calendar_year_delete(*, actor: Actor, year: CalendarYear) -> None:
     reference_delete(actor=actor, obj=year, fields=CALENDAR_YEAR_FIELDS, event_type=AuditEventType.CALENDAR_CHANGED)
+
+
+# --- accounts -------------------------------------------------------------------------------
+
+USER_FIELDS = ["username", "first_name", "last_name", "email", "is_active", "is_staff", "is_superuser"]
+
+
+@transaction.atomic
+def user_save(*, actor: Actor, user: AbstractBaseUser) -> AbstractBaseUser:
+    """Save an account that a form has already changed (the admin's user forms set the password
+    hash themselves), logging the changed fields — a platform-admin grant (``is_superuser``) is a
+    role change — and, without the hash, that the password was set."""
+    adding = user._state.adding
+    before: dict[str, Any] = {}
+    old_password = ""
+    if not adding:
+        row = type(user)._default_manager.select_for_update().get(pk=user.pk)
+        before, old_password = values(row, USER_FIELDS), row.password
+    user.full_clean(exclude=["password"])
+    user.save()
+    after = values(user, USER_FIELDS)
+    changes: dict[str, Any] = _created(after) if adding else diff(before, after)
+    if not adding and user.password != old_password:
+        changes["password"] = ["", "（已重设）"]
+    if adding or changes:
+        audit_log(actor=actor, event_type=AuditEventType.MEMBERSHIP_CHANGED, obj=user, changes=changes,
+                  note="新建账号" if adding else "修改账号")
+    return user
+
+
+@transaction.atomic
+def user_delete(*, actor: Actor, user: AbstractBaseUser) -> None:
+    """Delete an account: each of its roles is revoked through :func:`membership_revoke` first, so
+    the log keeps who held which role where. An account that acted (it appears in the audit log)
+    cannot be deleted — deactivate it instead (``is_active``)."""
+    for membership in Membership.objects.filter(user=user).select_related("organ"):
+        membership_revoke(actor=actor, membership=membership)
+    reference_delete(actor=actor, obj=user, fields=USER_FIELDS, event_type=AuditEventType.MEMBERSHIP_CHANGED,
+                     note="删除账号")

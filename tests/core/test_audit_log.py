@@ -490,3 +490,53 @@ def test_admin_column_page_and_search_term(admin_client, admin_user, organ):
         (AuditEventType.SEARCH_TERM_CHANGED, admin_user, None, "search.searchterm", str(term.pk),
          {"word": [None, "放管服"], "is_active": [None, True]}, "新建"),
     ]
+
+
+# --- accounts -------------------------------------------------------------------------------
+
+
+def test_user_save_logs_a_platform_admin_grant_and_a_password_reset(actor):
+    user = factories.UserFactory(username="dora", first_name="朵拉")
+    user.is_superuser = True
+    user.set_password("another-secret")
+    services.user_save(actor=actor, user=user)
+    assert rows(object_type="auth.user") == [
+        (AuditEventType.MEMBERSHIP_CHANGED, actor, None, "auth.user", str(user.pk),
+         {"is_superuser": [False, True], "password": ["", "（已重设）"]}, "修改账号"),
+    ]
+
+
+def test_user_delete_revokes_each_role_first(actor, organ):
+    user = factories.UserFactory(username="erin")
+    membership = services.membership_grant(actor=actor, user=user, organ=organ, role=Role.EDITOR)
+    user_pk, membership_pk = user.pk, membership.pk
+    first = AuditEvent.objects.count()
+    services.user_delete(actor=actor, user=user)
+    new = rows()[first:]
+    assert [(r[0], r[3], r[4], r[6]) for r in new] == [
+        (AuditEventType.MEMBERSHIP_CHANGED, "core.membership", str(membership_pk), "撤销角色"),
+        (AuditEventType.MEMBERSHIP_CHANGED, "auth.user", str(user_pk), "删除账号"),
+    ]
+    assert not get_user_model().objects.filter(pk=user_pk).exists()
+
+
+def test_admin_user_change_is_audited(admin_client, admin_user):
+    user = factories.UserFactory(username="fred", first_name="弗雷德", last_name="")
+    response = admin_client.post(f"/admin/auth/user/{user.pk}/change/", {
+        "username": "fred", "first_name": "弗雷德", "last_name": "", "email": "", "is_active": "on",
+        "is_staff": "on", "is_superuser": "on", "date_joined_0": "2026-01-05", "date_joined_1": "09:00:00",
+        "initial-date_joined_0": "2026-01-05", "initial-date_joined_1": "09:00:00",
+    })
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert rows(object_type="auth.user", object_id=str(user.pk)) == [
+        (AuditEventType.MEMBERSHIP_CHANGED, admin_user, None, "auth.user", str(user.pk),
+         {"is_staff": [False, True], "is_superuser": [False, True]}, "修改账号"),
+    ]
+
+
+def test_admin_cannot_delete_an_account_that_acted(admin_client, admin_user, organ):
+    user = factories.UserFactory(username="gina")
+    services.membership_grant(actor=user, user=factories.UserFactory(username="hank"), organ=organ, role=Role.EDITOR)
+    response = admin_client.post(f"/admin/auth/user/{user.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 403
+    assert get_user_model().objects.filter(pk=user.pk).exists()
