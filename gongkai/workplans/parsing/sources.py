@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
-from .tables import join_pasted_rows
+from .tables import continues_last_row, join_pasted_rows
 
 
 class SourceError(ValueError):
@@ -188,6 +188,8 @@ def text_to_blocks(text: str) -> list[Block]:
 
     def close() -> None:
         if run:
+            while pending and continues_last_row([_split_cells(ln) for ln in run], pending[0]):
+                run.append(pending.pop(0))
             blocks.append(Table(rows=_table_rows(run)))
             run.clear()
         blocks.extend(pending)

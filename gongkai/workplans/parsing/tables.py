@@ -157,6 +157,20 @@ def join_pasted_rows(lines: list[list[str]]) -> list[list[str]]:
     return out
 
 
+def continues_last_row(lines: list[list[str]], line: str) -> bool:
+    """Whether a line without a tab right after a pasted table is the rest of its last row's cell.
+
+    Only when the last row is short of the header's cells (its empty cells at
+    the end cut off, a cell of several paragraphs still open) and the line does
+    not start a row or a heading of its own.
+    """
+    header = find_header(lines)
+    if header is None or not lines or len(lines) <= header[0] + 1:
+        return False
+    rows = join_pasted_rows(lines)
+    return len(rows[-1]) < len(header[1]) and not _starts_row(line)
+
+
 # --- aligning a short row ---------------------------------------------------------------
 
 
