@@ -116,7 +116,7 @@ def workplan_import(*, actor, organ: Organ, data: bytes | str, filename: str = "
                 title=(item.title or item.text[:80] or "（无标题）")[:500], text=item.text,
                 unit_clauses="\n".join(item.units.raw), deadlines=[d.to_dict() for d in item.deadlines],
                 due_date=due, freq=freq, separately=item.units.separately, line=item.line,
-                is_tracked=bool(item.units) or not item.children,
+                is_tracked=not item.guidance and (bool(item.units) or not item.children),
             )
             for role, names in ((UnitRole.LEAD, item.units.lead), (UnitRole.RESPONSIBLE, item.units.responsible),
                                 (UnitRole.COOPERATING, item.units.cooperating)):
@@ -299,10 +299,21 @@ def task_set_status(*, actor, task: Task, status: str, completed_on: dt.date | N
 
 @transaction.atomic
 def task_set_tracked(*, actor, task: Task, tracked: bool) -> Task:
+    """Turn an item into a task of the ledger (纳入台账) or back into text of the plan (说明性内容).
+
+    The parser marks 指导思想, 基本原则, 保障措施 and the like as text; the person
+    confirming the plan corrects it item by item.
+    """
     _require_manage(actor, task.plan)
+    task = Task.objects.select_for_update().get(pk=task.pk)
+    if task.is_tracked == tracked:
+        return task
+    if not tracked and task.reports.exists():
+        raise WorkPlanError("这项任务已有进展报送，不能改为说明性内容。")
     task.is_tracked = tracked
     task.save(update_fields=["is_tracked"])
-    _log(plan=task.plan, task=task, actor=actor, action="纳入台账" if tracked else "不纳入台账")
+    _log(plan=task.plan, task=task, actor=actor, action="改为任务（纳入台账）" if tracked else "改为说明性内容（不纳入台账）",
+         changes={"is_tracked": [not tracked, tracked]})
     return task
 
 

@@ -101,6 +101,9 @@ def plan_detail(request, pk: int):
     plan = _plan_for(request.user, pk)
     today = timezone.localdate()
     tasks = list(selectors.ledger(plan))
+    parents = {t.parent_id for t in tasks}
+    for task in tasks:
+        task.is_heading = task.pk in parents
     matches = services.workplan_matches(plan)
     manage = rules.can_manage(request.user, plan)
     form = forms.PlanForm(initial={"title": plan.title, "year": plan.year, "default_due": plan.default_due,
@@ -304,8 +307,14 @@ def task_status(request, pk: int):
 @require_POST
 def task_tracked(request, pk: int):
     task = _task_for(request.user, pk)
-    services.task_set_tracked(actor=request.user, task=task, tracked=request.POST.get("tracked") == "1")
-    messages.success(request, "已更新。")
+    tracked = request.POST.get("tracked") == "1"
+    try:
+        services.task_set_tracked(actor=request.user, task=task, tracked=tracked)
+        messages.success(request, f"“{task.title[:30]}”已改为{'任务，纳入台账' if tracked else '说明性内容，不纳入台账'}。")
+    except services.WorkPlanError as exc:
+        messages.error(request, str(exc))
+    if request.POST.get("back") == "plan":
+        return redirect(f"{task.plan.get_absolute_url()}#task-{task.pk}")
     return redirect("workplans:task", pk=task.pk)
 
 

@@ -149,6 +149,7 @@ class Item:
     deadlines: list[Deadline] = field(default_factory=list)
     children: list[Item] = field(default_factory=list)
     line: int = 0             # 1-based line (paragraph) where the item starts
+    guidance: bool = False    # text of the plan (指导思想, 基本原则, 保障措施 …), not a task: see guidance.py
 
     @property
     def is_segment(self) -> bool:
@@ -163,6 +164,7 @@ class Item:
         return {
             "number": self.number,
             "kind": "segment" if self.is_segment else "item",
+            "guidance": self.guidance,
             "title": self.title,
             "text": self.text,
             "lead_units": list(self.units.lead),

@@ -38,6 +38,8 @@ def item_line(item: Item) -> str:
         parts.append("分别")
     if item.deadlines:
         parts.append("时限：" + "，".join(deadline_short(d) for d in item.deadlines))
+    if item.guidance:
+        parts.append("说明性内容")
     return " ‖ ".join(parts)
 
 

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from .deadlines import find_deadlines
+from .guidance import mark_guidance
 from .model import Item, Note, ParsedPlan, Units
 from .noise import date_in_noise, is_noise
 from .numbering import Marker, cn_to_int, inline_markers, match_marker
@@ -141,6 +142,7 @@ def parse_blocks(blocks: list[Block]) -> ParsedPlan:
         plan.year = _year_of(plan)
     _read_body(plan, body, captions)
     _find_promise(plan)
+    mark_guidance(plan.items)
     if not plan.items:
         plan.warnings.append(Note(0, "没有找到编号的条目（一、（一）、1.）或任务分解表，全文已原样保留，请检查格式"))
     return plan
