@@ -1,6 +1,15 @@
 """Participation models, one module per topic; this package re-exports them."""
 
 from .answers import Answer, AnswerBasis, AnswerStatus  # noqa: F401
+from .concerns import (  # noqa: F401
+    CatalogStatus,
+    Concern,
+    ConcernSource,
+    ConcernStatus,
+    DecisionCatalog,
+    DecisionItem,
+    DecisionItemStatus,
+)
 from .consultations import (  # noqa: F401
     Comment,
     CommentGroup,
@@ -17,6 +26,14 @@ from .consultations import (  # noqa: F401
     QuestionKind,
     ReviewDecision,
     ReviewTarget,
+)
+from .meetings import (  # noqa: F401
+    AttendeeKind,
+    Meeting,
+    MeetingKind,
+    MeetingStatus,
+    Registration,
+    RegistrationStatus,
 )
 from .messages import (  # noqa: F401
     Message,
