@@ -1,31 +1,32 @@
 """The clock without its explanation: due date and state only, fast (pure Python).
 
-:func:`gongkai.applications.clock.compute_clock` replays a log with every
-check and writes the Chinese explanation (~100–300 µs). Sorting the handler
-queue needs only the due date of every application, recomputed whenever the
-calendar changes and every night (``gongkai applications recompute``), so this
-module replays an already validated log with the same rules — and nothing
-else — over ordinal integers and one cumulative working-day table
-(:class:`FastCalendar`), in a few microseconds.
+:func:`gongkai.applications.clock.compute_clock` is the source of truth: it
+replays a log with every check and writes the Chinese explanation (about
+150–300 µs a log). Sorting the handler queue needs only the due date of every
+application, recomputed whenever the calendar changes and every night
+(``gongkai applications recompute``), so this module replays an already
+validated log with the same rules — and nothing else — over ordinal integers
+and the working-day table of :mod:`gongkai.workdays.table`, in a few
+microseconds (docs/adr/0003-application-clock-fast-path.md).
 
 It gives the same ``state`` and ``due_date`` (or ``projected_due_date`` while
 paused or waiting for correction) as :func:`compute_clock` for every valid log
-under the settings it supports (:func:`supports`); tests compare the two on
-random logs. Logs are validated by :func:`compute_clock` when each event is
-written; :func:`fast_clock` does not check them again.
+under the settings it supports — **callers check** :func:`supports` **first**
+and use :func:`compute_clock` otherwise; tests compare the two on random logs
+and fail when a setting is added that this module does not know. Logs are
+validated by :func:`compute_clock` when each event is written; :func:`fast_clock`
+does not check them again.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections.abc import Sequence
-from datetime import date
 
-from gongkai.workdays import WorkCalendar
+from gongkai.workdays import WorkdayTable
 
 from .clock import DEFAULT_SETTINGS, ClockSettings, EventKind
 
-__all__ = ["KIND_CODES", "FastCalendar", "fast_calendar", "fast_clock", "supports"]
+__all__ = ["KIND_CODES", "fast_clock", "supports"]
 
 RECEIVED, C_REQ, C_DONE, C_EXP, CONS_SENT, CONS_END, FEE_SENT, FEE_PAID, FEE_EXP, EXT, DET = range(11)
 
@@ -53,57 +54,6 @@ STOPPED = "stopped"
 ABANDONED = "abandoned"
 
 
-class FastCalendar:
-    """A cumulative table of working days: ``cum[o - lo]`` = working days with ordinal ≤ o."""
-
-    __slots__ = ("cum", "last", "lo", "work")
-
-    def __init__(self, cal: WorkCalendar) -> None:
-        first = cal.first_date.toordinal()
-        last = cal.last_date.toordinal()
-        work: list[int] = []
-        cum: list[int] = []
-        is_workday = cal.is_workday
-        for o in range(first, last + 1):
-            if is_workday(date.fromordinal(o)):
-                work.append(o)
-            cum.append(len(work))
-        self.lo = first
-        self.last = last
-        self.work = work
-        self.cum = cum
-
-    def add(self, o: int, n: int) -> int:
-        """Ordinal of the n-th working day strictly after ordinal ``o`` (n ≥ 0)."""
-        if n <= 0:
-            return o
-        return self.work[self.cum[o - self.lo] + n - 1]
-
-    def between(self, a: int, b: int) -> int:
-        """Working days in (a, b]."""
-        return self.cum[b - self.lo] - self.cum[a - self.lo]
-
-    def add_date(self, d: date, n: int) -> date:
-        return date.fromordinal(self.add(d.toordinal(), n))
-
-    def index_of(self, o: int) -> int:
-        return bisect_right(self.work, o)
-
-
-_tables: list[tuple[WorkCalendar, FastCalendar]] = []  # the last few calendars seen
-
-
-def fast_calendar(cal: WorkCalendar) -> FastCalendar:
-    """The table for ``cal`` (built once per calendar object, ~20 ms)."""
-    for known, table in _tables:
-        if known is cal:
-            return table
-    table = FastCalendar(cal)
-    _tables.insert(0, (cal, table))
-    del _tables[4:]
-    return table
-
-
 def supports(settings: ClockSettings) -> bool:
     """Whether :func:`fast_clock` follows ``settings`` (else use :func:`compute_clock`)."""
     return (
@@ -116,7 +66,7 @@ def supports(settings: ClockSettings) -> bool:
 
 def fast_clock(
     events: Sequence[tuple[int, int, int]],
-    table: FastCalendar,
+    table: WorkdayTable,
     today: int,
     settings: ClockSettings = DEFAULT_SETTINGS,
 ) -> tuple[str, int | None]:

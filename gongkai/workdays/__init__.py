@@ -20,6 +20,7 @@ from gongkai.workdays.calendar import (
     default_calendar,
     format_day,
 )
+from gongkai.workdays.table import WorkdayTable, workday_table
 
 __all__ = [
     "CalendarError",
@@ -28,6 +29,7 @@ __all__ = [
     "Deadline",
     "Override",
     "WorkCalendar",
+    "WorkdayTable",
     "add_workdays",
     "day",
     "deadline",
@@ -35,6 +37,7 @@ __all__ = [
     "format_day",
     "is_workday",
     "next_workday",
+    "workday_table",
     "workdays_between",
 ]
 

@@ -246,7 +246,7 @@ def test_recompute_matches_the_cache(application, handler, today):
     Application.objects.filter(pk=application.pk).update(due_date=None, clock_state="running")
     result = services.applications_recompute(on=D(2025, 9, 24))
     application.refresh_from_db()
-    assert result == {"total": 1, "changed": 1}
+    assert result == {"total": 1, "changed": 1, "invalid": 0}
     full = services.application_clock(application, on=D(2025, 9, 24))
     assert application.clock_state == "paused" and application.due_date == full.projected_due_date
 

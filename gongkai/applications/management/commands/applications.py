@@ -28,6 +28,8 @@ class Command(BaseCommand):
         if action == "recompute":
             counts = services.applications_recompute()
             self.stdout.write(f"已重算 {counts['total']} 件申请的答复期限，其中 {counts['changed']} 件有变化。")
+            if counts["invalid"]:
+                self.stdout.write(f"另有 {counts['invalid']} 件的事件记录按当前工作日历无法计算，答复期限未更新，请逐件查看。")
         elif action == "daily":
             from gongkai.applications.tasks import applications_daily
 
