@@ -130,6 +130,7 @@ def test_every_record_id_is_public_or_refused(client, world):
         record = Record.objects.filter(pk=pk).first()
         if record is not None and record.pk == world["public"].pk:
             assert response.status_code == 200
+            assert record.title in response.content.decode() and record.index_no in response.content.decode()
             continue
         assert response.status_code in (404, 410), pk
         _assert_clean(response, world)
@@ -151,7 +152,8 @@ def test_scheduled_record_becomes_visible_only_when_due(client, world):
     record, _ = world["hidden"]["MARKERSCHEDULED"]
     assert client.get(record.get_absolute_url()).status_code == 404
     Record.objects.filter(pk=record.pk).update(status=Status.PUBLISHED, published_at=timezone.now() - dt.timedelta(seconds=1))
-    assert client.get(record.get_absolute_url()).status_code == 200
+    response = client.get(record.get_absolute_url())
+    assert response.status_code == 200 and record.title in response.content.decode()
 
 
 def test_media_files_are_not_served_directly(client, world):
