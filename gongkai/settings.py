@@ -31,6 +31,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django_tasks",
+    "django_tasks_db",  # the persistent job queue (docs/adr/0007-job-queue.md)
     "gongkai.core",
     "gongkai.records",
     "gongkai.search",
@@ -167,6 +169,19 @@ EMAIL_CONFIG = env.email_url("GONGKAI_EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("GONGKAI_DEFAULT_FROM_EMAIL", default="gongkai@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Background jobs (docs/adr/0007-job-queue.md) ------------------------------
+# The database queue by default (SQLite and PostgreSQL alike; `gongkai worker` runs it,
+# `gongkai serve` starts one); GONGKAI_TASKS=immediate runs every job in the calling process.
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.backend.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[env.str("GONGKAI_TASKS", default="database")]}}
+GONGKAI_PUBLISH_INTERVAL = env.int("GONGKAI_PUBLISH_INTERVAL", default=30)  # seconds between publish checks
+GONGKAI_JOB_RETRIES = env.int("GONGKAI_JOB_RETRIES", default=5)
+GONGKAI_JOB_BACKOFF = env.int("GONGKAI_JOB_BACKOFF", default=30)  # seconds before the first retry, doubling
+GONGKAI_JOB_TIMEOUT = env.int("GONGKAI_JOB_TIMEOUT", default=600)  # a task running longer lost its worker
 
 # --- Cache -------------------------------------------------------------------
 CACHES = {"default": env.cache("GONGKAI_CACHE_URL", default="locmemcache://gongkai")}

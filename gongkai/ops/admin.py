@@ -1,0 +1,29 @@
+"""Platform admins see every periodic job run, failed ones with their error (django_tasks_db's own
+admin lists the queued task rows with their tracebacks)."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+
+from .models import JobRun
+
+
+@admin.register(JobRun)
+class JobRunAdmin(admin.ModelAdmin):
+    list_display = ("job", "period", "status", "attempts", "enqueued_at", "finished_at", "summary")
+    list_filter = ("status", "job")
+    search_fields = ("job", "period", "last_error")
+    readonly_fields = ("job", "period", "status", "attempts", "enqueued_at", "started_at", "finished_at",
+                       "summary", "last_error")
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_module_permission(self, request) -> bool:
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return request.user.is_active and request.user.is_superuser

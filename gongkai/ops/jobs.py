@@ -1,0 +1,202 @@
+"""The periodic work of the installation as queued jobs (docs/adr/0007-job-queue.md).
+
+* Each :class:`PeriodicJob` names a plain function of the app that owns the work; ``ops``
+  only decides *when*.
+* :func:`schedule` (run by ``gongkai scheduler`` and inside ``gongkai serve``, on any number of
+  servers) inserts one :class:`~gongkai.ops.models.JobRun` row per job and period; the unique
+  constraint lets exactly one scheduler win, and it enqueues the job in the same transaction, so
+  a period's job is enqueued once and only once.
+* :func:`run_periodic_job` is the django-tasks task a worker runs. A period already done is not
+  run again (idempotent); a failure is recorded and retried with exponential backoff
+  (``GONGKAI_JOB_RETRIES`` attempts), then left as 失败 for the platform admins (admin
+  「定时任务运行」, with the error).
+* A worker killed in the middle of a job leaves its task 运行中; :func:`requeue_stale` (every
+  worker calls it) puts such tasks back in the queue after ``GONGKAI_JOB_TIMEOUT`` seconds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django_tasks import task
+
+from .models import JobRun, JobRunStatus
+
+INTERVAL = "interval"
+DAILY = "daily"
+WEEKLY = "weekly"
+
+
+# --- the jobs ------------------------------------------------------------------------
+
+
+def _publish_due() -> str:
+    from gongkai.records.services import record_publish_due
+
+    published, failed = record_publish_due()
+    return f"{published}条已发布，{failed}条未通过校验"
+
+
+def _consultations_close() -> str:
+    from gongkai.participation.services.consultations import consultation_close_due
+
+    return f"{consultation_close_due()}项意见征集到期结束"
+
+
+def _applications_daily() -> str:
+    from gongkai.applications import services
+
+    counts = services.applications_recompute()
+    reminded = services.remind_handlers()
+    return f"已重算 {counts['total']} 件申请的答复期限（{counts['changed']} 件有变化），提醒 {reminded} 件"
+
+
+def _workplan_remind() -> str:
+    from gongkai.workplans.services import reminders_run
+
+    return f"生成 {len(reminders_run())} 条任务提醒"
+
+
+def _report_digest() -> str:
+    from gongkai.reports.tasks import send_weekly_digests
+
+    return f"已发送 {send_weekly_digests()} 封合规监测周报"
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodicJob:
+    name: str
+    label: str
+    every: str  # INTERVAL, DAILY or WEEKLY (Mondays)
+    func: Callable[[], str]
+    seconds: int = 0  # the period of an INTERVAL job
+
+    def period(self, now: dt.datetime) -> str:
+        """The key of the period ``now`` falls in (local time for days and weeks)."""
+        if self.every == INTERVAL:
+            start = int(now.timestamp()) // self.seconds * self.seconds
+            return dt.datetime.fromtimestamp(start, tz=dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        day = timezone.localtime(now).date()
+        if self.every == DAILY:
+            return day.isoformat()
+        year, week, _ = day.isocalendar()
+        return f"{year}-W{week:02d}"
+
+
+def _interval() -> int:
+    return int(getattr(settings, "GONGKAI_PUBLISH_INTERVAL", 30))
+
+
+def registry() -> dict[str, PeriodicJob]:
+    jobs = [
+        PeriodicJob("publish_due", "定时发布到期的信息", INTERVAL, _publish_due, seconds=_interval()),
+        PeriodicJob("consultations_close", "结束期限届满的意见征集", INTERVAL, _consultations_close,
+                    seconds=_interval()),
+        PeriodicJob("applications_daily", "重算答复期限并提醒经办人", DAILY, _applications_daily),
+        PeriodicJob("workplan_remind", "工作要点任务提醒", DAILY, _workplan_remind),
+        PeriodicJob("report_digest", "合规监测周报（每周一）", WEEKLY, _report_digest),
+    ]
+    jobs.extend(EXTRA_JOBS)
+    return {job.name: job for job in jobs}
+
+
+# Jobs other apps' work adds (e.g. tests, or a job that is not yet in the list above).
+EXTRA_JOBS: list[PeriodicJob] = []
+
+
+# --- scheduling ----------------------------------------------------------------------
+
+
+def schedule(*, now: dt.datetime | None = None, only: set[str] | None = None) -> list[JobRun]:
+    """Enqueue every job whose current period has no run yet. Returns the runs this call created."""
+    now = now or timezone.now()
+    created = []
+    for job in registry().values():
+        if only is not None and job.name not in only:
+            continue
+        period = job.period(now)
+        if JobRun.objects.filter(job=job.name, period=period).exists():
+            continue
+        try:
+            with transaction.atomic():
+                run = JobRun.objects.create(job=job.name, period=period)
+                if _queue_is_persistent():
+                    # The queue row commits with the JobRun row, or neither does.
+                    run_periodic_job.enqueue(job.name, period)
+                else:  # the immediate backend runs the job: only once the run row is committed
+                    transaction.on_commit(lambda j=job.name, p=period: run_periodic_job.enqueue(j, p))
+        except IntegrityError:
+            continue  # another scheduler won this period
+        created.append(run)
+    return created
+
+
+def _queue_is_persistent() -> bool:
+    return run_periodic_job.get_backend().supports_defer
+
+
+def backoff_seconds(attempt: int) -> int:
+    """Seconds before attempt ``attempt + 1``: 30 s, 1 min, 2 min, … at most an hour."""
+    base = int(getattr(settings, "GONGKAI_JOB_BACKOFF", 30))
+    return min(base * 2 ** max(attempt - 1, 0), 3600)
+
+
+@task()
+def run_periodic_job(job: str, period: str) -> str:
+    """Run one job for one period, at most once to completion; retried with backoff on failure."""
+    spec = registry().get(job)
+    with transaction.atomic():
+        run = JobRun.objects.select_for_update().get(job=job, period=period)
+        if run.status == JobRunStatus.DONE:
+            return run.summary  # already done: running it twice has the effect of once
+        run.status = JobRunStatus.RUNNING
+        run.attempts += 1
+        run.started_at = timezone.now()
+        run.save(update_fields=["status", "attempts", "started_at"])
+    try:
+        if spec is None:
+            raise LookupError(f"未知的定时任务：{job}")
+        summary = spec.func()
+    except Exception as exc:
+        retries = int(getattr(settings, "GONGKAI_JOB_RETRIES", 5))
+        again = run.attempts < retries and spec is not None and _queue_is_persistent()
+        JobRun.objects.filter(pk=run.pk).update(
+            status=JobRunStatus.RETRYING if again else JobRunStatus.FAILED,
+            last_error="".join(traceback.format_exception(exc))[-4000:],
+            finished_at=None if again else timezone.now(),
+        )
+        if again:
+            when = timezone.now() + dt.timedelta(seconds=backoff_seconds(run.attempts))
+            run_periodic_job.using(run_after=when).enqueue(job, period)
+        raise
+    JobRun.objects.filter(pk=run.pk).update(status=JobRunStatus.DONE, finished_at=timezone.now(),
+                                            summary=str(summary)[:300])
+    return summary
+
+
+def requeue_stale(*, now: dt.datetime | None = None) -> int:
+    """Put back in the queue the tasks whose worker died in the middle (运行中 for too long)."""
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    now = now or timezone.now()
+    limit = now - dt.timedelta(seconds=int(getattr(settings, "GONGKAI_JOB_TIMEOUT", 600)))
+    return DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING, started_at__lt=limit).update(
+        status=TaskResultStatus.READY, started_at=None)
+
+
+def queue_lag_seconds(*, now: dt.datetime | None = None) -> float:
+    """How long the oldest ready task has waited (0 when the queue is empty or not a database queue)."""
+    try:
+        from django_tasks_db.models import DBTaskResult
+    except ImportError:  # pragma: no cover - the library is a dependency
+        return 0.0
+    now = now or timezone.now()
+    oldest = DBTaskResult.objects.ready().order_by("enqueued_at").values_list("enqueued_at", flat=True).first()
+    return max((now - oldest).total_seconds(), 0.0) if oldest else 0.0

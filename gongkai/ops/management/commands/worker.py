@@ -1,0 +1,91 @@
+"""gongkai worker: run queued jobs (django-tasks' database queue) until stopped.
+
+django_tasks_db's own worker, plus what a cluster needs: tasks left 运行中 by a worker that
+died (SIGKILL, a lost machine) go back in the queue after ``GONGKAI_JOB_TIMEOUT`` seconds
+(jobs are idempotent), and the worker can also run the scheduler (``--with-scheduler``).
+Run as many as you like, on any machine that reaches the database.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from django.db import close_old_connections
+from django.db.utils import OperationalError
+from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
+from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.models import DBTaskResult
+from django_tasks_db.utils import exclusive_transaction
+
+logger = logging.getLogger("gongkai.ops.worker")
+SWEEP_SECONDS = 10
+
+
+class GongkaiWorker(Worker):
+    def __init__(self, *, with_scheduler: bool = False, **kwargs):
+        super().__init__(**kwargs)
+        self.with_scheduler = with_scheduler
+        self._last_sweep = 0.0
+
+    def sweep(self) -> None:
+        from gongkai.ops import jobs
+
+        now = time.monotonic()
+        if now - self._last_sweep < SWEEP_SECONDS:
+            return
+        self._last_sweep = now
+        try:
+            requeued = jobs.requeue_stale()
+            if requeued:
+                logger.warning("requeued %d tasks of workers that stopped mid-job", requeued)
+            if self.with_scheduler:
+                jobs.schedule()
+        except OperationalError as exc:  # the database is restarting: try again on the next sweep
+            logger.warning("sweep skipped: %s", exc)
+
+    def run(self) -> None:  # django_tasks_db's loop with the sweep added
+        logger.info("Starting worker worker_id=%s queues=%s", self.worker_id, ",".join(self.queue_names))
+        while self.running:
+            self.sweep()
+            tasks = DBTaskResult.objects.ready().filter(backend_name=self.backend_name)
+            if not self.process_all_queues:
+                tasks = tasks.filter(queue_name__in=self.queue_names)
+            task_result = None
+            try:
+                with exclusive_transaction(tasks.db):
+                    task_result = tasks.get_locked()
+                    if task_result is not None:
+                        task_result.claim(self.worker_id)
+            except OperationalError as exc:
+                logger.warning("queue not reachable: %s", exc)
+                task_result = None
+                close_old_connections()
+            if task_result is not None:
+                self.run_task(task_result)
+            if self.batch and task_result is None:
+                return None
+            if self.max_tasks is not None and self._run_tasks >= self.max_tasks:
+                return None
+            close_old_connections()
+            if self.running and not task_result:
+                time.sleep(self.interval)
+
+
+class Command(DbWorkerCommand):
+    help = "运行后台任务队列（可同时运行多个）"
+
+    def add_arguments(self, parser):
+        super().add_arguments(parser)
+        parser.set_defaults(reload=False, queue_name="*")
+        parser.add_argument("--with-scheduler", action="store_true",
+                            help="同时运行定时任务调度（每个周期只排队一次，可在多台服务器上同时开启）")
+
+    def handle(self, *, verbosity, queue_name, interval, batch, backend_name, startup_delay, reload,
+               max_tasks, worker_id, with_scheduler=False, **options):
+        self.configure_logging(verbosity)
+        worker = GongkaiWorker(queue_names=queue_name.split(","), interval=interval, batch=batch,
+                               backend_name=backend_name, startup_delay=startup_delay, max_tasks=max_tasks,
+                               worker_id=worker_id, with_scheduler=with_scheduler)
+        worker.configure_signals()
+        worker.run()

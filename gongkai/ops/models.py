@@ -1,0 +1,42 @@
+"""What the installation itself keeps: one row per periodic job and period (docs/adr/0007-job-queue.md)."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class JobRunStatus(models.TextChoices):
+    QUEUED = "queued", "已排队"
+    RUNNING = "running", "运行中"
+    RETRYING = "retrying", "等待重试"
+    DONE = "done", "已完成"
+    FAILED = "failed", "失败"
+
+
+class JobRun(models.Model):
+    """A periodic job's run for one period.
+
+    The unique (job, period) pair is what makes every period's job enqueued exactly once,
+    however many schedulers run: the second insert fails and that scheduler moves on.
+    """
+
+    job = models.CharField("任务", max_length=64)
+    period = models.CharField("周期", max_length=32, help_text="如 2026-12-04（每日）、2026-W49（每周）或周期开始时刻")
+    status = models.CharField("状态", max_length=16, choices=JobRunStatus.choices, default=JobRunStatus.QUEUED,
+                              editable=False)
+    attempts = models.PositiveSmallIntegerField("已尝试次数", default=0, editable=False)
+    enqueued_at = models.DateTimeField("排队时间", auto_now_add=True)
+    started_at = models.DateTimeField("最近开始时间", null=True, blank=True, editable=False)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True, editable=False)
+    summary = models.CharField("结果", max_length=300, blank=True, editable=False)
+    last_error = models.TextField("最近错误", blank=True, editable=False)
+
+    class Meta:
+        verbose_name = "定时任务运行"
+        verbose_name_plural = "定时任务运行"
+        ordering = ["-enqueued_at"]
+        constraints = [models.UniqueConstraint(fields=["job", "period"], name="ops_jobrun_once_per_period")]
+        indexes = [models.Index(fields=["status", "enqueued_at"], name="ops_jobrun_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.job} {self.period}（{self.get_status_display()}）"
