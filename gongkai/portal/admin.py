@@ -1,10 +1,8 @@
 from django.contrib import admin
-from django.db import transaction
 
 from gongkai.core.admin import ServiceAdmin
-from gongkai.core.audit import audit_log, diff
 from gongkai.core.models import AuditEventType
-from gongkai.core.services import reference_delete, values
+from gongkai.core.services import reference_delete
 
 from .models import ColumnPage
 from .services import column_page_save
@@ -20,17 +18,7 @@ class ColumnPageAdmin(ServiceAdmin):
     service_fields = COLUMN_PAGE_FIELDS
 
     def service_save(self, request, obj, data, change):
-        # column_page_save (which sanitises the HTML) takes no actor yet, so the audit row is
-        # written here, in the same transaction, against the row the service saved.
-        with transaction.atomic():
-            stored = ColumnPage.objects.filter(organ=data["organ"], kind=data["kind"]).first()
-            before = values(stored, COLUMN_PAGE_FIELDS) if stored else {}
-            saved = column_page_save(organ=data["organ"], kind=data["kind"], body=data["body"])
-            changes = diff(before, values(saved, COLUMN_PAGE_FIELDS))
-            if changes:
-                audit_log(actor=request.user, event_type=AuditEventType.COLUMN_PAGE_CHANGED, obj=saved,
-                          organ=saved.organ, changes=changes, note="修改" if stored else "新建")
-        return saved
+        return column_page_save(actor=request.user, organ=data["organ"], kind=data["kind"], body=data["body"])
 
     def service_delete(self, request, obj):
         reference_delete(actor=request.user, obj=obj, fields=COLUMN_PAGE_FIELDS,

@@ -42,13 +42,13 @@ def test_guide_is_generated_from_the_organ_until_written(client, site):
     url = reverse("portal:organ_guide", args=[site.gov.code])
     body = text(client.get(url))
     assert "20个工作日" in body and "保定市东风路1号" in body and "0312-1234567" in body
-    column_page_save(organ=site.gov, kind=ColumnKind.GUIDE, body="<p>本机关自编指南</p><script>alert(1)</script>")
+    column_page_save(actor=None, organ=site.gov, kind=ColumnKind.GUIDE, body="<p>本机关自编指南</p><script>alert(1)</script>")
     body = text(client.get(url))
     assert "本机关自编指南" in body and "<script>alert" not in body
 
 
 def test_rules_catalog_reports_and_apply_pages(client, site):
-    column_page_save(organ=site.gov, kind=ColumnKind.RULES, body="<p>保密审查制度全文</p>")
+    column_page_save(actor=None, organ=site.gov, kind=ColumnKind.RULES, body="<p>保密审查制度全文</p>")
     assert "保密审查制度全文" in text(client.get(reverse("portal:organ_rules", args=[site.gov.code])))
     body = text(client.get(reverse("portal:organ_catalog", args=[site.gov.code])))
     assert "行政规范性文件" in body and "（3）" in body  # three public records filed there
