@@ -5,3 +5,10 @@ class CoreConfig(AppConfig):
     name = "gongkai.core"
     label = "core"
     verbose_name = "机构与权限"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_delete
+
+        from .files import delete_owned_files
+
+        post_delete.connect(delete_owned_files, dispatch_uid="gongkai.core.files.delete_owned_files")

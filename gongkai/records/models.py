@@ -247,6 +247,14 @@ class Attachment(models.Model):
     withheld_reason = models.CharField("不公开理由", max_length=300, blank=True)
     text = models.TextField("提取的文字", blank=True, editable=False)
     created_at = models.DateTimeField("上传时间", auto_now_add=True)
+    # Making a withheld attachment of a record past review public needs a second person:
+    # the first reviewer's request waits here until another reviewer confirms it.
+    disclosure_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="申请公开人", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+", editable=False,
+    )
+    disclosure_requested_at = models.DateTimeField("申请公开时间", null=True, blank=True, editable=False)
+    disclosure_reason = models.CharField("申请公开理由", max_length=300, blank=True, editable=False)
 
     class Meta:
         verbose_name = "附件"
@@ -265,6 +273,44 @@ class Attachment(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("portal:attachment", kwargs={"pk": self.pk})
+
+
+class ValidityChange(models.Model):
+    """A requested change of a reviewed record's validity (有效性), waiting for a second person.
+
+    An editor or reviewer asks; a reviewer of the organ other than the requester approves
+    or rejects it. Only then does the record's validity change (audited).
+    """
+
+    record = models.ForeignKey(Record, verbose_name="信息", on_delete=models.CASCADE, related_name="validity_changes")
+    validity = models.CharField("有效性", max_length=20, choices=Validity.choices)
+    superseded_by = models.ForeignKey(Record, verbose_name="修订或废止它的文件", null=True, blank=True,
+                                      on_delete=models.SET_NULL, related_name="+")
+    valid_until = models.DateField("有效期至", null=True, blank=True)
+    note = models.CharField("说明", max_length=300, blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="申请人", on_delete=models.PROTECT,
+                                     related_name="+")
+    requested_at = models.DateTimeField("申请时间", default=timezone.now)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="审批人", null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField("审批时间", null=True, blank=True)
+    approved = models.BooleanField("同意", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "有效性变更申请"
+        verbose_name_plural = "有效性变更申请"
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["record"], condition=Q(decided_at__isnull=True),
+                                    name="validity_change_one_pending"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.record} → {self.get_validity_display()}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.decided_at is None
 
 
 class ReviewDecision(models.TextChoices):

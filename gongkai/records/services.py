@@ -38,6 +38,7 @@ from .models import (
     ReviewDecision,
     Status,
     Validity,
+    ValidityChange,
 )
 
 # Sent after commit whenever a record may have entered or left the public, or
@@ -258,9 +259,42 @@ def record_review_failure_reason(*, actor, record: Record) -> str | None:
         return "您没有审核该机关信息的权限。"
     if record.status != Status.SUBMITTED:
         return f"只有待审核的信息可以审核，这条信息现在是“{record.get_status_display()}”。"
-    if actor.pk in {record.created_by_id, record.last_edited_by_id}:
-        return "起草或修改这条信息的人不能审核它（先审查后公开，审核须由他人进行）。"
+    if actor.pk in record_authors(record):
+        return "起草或修改这条信息的人（包括添加、删除附件或改变附件公开方式的人）不能审核它（先审查后公开，审核须由他人进行）。"
     return None
+
+
+# Events that change the content of a version: whoever caused one is an author of it.
+AUTHOR_EVENTS = (
+    AuditEventType.RECORD_CREATED, AuditEventType.RECORD_EDITED, AuditEventType.RECORD_ATTRIBUTE_REDETERMINATION,
+    AuditEventType.RECORD_VALIDITY_CHANGED, AuditEventType.RECORD_VALIDITY_CHANGE_REQUESTED,
+    AuditEventType.ATTACHMENT_ADDED, AuditEventType.ATTACHMENT_REMOVED, AuditEventType.ATTACHMENT_WITHHELD,
+    AuditEventType.ATTACHMENT_UNWITHHELD, AuditEventType.ATTACHMENT_DISCLOSURE_REQUESTED,
+)
+# Events that close a version: the next change starts a new one.
+VERSION_CLOSING_EVENTS = (
+    AuditEventType.RECORD_APPROVED, AuditEventType.RECORD_FILED, AuditEventType.RECORD_IMPORTED,
+)
+
+
+def record_authors(record: Record) -> set[int]:
+    """Ids of everyone who changed the version under review: text, metadata, attachments, withholding.
+
+    Read from the audit log since the last approval (or filing) closed a version, plus
+    ``created_by`` and ``last_edited_by``. None of them may approve it.
+    """
+    from gongkai.core.models import AuditEvent
+
+    events = AuditEvent.objects.for_object(record)
+    closed = (
+        events.filter(event_type__in=VERSION_CLOSING_EVENTS).order_by("-created_at", "-id").values_list("id", flat=True).first()
+    )
+    changes = events.filter(event_type__in=AUTHOR_EVENTS, actor__isnull=False)
+    if closed is not None:
+        changes = changes.filter(id__gt=closed)
+    authors = set(changes.values_list("actor_id", flat=True))
+    authors.update(pk for pk in (record.created_by_id, record.last_edited_by_id) if pk is not None)
+    return authors
 
 
 def publication_problems(record: Record, at: dt.datetime) -> list[str]:
@@ -434,13 +468,65 @@ def record_set_validity(
     *, actor, record: Record, validity: Validity | str, superseded_by: Record | None = None,
     valid_until: dt.date | None = None, note: str = "",
 ) -> Record:
-    """Mark a document revised, repealed or expired (allowed on published records; audited)."""
+    """Change a document's validity (revised, repealed, expired).
+
+    A draft (or a returned record) changes at once: it goes through review anyway. A
+    record past review — published above all — only gets a pending
+    :class:`ValidityChange` that another reviewer must approve
+    (:func:`record_validity_change_decide`); the record is returned unchanged.
+    """
     record = _lock(record)
     if not (can(actor, Perm.RECORD_DRAFT, record.organ) or can(actor, Perm.RECORD_REVIEW, record.organ)):
         raise PermissionDenied("您没有修改该机关信息有效性的权限。")
     validity = Validity(validity)
     if superseded_by is not None and superseded_by.pk == record.pk:
         raise RecordActionError("文件不能被自己修订或废止。")
+    if record.status in EDITABLE_STATUSES:
+        return _apply_validity(actor=actor, record=record, validity=validity, superseded_by=superseded_by,
+                               valid_until=valid_until, note=note)
+    if record.validity_changes.filter(decided_at__isnull=True).exists():
+        raise RecordActionError("这条信息已有一项待审批的有效性变更，请先由审核人处理。")
+    change = ValidityChange.objects.create(record=record, validity=validity, superseded_by=superseded_by,
+                                           valid_until=valid_until, note=note.strip()[:300], requested_by=actor)
+    audit_log(actor=actor, event_type=AuditEventType.RECORD_VALIDITY_CHANGE_REQUESTED, obj=record, organ=record.organ,
+              changes={"validity": [record.validity, change.validity]}, note=note)
+    return record
+
+
+def record_validity_change_failure_reason(*, actor, change: ValidityChange) -> str | None:
+    if not can(actor, Perm.RECORD_REVIEW, change.record.organ):
+        return "您没有审核该机关信息的权限。"
+    if not change.is_pending:
+        return "这项有效性变更已经处理过了。"
+    if actor.pk == change.requested_by_id:
+        return "申请变更有效性的人不能自己审批，须由另一位审核人确认。"
+    return None
+
+
+@transaction.atomic
+def record_validity_change_decide(*, actor, change: ValidityChange, approve: bool, comment: str = "") -> ValidityChange:
+    """A second person approves (the record's validity changes) or rejects a pending validity change."""
+    record = _lock(change.record)
+    change = ValidityChange.objects.select_for_update().get(pk=change.pk)
+    reason = record_validity_change_failure_reason(actor=actor, change=change)
+    if reason:
+        raise RecordActionError(reason)
+    change.decided_by = actor
+    change.decided_at = timezone.now()
+    change.approved = approve
+    change.save(update_fields=["decided_by", "decided_at", "approved"])
+    if approve:
+        note = f"{change.requested_by}申请，{actor}审批同意" + (f"：{change.note}" if change.note else "")
+        _apply_validity(actor=actor, record=record, validity=Validity(change.validity),
+                        superseded_by=change.superseded_by, valid_until=change.valid_until, note=note)
+    else:
+        audit_log(actor=actor, event_type=AuditEventType.RECORD_VALIDITY_CHANGE_REJECTED, obj=record,
+                  organ=record.organ, changes={"validity": [record.validity, change.validity]}, note=comment.strip())
+    return change
+
+
+def _apply_validity(*, actor, record: Record, validity: Validity, superseded_by: Record | None,
+                    valid_until: dt.date | None, note: str) -> Record:
     before = snapshot(record, AUDITED_FIELDS)
     record.validity = validity
     record.superseded_by = superseded_by
@@ -544,19 +630,56 @@ def attachment_add(
 
 @transaction.atomic
 def attachment_set_withheld(*, actor, attachment: Attachment, withheld: bool, reason: str = "") -> Attachment:
+    """Withhold an attachment, or make a withheld one public.
+
+    Withholding takes effect at once (it makes less public). Making an attachment public
+    on a draft, a returned or a submitted record changes the version that review will
+    look at (the actor becomes one of its authors). On a record past review it needs a
+    second person: the first reviewer's call records a request (ATTACHMENT_DISCLOSURE_REQUESTED),
+    another reviewer's call carries it out (ATTACHMENT_UNWITHHELD).
+    """
     record = _lock(attachment.record)
-    if not (can(actor, Perm.RECORD_REVIEW, record.organ) or (
-        record.status in EDITABLE_STATUSES and can(actor, Perm.RECORD_DRAFT, record.organ)
-    )):
+    attachment = Attachment.objects.select_for_update().get(pk=attachment.pk)
+    in_draft = record.status in EDITABLE_STATUSES and can(actor, Perm.RECORD_DRAFT, record.organ)
+    if not (can(actor, Perm.RECORD_REVIEW, record.organ) or in_draft):
         raise PermissionDenied("您没有修改该附件公开方式的权限。")
     if withheld and not reason.strip():
         raise RecordActionError("不予公开的附件必须写明理由。")
+    unchanged = withheld == attachment.withheld and (
+        not withheld or (reason.strip() == attachment.withheld_reason and attachment.disclosure_requested_by_id is None)
+    )
+    if unchanged:
+        raise RecordActionError("附件已经是这种公开方式。")
     before = [attachment.withheld, attachment.withheld_reason]
+    if not withheld and record.status not in (*EDITABLE_STATUSES, Status.SUBMITTED):
+        requester = attachment.disclosure_requested_by_id
+        if requester is None:
+            if not reason.strip():
+                raise RecordActionError("申请将附件转为公开时请写明理由。")
+            attachment.disclosure_requested_by = actor
+            attachment.disclosure_requested_at = timezone.now()
+            attachment.disclosure_reason = reason.strip()[:300]
+            attachment.save(update_fields=["disclosure_requested_by", "disclosure_requested_at", "disclosure_reason"])
+            audit_log(actor=actor, event_type=AuditEventType.ATTACHMENT_DISCLOSURE_REQUESTED, obj=record,
+                      organ=record.organ, changes={attachment.name: [before, [False, ""]]}, note=reason.strip())
+            return attachment
+        if requester == actor.pk:
+            raise RecordActionError("申请将附件转为公开的人不能自己确认，须由另一位审核人确认。")
+        if not can(actor, Perm.RECORD_REVIEW, record.organ):
+            raise PermissionDenied("只有审核人可以确认将附件转为公开。")
+        note = f"{attachment.disclosure_requested_by}申请，{actor}确认：{attachment.disclosure_reason}"
+    else:
+        note = reason.strip() if not withheld else ""
     attachment.withheld = withheld
     attachment.withheld_reason = reason.strip() if withheld else ""
-    attachment.save(update_fields=["withheld", "withheld_reason"])
-    audit_log(actor=actor, event_type=AuditEventType.ATTACHMENT_WITHHELD, obj=record, organ=record.organ,
-              changes={attachment.name: [before, [attachment.withheld, attachment.withheld_reason]]})
+    attachment.disclosure_requested_by = None
+    attachment.disclosure_requested_at = None
+    attachment.disclosure_reason = ""
+    attachment.save(update_fields=["withheld", "withheld_reason", "disclosure_requested_by",
+                                   "disclosure_requested_at", "disclosure_reason"])
+    event = AuditEventType.ATTACHMENT_WITHHELD if withheld else AuditEventType.ATTACHMENT_UNWITHHELD
+    audit_log(actor=actor, event_type=event, obj=record, organ=record.organ,
+              changes={attachment.name: [before, [attachment.withheld, attachment.withheld_reason]]}, note=note)
     _notify([record.pk])
     return attachment
 
@@ -569,8 +692,7 @@ def attachment_remove(*, actor, attachment: Attachment) -> None:
         raise RecordActionError("只能删除草稿或退回修改的信息的附件。")
     audit_log(actor=actor, event_type=AuditEventType.ATTACHMENT_REMOVED, obj=record, organ=record.organ,
               changes={"attachment": [attachment.name, None]})
-    attachment.file.delete(save=False)
-    attachment.delete()
+    attachment.delete()  # its file goes when the transaction commits (gongkai.core.files)
 
 
 @transaction.atomic

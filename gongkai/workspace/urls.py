@@ -20,6 +20,7 @@ urlpatterns = [
     path("records/<int:pk>/publish/", views.record_publish, name="record_publish"),
     path("records/<int:pk>/withdraw/", views.record_withdraw, name="record_withdraw"),
     path("records/<int:pk>/validity/", views.record_validity, name="record_validity"),
+    path("validity-changes/<int:pk>/", views.record_validity_decide, name="record_validity_decide"),
     path("records/<int:pk>/delete/", views.record_delete, name="record_delete"),
     path("records/<int:pk>/attachments/", views.attachment_add, name="attachment_add"),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment"),

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from gongkai.core.models import AuditEvent
 from gongkai.core.permissions import Perm, can, organs_where, staff_required
 from gongkai.records import selectors, services
-from gongkai.records.models import Attachment, Record, Status
+from gongkai.records.models import Attachment, Record, Status, ValidityChange
 
 from . import forms
 
@@ -129,6 +129,7 @@ def record_detail(request, pk: int):
     record = _visible_record(request.user, pk)
     user = request.user
     review_reason = services.record_review_failure_reason(actor=user, record=record)
+    pending_validity = list(record.validity_changes.filter(decided_at__isnull=True).select_related("requested_by", "superseded_by"))
     context = {
         "record": record,
         "attachments": record.attachments.all(),
@@ -148,6 +149,11 @@ def record_detail(request, pk: int):
         "validity_form": forms.ValidityForm(record=record, initial={
             "validity": record.validity, "superseded_by": record.superseded_by_id, "valid_until": record.valid_until}),
         "interpretations": record.interpretations.all(),
+        "pending_validity": pending_validity,
+        "validity_decide_reason": (
+            services.record_validity_change_failure_reason(actor=user, change=pending_validity[0])
+            if pending_validity else None
+        ),
     }
     return render(request, "workspace/record_detail.html", context)
 
@@ -228,12 +234,27 @@ def record_validity(request, pk: int):
         try:
             services.record_set_validity(actor=request.user, record=record, validity=data["validity"],
                                          superseded_by=data["superseded_by"], valid_until=data["valid_until"], note=data["note"])
-            messages.success(request, "有效性已更新。")
+            messages.success(request, "有效性已更新。" if record.is_editable else "已提交有效性变更申请，须由另一位审核人审批。")
         except services.RecordActionError as exc:
             _fail(request, exc)
     else:
         messages.error(request, "有效性表单填写有误。")
     return redirect("workspace:record", pk=pk)
+
+
+@staff_required
+@require_POST
+def record_validity_decide(request, pk: int):
+    change = get_object_or_404(ValidityChange.objects.select_related("record"), pk=pk)
+    record = _visible_record(request.user, change.record_id)
+    approve = request.POST.get("approve") == "1"
+    try:
+        services.record_validity_change_decide(actor=request.user, change=change, approve=approve,
+                                               comment=request.POST.get("comment", ""))
+        messages.success(request, "有效性已更新。" if approve else "已不同意这项有效性变更。")
+    except services.RecordActionError as exc:
+        _fail(request, exc)
+    return redirect("workspace:record", pk=record.pk)
 
 
 @staff_required
@@ -294,7 +315,11 @@ def attachment_withhold(request, pk: int):
     try:
         services.attachment_set_withheld(actor=request.user, attachment=attachment, withheld=withheld,
                                          reason=request.POST.get("reason", ""))
-        messages.success(request, "附件公开方式已更新。")
+        attachment.refresh_from_db()
+        if not withheld and attachment.withheld:
+            messages.success(request, "已申请将附件转为公开，须由另一位审核人确认。")
+        else:
+            messages.success(request, "附件公开方式已更新。")
     except services.RecordActionError as exc:
         _fail(request, exc)
     return redirect("workspace:record", pk=attachment.record_id)

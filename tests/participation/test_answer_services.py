@@ -79,7 +79,9 @@ def test_validity_order_constraint(organ):
 def test_entry_is_flagged_when_its_basis_stops_being_in_force(organ, drafter, checker, policy, validity):
     entry = usable(organ, drafter, checker, bases=[(policy, "第十二条")])
     other = usable(organ, drafter, checker, question="无依据的口径")
-    record_services.record_set_validity(actor=checker, record=policy, validity=validity)
+    record_services.record_set_validity(actor=drafter, record=policy, validity=validity)  # a published record's
+    record_services.record_validity_change_decide(  # validity changes once a second person approves
+        actor=checker, change=policy.validity_changes.get(), approve=True)
     entry.refresh_from_db()
     assert entry.status == AnswerStatus.FLAGGED
     assert policy.title in entry.flag_reason

@@ -4,14 +4,16 @@ import datetime as dt
 from decimal import Decimal
 from unittest import mock
 
+from django.contrib.auth.models import User
 from django.utils import timezone
 
-from gongkai.core.models import OrganKind
+from gongkai.core.models import OrganKind, Role
 from gongkai.records import services as record_services
 from gongkai.records.models import Validity
 from gongkai.reports import selectors, tables
 from gongkai.reports.models import AnnualReport
 
+from ..factories import member
 from .conftest import make_app, make_appeal, make_doc
 
 
@@ -69,6 +71,15 @@ def _at(day: dt.date):
                       return_value=dt.datetime.combine(day, dt.time(3, 0), tzinfo=dt.UTC))
 
 
+def _set_validity(office, record, validity):
+    """Request a published record's validity change and have a second person approve it."""
+    record_services.record_set_validity(actor=office, record=record, validity=validity)
+    second = (User.objects.filter(username="validity_second_reviewer").first()
+              or member(record.organ, Role.REVIEWER, "validity_second_reviewer"))
+    change = record.validity_changes.get(decided_at__isnull=True)
+    record_services.record_validity_change_decide(actor=second, change=change, approve=True)
+
+
 def test_table2_made_repealed_in_force_from_the_validity_history(organ, office):
     make_doc(organ, "rule", dt.date(2024, 2, 1))
     old = make_doc(organ, "normative", dt.date(2022, 5, 1))
@@ -77,10 +88,10 @@ def test_table2_made_repealed_in_force_from_the_validity_history(organ, office):
     later = make_doc(organ, "normative", dt.date(2021, 1, 1))
     revised = make_doc(organ, "normative", dt.date(2021, 6, 1))
     with _at(dt.date(2024, 8, 15)):
-        record_services.record_set_validity(actor=office, record=old, validity=Validity.REPEALED)
-        record_services.record_set_validity(actor=office, record=revised, validity=Validity.REVISED)
+        _set_validity(office, old, Validity.REPEALED)
+        _set_validity(office, revised, Validity.REVISED)
     with _at(dt.date(2025, 3, 1)):
-        record_services.record_set_validity(actor=office, record=later, validity=Validity.REPEALED)
+        _set_validity(office, later, Validity.REPEALED)
     v = selectors.report_data(organ, 2024).values
     assert (v["t2.rule.made"], v["t2.rule.repealed"], v["t2.rule.in_force"]) == (1, 0, 1)
     assert v["t2.normative.made"] == 1

@@ -318,16 +318,20 @@ class _Loader:
     def _validity(self, pk: int, item: Item) -> None:
         if not (item.superseded or item.expire_note):
             return
-        _, reviewer = self.actors[item.organ]
+        editor, reviewer = self.actors[item.organ]
         record = Record.objects.get(pk=pk)
         if item.superseded:
             validity, new_key, note = item.superseded
             new_pk = self.known.get(self._key(new_key))
-            if new_pk is not None:
-                services.record_set_validity(actor=reviewer, record=record, validity=validity,
-                                             superseded_by=Record.objects.get(pk=new_pk), note=note)
+            if new_pk is None:
+                return
+            services.record_set_validity(actor=editor, record=record, validity=validity,
+                                         superseded_by=Record.objects.get(pk=new_pk), note=note)
         else:
-            services.record_set_validity(actor=reviewer, record=record, validity="expired", note=item.expire_note)
+            services.record_set_validity(actor=editor, record=record, validity="expired", note=item.expire_note)
+        pending = record.validity_changes.filter(decided_at__isnull=True).first()
+        if pending is not None:  # a reviewed record's validity changes when a second person approves
+            services.record_validity_change_decide(actor=reviewer, change=pending, approve=True)
 
     def _backdate(self, pk: int, item: Item) -> None:
         """Move the record's own dates back to when the plan says it happened (not the audit log)."""
