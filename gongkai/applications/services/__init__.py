@@ -77,6 +77,7 @@ from .intake import (
     application_submit,
     validate_identity,
 )
+from .letter_templates import letter_template_check, letter_template_delete, letter_template_save
 from .letters import letter_pdf, reconsideration_body
 from .privacy import (
     PERSONAL_FIELDS,
@@ -133,6 +134,9 @@ __all__ = [
     "erase_failure_reason",
     "extension_failure_reason",
     "letter_pdf",
+    "letter_template_check",
+    "letter_template_delete",
+    "letter_template_save",
     "litigation_add",
     "new_tracking_code",
     "open_consultations",
