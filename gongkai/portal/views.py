@@ -13,6 +13,7 @@ from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_safe
 
+from gongkai.participation.selectors import answers as answer_selectors
 from gongkai.records.models import GazetteIssue, Genre
 
 from . import a11y, selectors
@@ -215,6 +216,7 @@ def record(request, pk: int):
     if gone is not None:
         return gone
     context = {"record": rec, **selectors.record_related(rec),
+               "qa_entries": list(answer_selectors.answers_for_record(rec)[:20]),
                "absolute_url": request.build_absolute_uri(rec.get_absolute_url())}
     return render(request, "portal/record.html", context)
 
