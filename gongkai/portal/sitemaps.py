@@ -6,7 +6,9 @@ from django.contrib.sitemaps import Sitemap
 from django.db.models import Max
 from django.urls import reverse
 
+from gongkai.participation.selectors import answers as answer_selectors
 from gongkai.participation.selectors import consultations as consultation_selectors
+from gongkai.participation.selectors import messages as message_selectors
 
 from . import selectors
 
@@ -62,11 +64,37 @@ class ParticipationPagesSitemap(Sitemap):
     changefreq = "daily"
 
     def items(self):
-        return ["participation:consultations", "participation:comment_lookup"]
+        return ["participation:consultations", "participation:comment_lookup", "participation:messages",
+                "participation:message_stats", "participation:qa"]
 
     def location(self, item):
         return reverse(item)
 
 
+class MessageSitemap(Sitemap):
+    """留言选登: every published message (through ``Message.objects.public()``)."""
+
+    changefreq = "monthly"
+
+    def items(self):
+        return list(message_selectors.public_messages().order_by("pk"))
+
+    def lastmod(self, item):
+        return item.replied_at
+
+
+class AnswerSitemap(Sitemap):
+    """政策问答: every public entry (through ``Answer.objects.public()``)."""
+
+    changefreq = "weekly"
+
+    def items(self):
+        return list(answer_selectors.public_answers().order_by("pk"))
+
+    def lastmod(self, item):
+        return item.updated_at
+
+
 SITEMAPS = {"pages": PagesSitemap, "organs": OrganSitemap, "records": RecordSitemap,
-            "participation": ParticipationPagesSitemap, "consultations": ConsultationSitemap}
+            "participation": ParticipationPagesSitemap, "consultations": ConsultationSitemap,
+            "messages": MessageSitemap, "qa": AnswerSitemap}
