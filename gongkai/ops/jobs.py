@@ -49,6 +49,13 @@ def _consultations_close() -> str:
     return f"{consultation_close_due()}项意见征集到期结束"
 
 
+def _participation_daily() -> str:
+    from gongkai.participation.tasks import messages_and_answers_daily
+
+    changed, flagged = messages_and_answers_daily()
+    return f"{changed}条留言的答复期限有变化，{flagged}条口径因依据失效待复核"
+
+
 def _applications_daily() -> str:
     from gongkai.applications import services
 
@@ -99,6 +106,7 @@ def registry() -> dict[str, PeriodicJob]:
         PeriodicJob("consultations_close", "结束期限届满的意见征集", INTERVAL, _consultations_close,
                     seconds=_interval()),
         PeriodicJob("applications_daily", "重算答复期限并提醒经办人", DAILY, _applications_daily),
+        PeriodicJob("participation_daily", "重算留言答复期限，复核依据已失效的口径", DAILY, _participation_daily),
         PeriodicJob("workplan_remind", "工作要点任务提醒", DAILY, _workplan_remind),
         PeriodicJob("report_digest", "合规监测周报（每周一）", WEEKLY, _report_digest),
     ]

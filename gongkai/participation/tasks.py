@@ -13,3 +13,15 @@ def close_due_consultations(*, today: dt.date | None = None) -> int:
     from .services.consultations import consultation_close_due
 
     return consultation_close_due(today=today)
+
+
+def messages_and_answers_daily() -> tuple[int, int]:
+    """(open messages whose reply deadline changed, 口径库 entries flagged).
+
+    The deadline cache follows calendar and rule changes; the sweep flags every entry whose
+    basis record stopped being in force without a service call (a 有效期 that ran out).
+    """
+    from .services.answers import answers_flag_check
+    from .services.messages import messages_refresh_due
+
+    return messages_refresh_due(), answers_flag_check()

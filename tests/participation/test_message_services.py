@@ -290,3 +290,17 @@ def test_public_search_and_filters(organ, other_organ, handler, approver):
     assert not sel.public_messages(organ=other_organ).exists()
     assert not sel.public_messages(kind=MessageKind.SUGGEST).exists()
     assert sel.suggest_messages("怎么提取公积金") == [m]
+
+
+@pytest.mark.django_db
+def test_daily_job_refreshes_deadlines_and_flags_entries(organ, handler, monkeypatch):
+    from gongkai.ops import jobs
+    from gongkai.participation.tasks import messages_and_answers_daily
+
+    monkeypatch.setattr(svc, "today", lambda: dt.date(2025, 9, 30))
+    m = send(organ)
+    Message.objects.filter(pk=m.pk).update(due_on=dt.date(2025, 10, 1))  # stale after a calendar change
+    assert messages_and_answers_daily() == (1, 0)
+    m.refresh_from_db()
+    assert m.due_on == dt.date(2025, 10, 14)
+    assert "participation_daily" in jobs.registry()
