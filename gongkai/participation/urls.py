@@ -4,6 +4,7 @@ from django.urls import path
 
 from .feeds import ConsultationFeed
 from .views import public_consultations as consultations
+from .views import public_meetings as meetings
 from .views import public_messages, public_qa
 
 app_name = "participation"
@@ -15,6 +16,13 @@ urlpatterns: list = [
     path("consultations/receipt/<str:code>/", consultations.comment_receipt, name="comment_receipt"),
     path("consultations/lookup/", consultations.comment_lookup, name="comment_lookup"),
     path("consultations/feed.xml", ConsultationFeed(), name="feed_consultations"),
+    path("meetings/", meetings.meeting_list, name="meetings"),
+    path("meetings/<int:pk>/", meetings.meeting_detail, name="meeting"),
+    path("meetings/<int:pk>/apply/", meetings.meeting_apply, name="meeting_apply"),
+    path("meetings/receipt/<str:code>/", meetings.registration_receipt, name="registration_receipt"),
+    path("meetings/lookup/", meetings.registration_lookup, name="registration_lookup"),
+    path("decisions/", meetings.decision_catalogs, name="decision_catalogs"),
+    path("decisions/<int:pk>/", meetings.decision_catalog, name="decision_catalog"),
     path("messages/", public_messages.message_list, name="messages"),
     path("messages/new/", public_messages.message_create, name="message_create"),
     path("messages/suggest.json", public_messages.message_suggest, name="message_suggest"),

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from gongkai.participation.selectors import answers as answer_selectors
 from gongkai.participation.selectors import consultations as consultation_selectors
+from gongkai.participation.selectors import meetings as meeting_selectors
 from gongkai.participation.selectors import messages as message_selectors
 
 from . import selectors
@@ -65,7 +66,8 @@ class ParticipationPagesSitemap(Sitemap):
 
     def items(self):
         return ["participation:consultations", "participation:comment_lookup", "participation:messages",
-                "participation:message_stats", "participation:qa"]
+                "participation:message_stats", "participation:qa", "participation:meetings",
+                "participation:registration_lookup", "participation:decision_catalogs"]
 
     def location(self, item):
         return reverse(item)
@@ -95,6 +97,19 @@ class AnswerSitemap(Sitemap):
         return item.updated_at
 
 
+class MeetingSitemap(Sitemap):
+    """会议开放: every public meeting and every published 重大行政决策事项目录."""
+
+    changefreq = "weekly"
+
+    def items(self):
+        return (list(meeting_selectors.public_meetings().order_by("pk"))
+                + list(meeting_selectors.public_catalogs().order_by("pk")))
+
+    def lastmod(self, item):
+        return item.updated_at
+
+
 SITEMAPS = {"pages": PagesSitemap, "organs": OrganSitemap, "records": RecordSitemap,
             "participation": ParticipationPagesSitemap, "consultations": ConsultationSitemap,
-            "messages": MessageSitemap, "qa": AnswerSitemap}
+            "messages": MessageSitemap, "qa": AnswerSitemap, "meetings": MeetingSitemap}

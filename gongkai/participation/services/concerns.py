@@ -1,0 +1,187 @@
+"""Writes to the concerns ledger (舆情回应台账) and the 重大行政决策事项目录.
+
+The ledger is internal work: editors (``RECORD_DRAFT``) and the 公开办 (``ORGAN_OVERSEE``,
+which reaches the organs below) register concerns and record the response; the response
+itself is a record published through the records' normal flow and linked here.
+The catalog is published by someone who may publish (``RECORD_PUBLISH``) in the government.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from gongkai.core.audit import audit_log, diff, snapshot
+from gongkai.core.models import AuditEventType, Organ
+from gongkai.core.permissions import Perm, can, require
+from gongkai.records.models import Record
+
+from ..errors import ParticipationActionError
+from ..models import (
+    CatalogStatus,
+    Concern,
+    ConcernStatus,
+    Consultation,
+    DecisionCatalog,
+    DecisionItem,
+    DecisionItemStatus,
+)
+
+CONCERN_FIELDS = ["title", "description", "source", "source_ref", "received_on", "deadline", "organ"]
+CONCERN_AUDITED = [*CONCERN_FIELDS, "status", "response_record", "response_note", "responded_at"]
+
+
+def can_manage_concerns(user, organ: Organ) -> bool:
+    return can(user, Perm.RECORD_DRAFT, organ) or can(user, Perm.ORGAN_OVERSEE, organ)
+
+
+def _require_concerns(user, organ: Organ) -> None:
+    if not can_manage_concerns(user, organ):
+        raise ParticipationActionError("您没有管理该单位回应关切台账的权限。")
+
+
+def _clean_concern(data: dict[str, Any]) -> dict[str, Any]:
+    data = {k: v for k, v in data.items() if k in CONCERN_FIELDS}
+    if "title" in data:
+        data["title"] = (data["title"] or "").strip()
+        if not data["title"]:
+            raise ParticipationActionError("请填写关切事项。")
+    if data.get("deadline") and data.get("received_on") and data["deadline"] < data["received_on"]:
+        raise ParticipationActionError("回应时限不能早于发现日期。")
+    return data
+
+
+@transaction.atomic
+def concern_create(*, actor, organ: Organ, data: dict[str, Any]) -> Concern:
+    _require_concerns(actor, organ)
+    data = _clean_concern(data)
+    data.pop("organ", None)
+    if not data.get("deadline"):
+        raise ParticipationActionError("请填写回应时限。")
+    concern = Concern(organ=organ, created_by=actor, **data)
+    concern.full_clean()
+    concern.save()
+    audit_log(actor=actor, event_type=AuditEventType.CONCERN_CHANGED, obj=concern, organ=organ,
+              changes=diff({}, snapshot(concern, CONCERN_AUDITED)))
+    return concern
+
+
+@transaction.atomic
+def concern_update(*, actor, concern: Concern, data: dict[str, Any]) -> Concern:
+    concern = Concern.objects.select_for_update().select_related("organ").get(pk=concern.pk)
+    _require_concerns(actor, concern.organ)
+    data = _clean_concern({f: getattr(concern, f) for f in CONCERN_FIELDS} | data)
+    if data["organ"] != concern.organ:
+        _require_concerns(actor, data["organ"])  # handing it to another organ needs rights there too
+    before = snapshot(concern, CONCERN_AUDITED)
+    for key, value in data.items():
+        setattr(concern, key, value)
+    concern.full_clean()
+    concern.save()
+    audit_log(actor=actor, event_type=AuditEventType.CONCERN_CHANGED, obj=concern, organ=concern.organ,
+              changes=diff(before, snapshot(concern, CONCERN_AUDITED)))
+    return concern
+
+
+@transaction.atomic
+def concern_respond(*, actor, concern: Concern, note: str, record: Record | None = None,
+                    close_without_response: bool = False) -> Concern:
+    """Record the response (a public record, or a stated response) — or close it as needing none."""
+    concern = Concern.objects.select_for_update().select_related("organ").get(pk=concern.pk)
+    _require_concerns(actor, concern.organ)
+    if concern.status != ConcernStatus.OPEN:
+        raise ParticipationActionError(f"这项关切已经是“{concern.get_status_display()}”。")
+    if not (note or "").strip():
+        raise ParticipationActionError("请写明回应情况（或无需回应的理由）。")
+    if record is not None and not Record.objects.public().filter(pk=record.pk).exists():
+        raise ParticipationActionError("回应信息必须是已公开发布的政府信息。")
+    if not close_without_response and record is None:
+        raise ParticipationActionError("请关联已发布的回应信息（回应关切、政策解读或新闻发布会），或选择无需回应。")
+    before = snapshot(concern, CONCERN_AUDITED)
+    concern.status = ConcernStatus.CLOSED if close_without_response else ConcernStatus.RESPONDED
+    concern.response_note = note.strip()
+    concern.response_record = record
+    concern.responded_at = timezone.now()
+    concern.save()
+    audit_log(actor=actor, event_type=AuditEventType.CONCERN_CHANGED, obj=concern, organ=concern.organ,
+              changes=diff(before, snapshot(concern, CONCERN_AUDITED)))
+    return concern
+
+
+def concerns_overdue(*, organs, today: dt.date | None = None):
+    return Concern.objects.filter(organ__in=organs).overdue(today).select_related("organ")
+
+
+# -- 重大行政决策事项目录 ------------------------------------------------------------------------------
+
+ITEM_FIELDS = ["order", "title", "lead_organ", "basis", "planned", "status", "consultation", "final_record"]
+
+
+@transaction.atomic
+def decision_catalog_create(*, actor, organ: Organ, year: int, title: str, note: str = "") -> DecisionCatalog:
+    require(actor, Perm.RECORD_DRAFT, organ)
+    if DecisionCatalog.objects.filter(organ=organ, year=year).exists():
+        raise ParticipationActionError(f"{organ.name}{year}年度的目录已经存在。")
+    if not (title or "").strip():
+        raise ParticipationActionError("请填写目录名称。")
+    catalog = DecisionCatalog.objects.create(organ=organ, year=year, title=title.strip(), note=(note or "").strip())
+    audit_log(actor=actor, event_type=AuditEventType.DECISION_ITEM_CHANGED, obj=catalog, organ=organ,
+              changes={"title": [None, catalog.title], "year": [None, year]})
+    return catalog
+
+
+def _check_item(catalog: DecisionCatalog, data: dict[str, Any]) -> dict[str, Any]:
+    data = {k: v for k, v in data.items() if k in ITEM_FIELDS}
+    if not (data.get("title") or "").strip():
+        raise ParticipationActionError("请填写决策事项。")
+    consultation: Consultation | None = data.get("consultation")
+    if consultation is not None and not Consultation.objects.public().filter(pk=consultation.pk).exists():
+        raise ParticipationActionError("只能关联已发布的意见征集。")
+    record: Record | None = data.get("final_record")
+    if record is not None and not Record.objects.public().filter(pk=record.pk).exists():
+        raise ParticipationActionError("决策文件必须是已公开发布的政府信息。")
+    if data.get("status") == DecisionItemStatus.DECIDED and record is None:
+        raise ParticipationActionError("标记为“已决策”时请关联已公开发布的决策文件。")
+    if data.get("status") == DecisionItemStatus.CONSULTING and consultation is None:
+        raise ParticipationActionError("标记为“征求意见中”时请关联意见征集。")
+    return data
+
+
+@transaction.atomic
+def decision_item_save(*, actor, catalog: DecisionCatalog, data: dict[str, Any],
+                       item: DecisionItem | None = None) -> DecisionItem:
+    catalog = DecisionCatalog.objects.select_for_update().select_related("organ").get(pk=catalog.pk)
+    require(actor, Perm.RECORD_DRAFT, catalog.organ)
+    data = _check_item(catalog, data)
+    before = snapshot(item, ITEM_FIELDS) if item is not None else {}
+    if item is None:
+        item = DecisionItem(catalog=catalog)
+    elif item.catalog_id != catalog.pk:
+        raise ParticipationActionError("事项不属于这个目录。")
+    for key, value in data.items():
+        setattr(item, key, value)
+    item.save()
+    audit_log(actor=actor, event_type=AuditEventType.DECISION_ITEM_CHANGED, obj=item, organ=catalog.organ,
+              changes=diff(before, snapshot(item, ITEM_FIELDS)))
+    if catalog.status == CatalogStatus.PUBLISHED:
+        catalog.save(update_fields=["updated_at"])
+    return item
+
+
+@transaction.atomic
+def decision_catalog_publish(*, actor, catalog: DecisionCatalog) -> DecisionCatalog:
+    catalog = DecisionCatalog.objects.select_for_update().select_related("organ").get(pk=catalog.pk)
+    require(actor, Perm.RECORD_PUBLISH, catalog.organ)
+    if catalog.status == CatalogStatus.PUBLISHED:
+        raise ParticipationActionError("目录已经公布。")
+    if not catalog.items.exists():
+        raise ParticipationActionError("目录中还没有事项。")
+    catalog.status = CatalogStatus.PUBLISHED
+    catalog.published_at = timezone.now()
+    catalog.save()
+    audit_log(actor=actor, event_type=AuditEventType.DECISION_ITEM_CHANGED, obj=catalog, organ=catalog.organ,
+              changes={"status": [CatalogStatus.DRAFT, CatalogStatus.PUBLISHED]}, note="公布目录")
+    return catalog
