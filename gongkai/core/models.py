@@ -205,6 +205,7 @@ class AuditEventType(models.IntegerChoices):
     ANSWER_CHANGED = 721, "口径库条目变更"
     ANSWER_REVIEWED = 722, "审核口径库条目"
     ANSWER_FLAGGED = 723, "口径库条目待复核"
+    REPORT_EARLY_SUBMISSION_ALLOWED = 801, "允许年度结束前提交年度报告"
 
 
 class AuditEventQuerySet(models.QuerySet):
