@@ -185,6 +185,29 @@ def consultation_feedback_missing(organs, *, today: dt.date, cal: WorkCalendar) 
     return rows
 
 
+def messages_overdue(organs, *, today: dt.date, cal: WorkCalendar) -> list[Row]:
+    """Open messages past their reply deadline (working days, per organ and type)."""
+    from django.urls import reverse
+
+    from gongkai.participation.models import Message
+
+    qs = Message.objects.filter(organ__in=organs).overdue(today).select_related("organ").order_by("due_on")
+    return [Row(f"{m.receipt_code} {m.subject}", reverse("participation_staff:message", kwargs={"pk": m.pk}),
+                m.organ.display_name, f"答复期限 {m.due_on:%Y-%m-%d}" + ("（暂定）" if m.due_provisional else "")
+                + f"，已逾期 {cal.workdays_between(m.due_on, today)} 个工作日", m.due_on) for m in qs]
+
+
+def answers_flagged(organs, *, today: dt.date, cal: WorkCalendar) -> list[Row]:
+    """口径库 entries whose basis was revised, repealed or expired and that wait for review."""
+    from django.urls import reverse
+
+    from gongkai.participation.models import Answer, AnswerStatus
+
+    qs = Answer.objects.filter(organ__in=organs, status=AnswerStatus.FLAGGED).select_related("organ")
+    return [Row(a.question, reverse("participation_staff:answer", kwargs={"pk": a.pk}), a.organ.display_name,
+                a.flag_reason, _day(a.updated_at)) for a in qs.order_by("updated_at")]
+
+
 def reports_missing(organ: Organ, *, today: dt.date, cal: WorkCalendar) -> list[Row]:
     from django.urls import reverse
 
@@ -209,6 +232,8 @@ INDICATORS: list[tuple[str, str, str, Callable[..., list[Row]]]] = [
     ("applications_answered_late", "本年逾期答复的依申请公开", "条例第三十三条", applications_answered_late),
     ("consultation_feedback_missing", "征集结束超过20个工作日仍未发布意见采纳情况反馈的意见征集",
      "意见采纳情况反馈", consultation_feedback_missing),
+    ("messages_overdue", "已逾期未答复的留言", "留言答复期限（工作日）", messages_overdue),
+    ("answers_flagged", "依据文件已修订、废止或失效，待复核的口径", "口径库依据有效", answers_flagged),
     ("reports_missing", "逾期未发布上年度报告的下属机关", "条例第四十九条", None),  # type: ignore[list-item]
 ]
 CODES = [code for code, *_ in INDICATORS]

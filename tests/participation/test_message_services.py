@@ -304,3 +304,20 @@ def test_daily_job_refreshes_deadlines_and_flags_entries(organ, handler, monkeyp
     m.refresh_from_db()
     assert m.due_on == dt.date(2025, 10, 14)
     assert "participation_daily" in jobs.registry()
+
+
+@pytest.mark.django_db
+def test_compliance_monitor_lists_overdue_messages_and_flagged_entries(organ, handler, approver, monkeypatch):
+    from gongkai.participation.models import Answer, AnswerStatus
+    from gongkai.reports import monitor
+
+    monkeypatch.setattr(svc, "today", lambda: dt.date(2025, 9, 30))
+    m = send(organ)
+    entry = answer_svc.answer_create(actor=handler, organ=organ, data={"question": "问", "answer": "答"})
+    Answer.objects.filter(pk=entry.pk).update(status=AnswerStatus.FLAGGED, flag_reason="依据文件《办法》已废止")
+    overdue = monitor.indicator(organ, "messages_overdue", today=dt.date(2025, 10, 16))
+    assert [r.title for r in overdue.rows] == [f"{m.receipt_code} {m.subject}"]
+    assert "已逾期 2 个工作日" in overdue.rows[0].detail
+    assert monitor.indicator(organ, "messages_overdue", today=dt.date(2025, 10, 14)).count == 0
+    flagged = monitor.indicator(organ, "answers_flagged", today=dt.date(2025, 10, 16))
+    assert [r.detail for r in flagged.rows] == ["依据文件《办法》已废止"]
