@@ -18,3 +18,43 @@ class CommentAdmin(admin.ModelAdmin):
     list_display = ["receipt_code", "consultation", "submitted_at", "moderation", "disposition"]
     list_filter = ["moderation", "disposition"]
     search_fields = ["receipt_code"]
+
+
+@admin.register(models.ReplyDeadlineRule)
+class ReplyDeadlineRuleAdmin(admin.ModelAdmin):
+    """Reference data: how many working days an organ gives itself to answer a message (default 5)."""
+
+    list_display = ["organ", "kind", "workdays"]
+    list_filter = ["kind"]
+
+
+@admin.register(models.Message)
+class MessageAdmin(admin.ModelAdmin):
+    """Read-only overview; messages are handled in the workspace (the sender's data is not shown here)."""
+
+    list_display = ["receipt_code", "organ", "kind", "status", "due_on", "submitted_at"]
+    list_filter = ["status", "kind"]
+    search_fields = ["receipt_code"]
+    fields = ["receipt_code", "organ", "kind", "status", "due_on", "submitted_at", "replied_at", "is_published"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(models.Answer)
+class AnswerAdmin(admin.ModelAdmin):
+    """Read-only overview; entries are written and reviewed in the workspace."""
+
+    list_display = ["question", "organ", "status", "is_public", "updated_at"]
+    list_filter = ["status", "is_public"]
+    search_fields = ["question"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
