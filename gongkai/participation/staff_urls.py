@@ -4,6 +4,7 @@ from django.urls import path
 
 from .views import staff_answers, staff_messages
 from .views import staff_consultations as consultations
+from .views import staff_meetings as meetings
 
 app_name = "participation_staff"
 
@@ -40,4 +41,16 @@ urlpatterns: list = [
     path("answers/search.json", staff_answers.answer_search_json, name="answer_search"),
     path("answers/<int:pk>/", staff_answers.answer_detail, name="answer"),
     path("answers/<int:pk>/<str:action>/", staff_answers.answer_act, name="answer_act"),
+    path("meetings/", meetings.meeting_list, name="meetings"),
+    path("meetings/new/", meetings.meeting_create, name="meeting_create"),
+    path("meetings/<int:pk>/", meetings.meeting_detail, name="meeting"),
+    path("meetings/<int:pk>/edit/", meetings.meeting_edit, name="meeting_edit"),
+    path("meetings/<int:pk>/publish/", meetings.meeting_publish, name="meeting_publish"),
+    path("meetings/<int:pk>/cancel/", meetings.meeting_cancel, name="meeting_cancel"),
+    path("meetings/<int:pk>/registrations/<int:rid>/", meetings.registration_decide, name="registration_decide"),
+    path("concerns/", meetings.concern_list, name="concerns"),
+    path("concerns/<int:pk>/respond/", meetings.concern_respond, name="concern_respond"),
+    path("decisions/", meetings.catalog_list, name="catalogs"),
+    path("decisions/<int:pk>/", meetings.catalog_detail, name="catalog"),
+    path("decisions/<int:pk>/publish/", meetings.catalog_publish, name="catalog_publish"),
 ]

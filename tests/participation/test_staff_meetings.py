@@ -1,0 +1,71 @@
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from gongkai.participation.models import (
+    Concern,
+    ConcernStatus,
+    DecisionCatalog,
+    Meeting,
+    MeetingStatus,
+    Registration,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_meeting_from_draft_to_accepted_attendee(client, organ, editor, reviewer):
+    client.force_login(editor)
+    start = timezone.localtime() + dt.timedelta(days=7)
+    response = client.post(reverse("participation_staff:meeting_create"), {
+        "organ": organ.pk, "kind": "open_day", "title": "政务开放日", "starts_at": start.strftime("%Y-%m-%dT%H:%M"),
+        "place": "市民中心", "attendance_open": "on", "places": "2"})
+    meeting = Meeting.objects.get()
+    assert response.status_code == 302 and meeting.status == MeetingStatus.DRAFT
+    client.post(reverse("participation_staff:meeting_publish", args=[meeting.pk]))
+    assert Meeting.objects.get().status == MeetingStatus.DRAFT  # editors cannot publish
+    client.force_login(reviewer)
+    client.post(reverse("participation_staff:meeting_publish", args=[meeting.pk]))
+    assert Meeting.objects.get().status == MeetingStatus.PUBLISHED
+    client.logout()
+    client.post(reverse("participation:meeting_apply", args=[meeting.pk]),
+                {"name": "张三", "kind": "citizen", "phone": "13800001234"})
+    registration = Registration.objects.get()
+    client.force_login(editor)
+    page = client.get(reverse("participation_staff:meeting", args=[meeting.pk])).content.decode()
+    assert "13800001234" in page  # staff see the contact data
+    client.post(reverse("participation_staff:registration_decide", args=[meeting.pk, registration.pk]), {"accept": "1"})
+    assert Registration.objects.get().status == "accepted"
+
+
+def test_other_organs_see_no_meeting(client, organ, other_editor):
+    meeting = Meeting.objects.create(organ=organ, title="内部会议", starts_at=timezone.now(), place="x")
+    client.force_login(other_editor)
+    assert client.get(reverse("participation_staff:meeting", args=[meeting.pk])).status_code == 404
+    assert "内部会议" not in client.get(reverse("participation_staff:meetings")).content.decode()
+
+
+def test_concern_ledger_page(client, organ, editor):
+    client.force_login(editor)
+    today = timezone.localdate()
+    client.post(reverse("participation_staff:concerns"), {
+        "organ": organ.pk, "title": "网传学区调整", "source": "media", "received_on": (today - dt.timedelta(days=3)),
+        "deadline": today - dt.timedelta(days=1)})
+    concern = Concern.objects.get()
+    body = client.get(reverse("participation_staff:concerns") + "?status=overdue").content.decode()
+    assert "网传学区调整" in body and "已逾期" in body
+    client.post(reverse("participation_staff:concern_respond", args=[concern.pk]),
+                {"note": "经研判属于不实信息，已由网信部门处置。", "no_response": "on"})
+    assert Concern.objects.get().status == ConcernStatus.CLOSED
+
+
+def test_catalog_pages(client, organ, editor):
+    client.force_login(editor)
+    response = client.post(reverse("participation_staff:catalogs"), {"organ": organ.pk, "year": "2026", "title": "目录"})
+    catalog = DecisionCatalog.objects.get()
+    assert response.status_code == 302
+    client.post(reverse("participation_staff:catalog", args=[catalog.pk]),
+                {"order": "1", "title": "停车管理办法", "status": "planned"})
+    assert [i.title for i in catalog.items.all()] == ["停车管理办法"]
