@@ -17,9 +17,16 @@ from .parsing.model import Deadline
 
 
 class PlanStatus(models.TextChoices):
+    """待确认 until the 公开办 starts it; only 执行中 plans have overdue tasks and send reminders.
+
+    已归档 is a plan of a past year kept for the record (imported afterwards, or
+    archived when its year is over): shown and published, never reminded.
+    """
+
     DRAFT = "draft", "待确认"
     ACTIVE = "active", "执行中"
     CLOSED = "closed", "已结束"
+    ARCHIVED = "archived", "已归档"
 
 
 class WorkPlan(models.Model):
@@ -82,6 +89,20 @@ class TaskStatus(models.TextChoices):
 OVERDUE_LABEL = "逾期"
 
 
+class TaskQuerySet(models.QuerySet):
+    """The one definition of a running task and of "overdue": the ledger, the statistics, 我的任务,
+    the overview and the reminders all use these (and :meth:`Task.is_overdue` for a row already held)."""
+
+    def running(self):
+        """Tracked tasks (纳入台账) of plans being carried out (执行中): what is reported on and reminded."""
+        return self.filter(is_tracked=True, plan__status=PlanStatus.ACTIVE)
+
+    def overdue(self, *, today: dt.date):
+        """Running, not done, and the task's time limit (or the plan's 默认完成日期) was before ``today``."""
+        return self.running().exclude(status=TaskStatus.DONE).filter(
+            Q(due_date__lt=today) | Q(due_date__isnull=True, plan__default_due__lt=today))
+
+
 class Task(models.Model):
     """An item of the plan; items that count (纳入台账) are tasks a unit reports on."""
 
@@ -106,6 +127,8 @@ class Task(models.Model):
     completed_on = models.DateField("完成日期", null=True, blank=True, editable=False)
     line = models.PositiveIntegerField("原文行号", default=0, editable=False)
 
+    objects = TaskQuerySet.as_manager()
+
     class Meta:
         verbose_name = "任务"
         verbose_name_plural = "任务"
@@ -129,9 +152,14 @@ class Task(models.Model):
     def effective_due(self) -> dt.date | None:
         return self.due_date or self.plan.default_due
 
+    def is_running(self) -> bool:
+        """The rule of :meth:`TaskQuerySet.running` for this row."""
+        return self.is_tracked and self.plan.status == PlanStatus.ACTIVE
+
     def is_overdue(self, today: dt.date) -> bool:
+        """The rule of :meth:`TaskQuerySet.overdue` for this row (a page that already holds the rows)."""
         due = self.effective_due()
-        return self.is_tracked and self.status != TaskStatus.DONE and due is not None and due < today
+        return self.is_running() and self.status != TaskStatus.DONE and due is not None and due < today
 
     def display_status(self, today: dt.date) -> str:
         return OVERDUE_LABEL if self.is_overdue(today) else self.get_status_display()

@@ -23,8 +23,7 @@ def plans_for(user):
 
 def tasks_for(user):
     """Tracked tasks of active plans assigned to an organ the user reports for."""
-    return (Task.objects.filter(is_tracked=True, plan__status=PlanStatus.ACTIVE,
-                                units__organs__in=rules.reporting_organs(user))
+    return (Task.objects.running().filter(units__organs__in=rules.reporting_organs(user))
             .distinct().select_related("plan"))
 
 
@@ -104,4 +103,9 @@ def heatmap(plan: WorkPlan, today: dt.date) -> tuple[list[Task], list[dict]]:
 
 def upcoming(tasks, today: dt.date, days: int = 14):
     soon = today + dt.timedelta(days=days)
-    return tasks.exclude(status=TaskStatus.DONE).filter(Q(due_date__lte=soon)).order_by("due_date")
+    return tasks.running().exclude(status=TaskStatus.DONE).filter(Q(due_date__lte=soon)).order_by("due_date")
+
+
+def overdue_tasks(tasks, today: dt.date):
+    """Overdue tasks of a queryset (a plan's, a user's), by the one rule of :meth:`TaskQuerySet.overdue`."""
+    return tasks.overdue(today=today).select_related("plan").order_by("due_date", "plan", "path")

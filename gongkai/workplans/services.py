@@ -220,6 +220,29 @@ def workplan_activate(*, actor, plan: WorkPlan) -> WorkPlan:
     return plan
 
 
+def workplan_archive_failure_reason(*, actor, plan: WorkPlan, today: dt.date) -> str | None:
+    if not rules.can_manage(actor, plan):
+        return "只有该机关的公开办可以归档。"
+    if plan.status == PlanStatus.ARCHIVED:
+        return "这份工作要点已经归档。"
+    if plan.year >= today.year:
+        return f"{plan.year}年度还没有结束，不能归档；本年度的工作要点请确认后开始执行。"
+    return None
+
+
+@transaction.atomic
+def workplan_archive(*, actor, plan: WorkPlan, today: dt.date | None = None) -> WorkPlan:
+    """Keep a past year's plan for the record (已归档): shown and publishable, never overdue or reminded."""
+    reason = workplan_archive_failure_reason(actor=actor, plan=plan, today=today or timezone.localdate())
+    if reason:
+        raise WorkPlanError(reason)
+    before = plan.status
+    plan.status = PlanStatus.ARCHIVED
+    plan.save(update_fields=["status", "updated_at"])
+    _log(plan=plan, actor=actor, action="归档", changes={"status": [before, PlanStatus.ARCHIVED]})
+    return plan
+
+
 @transaction.atomic
 def workplan_set_public(*, actor, plan: WorkPlan, public: bool) -> WorkPlan:
     _require_manage(actor, plan)
@@ -289,6 +312,8 @@ def task_set_status(*, actor, task: Task, status: str, completed_on: dt.date | N
         raise WorkPlanError("状态无效。")
     if task.plan.status == PlanStatus.DRAFT:
         raise WorkPlanError("工作要点还未开始执行。")
+    if task.plan.status == PlanStatus.ARCHIVED:
+        raise WorkPlanError("工作要点已归档，不能再修改任务状态。")
     before = [task.status, str(task.completed_on)]
     task.status = status
     task.completed_on = (completed_on or timezone.localdate()) if status == TaskStatus.DONE else None
@@ -435,7 +460,7 @@ def reminders_run(*, today: dt.date | None = None, send_mail: bool = True, dry_r
 
     today = today or timezone.localdate()
     created = []
-    tasks = (Task.objects.filter(is_tracked=True, plan__status=PlanStatus.ACTIVE)
+    tasks = (Task.objects.running()
              .select_related("plan").prefetch_related("units__organs", "reports"))
     for task in tasks:
         freqs = [d.get("freq") for d in task.deadlines if d.get("kind") == "recurrence" and d.get("freq")]

@@ -113,6 +113,7 @@ def plan_detail(request, pk: int):
         "stats": selectors.plan_stats(plan, today),
         "unresolved": [m for m in matches.values() if not m.resolved],
         "activate_reason": services.workplan_activate_failure_reason(actor=request.user, plan=plan),
+        "archive_reason": services.workplan_archive_failure_reason(actor=request.user, plan=plan, today=today),
         "parsed": plan.parsed, "nav": "plans",
         "history": _plan_history(plan),
     })
@@ -139,6 +140,9 @@ def plan_action(request, pk: int, action: str):
         if action == "activate":
             services.workplan_activate(actor=request.user, plan=plan)
             messages.success(request, "已开始执行，责任单位现在可以报送进展。")
+        elif action == "archive":
+            services.workplan_archive(actor=request.user, plan=plan)
+            messages.success(request, "已归档。归档的工作要点不计逾期、不发提醒，可以继续公开执行情况。")
         elif action == "publish":
             services.workplan_set_public(actor=request.user, plan=plan, public=True)
             messages.success(request, "已公开执行情况。只有经审核公开的进展会显示在门户。")
@@ -205,12 +209,11 @@ def plan_units(request, pk: int):
 def plan_overview(request, pk: int):
     plan = _plan_for(request.user, pk, manage=True)
     today = timezone.localdate()
-    tracked = plan.tasks.filter(is_tracked=True).select_related("plan").prefetch_related("units")
     sections, heat_rows = selectors.heatmap(plan, today)
     return render(request, "workplans/plan_overview.html", {
         "plan": plan, "today": today, "stats": selectors.plan_stats(plan, today),
         "units": selectors.by_unit(plan, today), "sections": sections, "heat_rows": heat_rows,
-        "overdue": [t for t in tracked if t.is_overdue(today)],
+        "overdue": selectors.overdue_tasks(plan.tasks.all(), today),
         "proposed": ProgressReport.objects.filter(task__plan=plan, publication=Publication.PROPOSED)
         .select_related("task", "organ", "author"),
         "nav": "plans",
@@ -231,10 +234,11 @@ def plan_export(request, pk: int):
 @staff_required
 def my_tasks(request):
     today = timezone.localdate()
-    tasks = list(selectors.tasks_for(request.user).order_by("due_date", "plan", "path"))
+    mine = selectors.tasks_for(request.user)
+    tasks = list(mine.order_by("due_date", "plan", "path"))
     return render(request, "workplans/my_tasks.html", {
         "tasks": tasks, "today": today, "nav": "plans",
-        "overdue": [t for t in tasks if t.is_overdue(today)],
+        "overdue": list(selectors.overdue_tasks(mine, today)),
         "reminders": Reminder.objects.filter(task__in=tasks).select_related("task")[:20],
     })
 

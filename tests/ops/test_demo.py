@@ -300,9 +300,10 @@ def test_demo_loads_applications_work_plans_and_the_report():
     assert Letter.objects.filter(kind="reply").count() == ApplicationEvent.objects.filter(kind="determined").count()
     assert AuditEvent.objects.filter(event_type=AuditEventType.APPLICATION_RECEIVED).count() == APPS
 
-    # Work plans: the five seeds, started, units matched, with progress.
+    # Work plans: the five seeds, units matched, with progress; plans of past years, so 已归档 (never reminded).
     plans = WorkPlan.objects.all()
-    assert plans.count() == 5 and set(plans.values_list("status", flat=True)) == {PlanStatus.ACTIVE}
+    assert plans.count() == 5 and set(plans.values_list("status", flat=True)) == {PlanStatus.ARCHIVED}
+    assert not Task.objects.overdue(today=dt.date.today())
     baoding = plans.get(organ__name="保定市人民政府办公室")
     assert baoding.title == "保定市2021年政务公开工作要点" and baoding.source_record.doc_no == "保政办函〔2021〕15号"
     assert baoding.tasks.filter(units__organs__isnull=False).exists()

@@ -264,6 +264,11 @@ def load_workplans(*, organs: dict[str, Organ], users: dict[str, object], today:
         wp_services.progress_report(actor=actor, task=task, organ=organ, text=text, propose_public=True,
                                     reported_on=today - dt.timedelta(days=7 * (reports + 1)), done=done)
         reports += 1
+    # The seeds are plans of past years: kept for the record (已归档), never overdue or reminded.
+    for seed_organ, plan in plans.items():
+        if plan.year < today.year and plan.status != PlanStatus.ARCHIVED:
+            actor = users["bd_office"] if seed_organ.startswith("bd_") else admin
+            plans[seed_organ] = wp_services.workplan_archive(actor=actor, plan=plan, today=today)
     return created, len(plans), ProgressReport.objects.filter(task__plan__in=plans.values()).count()
 
 
