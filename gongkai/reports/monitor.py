@@ -208,6 +208,19 @@ def answers_flagged(organs, *, today: dt.date, cal: WorkCalendar) -> list[Row]:
                 a.flag_reason, _day(a.updated_at)) for a in qs.order_by("updated_at")]
 
 
+def concerns_overdue(organs, *, today: dt.date, cal: WorkCalendar) -> list[Row]:
+    """Lines of the 舆情回应台账 still waiting for a response after their deadline."""
+    from django.urls import reverse
+
+    from gongkai.participation.services.concerns import concerns_overdue as overdue
+
+    url = reverse("participation_staff:concerns") + "?status=overdue"
+    return [Row(c.title, url, c.organ.display_name,
+                f"回应时限 {c.deadline:%Y-%m-%d}，已逾期 {(today - c.deadline).days} 天（{c.get_source_display()}）",
+                c.deadline)
+            for c in overdue(organs=organs, today=today)]
+
+
 def reports_missing(organ: Organ, *, today: dt.date, cal: WorkCalendar) -> list[Row]:
     from django.urls import reverse
 
@@ -234,6 +247,7 @@ INDICATORS: list[tuple[str, str, str, Callable[..., list[Row]]]] = [
      "意见采纳情况反馈", consultation_feedback_missing),
     ("messages_overdue", "已逾期未答复的留言", "留言答复期限（工作日）", messages_overdue),
     ("answers_flagged", "依据文件已修订、废止或失效，待复核的口径", "口径库依据有效", answers_flagged),
+    ("concerns_overdue", "逾期未回应的社会关切（回应关切台账）", "回应关切", concerns_overdue),
     ("reports_missing", "逾期未发布上年度报告的下属机关", "条例第四十九条", None),  # type: ignore[list-item]
 ]
 CODES = [code for code, *_ in INDICATORS]

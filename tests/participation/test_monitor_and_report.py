@@ -58,3 +58,14 @@ def test_participation_figures_count_public_consultations_of_the_year(organ, oth
     assert (figures.consultations, figures.comments, figures.adopted, figures.partly_adopted,
             figures.feedback_published) == (1, 4, 2, 1, 1)
     assert figures.sentence() == "全年公开征求意见1次，收到意见4条，采纳2条、部分采纳1条，发布意见采纳情况反馈1篇。"
+
+
+def test_overdue_concerns_in_the_monitor(organ):
+    from gongkai.participation.models import Concern
+
+    Concern.objects.create(organ=organ, title="逾期关切", received_on=dt.date(2025, 10, 1),
+                           deadline=dt.date(2025, 10, 10))
+    Concern.objects.create(organ=organ, title="未到期关切", received_on=dt.date(2025, 10, 1),
+                           deadline=dt.date(2025, 10, 30))
+    rows = monitor.indicator(organ, "concerns_overdue", today=TODAY).rows
+    assert [r.title for r in rows] == ["逾期关切"] and "已逾期 10 天" in rows[0].detail
