@@ -105,7 +105,8 @@ def suggest_answers(text: str, *, organ: Organ | None = None, limit: int = 5) ->
     cond = Q()
     for g in grams:
         cond |= Q(search_text__contains=g)
-    qs = Answer.objects.public().filter(cond).select_related("organ")
-    if organ is not None:
-        qs = qs.order_by(~Q(organ=organ), "pk")  # the organ's own entries first among equals
-    return rank_by_overlap(qs[:200], text, limit=limit)
+    qs = Answer.objects.public().filter(cond).select_related("organ").order_by("pk")
+    ranked = rank_by_overlap(qs[:200], text, limit=limit * 2)
+    if organ is not None:  # the organ's own entries first; the ranking is kept within each group
+        ranked.sort(key=lambda a: a.organ_id != organ.pk)
+    return ranked[:limit]

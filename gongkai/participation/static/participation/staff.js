@@ -20,6 +20,7 @@
         if (ids.indexOf(id) === -1) ids.push(id);
         cited.value = ids.join(",");
         button.textContent = "已插入";
+        button.setAttribute("aria-label", (button.getAttribute("aria-label") || "").replace(/^插入/, "已插入"));
         body.focus();
       });
     });
