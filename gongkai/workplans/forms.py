@@ -17,6 +17,8 @@ class ImportForm(forms.Form):
                            help_text="Word（.docx）、Excel（.xlsx）、网页（.html）或文本（.txt），不超过20MB。")
     text = forms.CharField(label="或粘贴正文", required=False, widget=forms.Textarea(attrs={"rows": 12}),
                            help_text="可以直接粘贴网页或Word中的全文，包括任务分解表。")
+    allow_duplicate = forms.BooleanField(label="仍然导入", required=False,
+                                         help_text="平台发现这份工作要点可能已经导入过时，确需再次导入请勾选。")
 
     def __init__(self, *args, organs, **kwargs):
         super().__init__(*args, **kwargs)

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import re
+import unicodedata
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -14,6 +17,12 @@ from gongkai.core.models import Organ
 from gongkai.records.models import Record
 
 from .parsing.model import Deadline
+
+
+def text_fingerprint(text: str) -> str:
+    """SHA-256 of a plan's ideographs, letters and digits (NFKC): the same text pasted or uploaded twice."""
+    kept = re.sub(r"[^\u4e00-\u9fffA-Za-z0-9]", "", unicodedata.normalize("NFKC", text or ""))
+    return hashlib.sha256(kept.encode("utf-8")).hexdigest() if kept else ""
 
 
 class PlanStatus(models.TextChoices):
@@ -44,6 +53,8 @@ class WorkPlan(models.Model):
                                    help_text="没有写明时限的任务按这一天判断是否逾期；留空则不判断。")
     source_name = models.CharField("原文件名", max_length=200, blank=True)
     source_text = models.TextField("原文", blank=True, help_text="导入时的原文（网页、Word、Excel已转为文字）。")
+    source_hash = models.CharField("原文指纹", max_length=64, blank=True, db_index=True, editable=False,
+                                   help_text="原文中汉字、字母和数字的SHA-256，用于发现重复导入（与空格、标点和排版无关）。")
     parsed = models.JSONField("解析结果", default=dict, blank=True, editable=False)
     source_record = models.ForeignKey(Record, verbose_name="对应的公开信息", null=True, blank=True, on_delete=models.SET_NULL,
                                       related_name="+", help_text="这份工作要点本身在本平台公开的信息（可选）。")

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.html import escape
 
@@ -33,6 +34,7 @@ from .models import (
     UnitAlias,
     UnitRole,
     WorkPlan,
+    text_fingerprint,
 )
 from .parsing import Item, ParsedPlan, SourceError, parse_file, parse_text
 
@@ -42,6 +44,14 @@ EVIDENCE_TYPES = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".jpg", ".jpeg", ".p
 
 class WorkPlanError(Exception):
     """An action cannot happen; the message says why, in Chinese."""
+
+
+class WorkPlanDuplicate(WorkPlanError):
+    """The plan seems imported already (same 发文字号 or same text); ``duplicates`` lists the earlier plans."""
+
+    def __init__(self, message: str, duplicates: list[WorkPlan]):
+        super().__init__(message)
+        self.duplicates = duplicates
 
 
 def _log(*, plan: WorkPlan, actor, action: str, task: Task | None = None, changes: dict | None = None, note: str = "") -> None:
@@ -86,9 +96,35 @@ def workplan_scope(organ: Organ) -> Organ:
     return ancestors[0] if ancestors else organ
 
 
+def workplan_duplicates(*, organ: Organ, doc_no: str, source_hash: str) -> list[tuple[WorkPlan, str]]:
+    """Plans of the same government already imported with the same 发文字号 or the same text, with why."""
+    scope = workplan_scope(organ)
+    same = Q(source_hash=source_hash) if source_hash else Q(pk__in=[])
+    if doc_no:
+        same |= Q(doc_no=doc_no)
+    found = []
+    for plan in WorkPlan.objects.filter(same, organ__path__startswith=scope.path).order_by("created_at"):
+        reasons = [r for r, hit in (("发文字号相同", bool(doc_no) and plan.doc_no == doc_no),
+                                    ("正文相同", bool(source_hash) and plan.source_hash == source_hash)) if hit]
+        found.append((plan, "、".join(reasons)))
+    return found
+
+
+def _duplicate_message(found: list[tuple[WorkPlan, str]]) -> str:
+    listed = "；".join(f"《{p.title}》（{why}，{timezone.localtime(p.created_at):%Y-%m-%d}导入，{p.get_status_display()}）"
+                      for p, why in found)
+    return f"这份工作要点可能已经导入过：{listed}。如确需再次导入（例如修订后的版本），请勾选“仍然导入”后重新提交。"
+
+
 @transaction.atomic
 def workplan_import(*, actor, organ: Organ, data: bytes | str, filename: str = "",
-                    source_record: Record | None = None) -> WorkPlan:
+                    source_record: Record | None = None, allow_duplicate: bool = False) -> WorkPlan:
+    """Parse and save a plan as a draft ledger (待确认).
+
+    Importing the same plan twice (same 发文字号, or the same text however it
+    was laid out) is refused with :class:`WorkPlanDuplicate` unless
+    ``allow_duplicate`` says the person means it; the log notes the earlier plans.
+    """
     require(actor, Perm.ORGAN_OVERSEE, organ)
     parsed = workplan_parse(data=data, filename=filename)
     year = parsed.year or timezone.localdate().year
@@ -97,10 +133,14 @@ def workplan_import(*, actor, organ: Organ, data: bytes | str, filename: str = "
                                 for b in _blocks(data, filename))
     else:
         source_text = data
+    source_hash = text_fingerprint(source_text)
+    duplicates = workplan_duplicates(organ=organ, doc_no=parsed.doc_no[:60], source_hash=source_hash)
+    if duplicates and not allow_duplicate:
+        raise WorkPlanDuplicate(_duplicate_message(duplicates), [p for p, _ in duplicates])
     plan = WorkPlan.objects.create(
         organ=organ, title=(parsed.title or filename or "未命名工作要点")[:200], notice_title=parsed.notice_title[:300],
         issuer=parsed.issuer[:100], doc_no=parsed.doc_no[:60], written_on=parsed.written_on, year=year,
-        default_due=dt.date(year, 12, 31), source_name=filename[:200], source_text=source_text,
+        default_due=dt.date(year, 12, 31), source_name=filename[:200], source_text=source_text, source_hash=source_hash,
         parsed=parsed.to_dict(), source_record=source_record, report_promise=parsed.report_promise,
         created_by=actor,
     )
@@ -126,8 +166,9 @@ def workplan_import(*, actor, organ: Organ, data: bytes | str, filename: str = "
 
     add(parsed.items, None, "", 0)
     workplan_match_units(plan=plan)
+    again = ("；确认再次导入，与" + "、".join(f"《{p.title}》（{why}）" for p, why in duplicates) + "重复") if duplicates else ""
     _log(plan=plan, actor=actor, action="导入", note=f"{counter[0]}个条目，{len(parsed.unit_names())}个单位名称，"
-         f"{len(parsed.warnings)}条提示，{len(parsed.unplaced)}段未归位")
+         f"{len(parsed.warnings)}条提示，{len(parsed.unplaced)}段未归位{again}")
     return plan
 
 

@@ -79,21 +79,22 @@ def plan_import(request):
         raise PermissionDenied("只有公开办可以导入工作要点。")
     form = forms.ImportForm(request.POST or None, request.FILES or None, organs=organs,
                             initial={"organ": organs.order_by("path").first()})
+    duplicate: list[WorkPlan] = []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
+        data, filename = (upload.read(), upload.name) if upload else (form.cleaned_data["text"], "")
         try:
-            if upload:
-                plan = services.workplan_import(actor=request.user, organ=form.cleaned_data["organ"],
-                                                data=upload.read(), filename=upload.name)
-            else:
-                plan = services.workplan_import(actor=request.user, organ=form.cleaned_data["organ"],
-                                                data=form.cleaned_data["text"], filename="")
+            plan = services.workplan_import(actor=request.user, organ=form.cleaned_data["organ"], data=data,
+                                            filename=filename, allow_duplicate=form.cleaned_data["allow_duplicate"])
+        except services.WorkPlanDuplicate as exc:
+            form.add_error(None, str(exc) + ("上传的文件需要重新选择。" if upload else ""))
+            duplicate = exc.duplicates
         except services.WorkPlanError as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(request, f"已导入《{plan.title}》，共{plan.tasks.count()}个条目。请核对单位名称，然后开始执行。")
             return redirect("workplans:plan", pk=plan.pk)
-    return render(request, "workplans/plan_import.html", {"form": form, "nav": "plans"})
+    return render(request, "workplans/plan_import.html", {"form": form, "nav": "plans", "duplicates": duplicate})
 
 
 @staff_required

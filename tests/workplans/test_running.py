@@ -50,7 +50,8 @@ def test_once_running_the_same_tasks_are_overdue_and_reminded(plan, office, czj_
 
 def test_row_rule_and_queryset_rule_agree(plan, baoding, office):
     """Task.is_overdue (a page holding the rows) and TaskQuerySet.overdue (counts, reminders) are one rule."""
-    other = services.workplan_import(actor=office, organ=baoding["bd_gov"], data=seed_bytes("000"), filename="b.txt")
+    other = services.workplan_import(actor=office, organ=baoding["bd_gov"], data=seed_bytes("000"), filename="b.txt",
+                                          allow_duplicate=True)
     services.workplan_activate(actor=office, plan=plan)
     done = plan.tasks.filter(is_tracked=True).first()
     services.task_set_status(actor=office, task=done, status=TaskStatus.DONE, completed_on=dt.date(2021, 5, 1))
