@@ -18,6 +18,14 @@ def source_name(key: str) -> str:
     return "s_" + key.replace(".", "_")
 
 
+def zero_name(key: str) -> str:
+    return "z_" + key.replace(".", "_")
+
+
+#: The source written for an entered-only cell confirmed as 0 without one.
+ZERO_SOURCE = "经本机关核实，本年为0"
+
+
 class ReportForm(forms.Form):
     """Prose, the figures the platform cannot know, and corrections of computed figures."""
 
@@ -43,6 +51,9 @@ class ReportForm(forms.Form):
                 help_text="请填报。" if entered_only else "留空则采用平台统计数；填写则以填报数为准并提示差异。")
             self.fields[source_name(key)] = forms.CharField(
                 label="数据来源", required=False, initial=sources.get(key, ""), max_length=200)
+            if entered_only:
+                self.fields[zero_name(key)] = forms.BooleanField(
+                    label="本年确无，确认为0", required=False, initial=str(entries.get(key, "")).strip() == "0")
         extra = [(k, v) for k, v in entries.items() if not k.startswith("t2.")]
         choices = [("", "（选择表三或表四的单元格）")] + [(k, tables.cell_label(k)) for k in OVERRIDABLE if not k.startswith("t2.")]
         self.override_rows = max(OVERRIDE_ROWS, len(extra) + 1)
@@ -54,9 +65,10 @@ class ReportForm(forms.Form):
                                                          initial=sources.get(key, ""), max_length=200)
 
     def t2_rows(self, computed: dict) -> list[tuple]:
-        """(figure field, source field, what the platform counts or "平台无法统计") per table-二 cell."""
+        """(figure, source, what the platform counts or "平台无法统计", confirm-zero box or None) per table-二 cell."""
         return [(self[field_name(k)], self[source_name(k)],
-                 "平台无法统计" if k in tables.T2_ENTERED_KEYS else f"平台统计 {tables.fmt(computed[k])}")
+                 "平台无法统计" if k in tables.T2_ENTERED_KEYS else f"平台统计 {tables.fmt(computed[k])}",
+                 self[zero_name(k)] if k in tables.T2_ENTERED_KEYS else None)
                 for k in self.t2_keys]
 
     def override_triples(self):
@@ -73,6 +85,10 @@ class ReportForm(forms.Form):
                 seen.add(key)
             if data.get(f"o{i}_value") and not key:
                 self.add_error(f"o{i}_key", "请选择要填报的单元格。")
+        for key in tables.T2_ENTERED_KEYS:
+            value = (data.get(field_name(key)) or "").strip()
+            if data.get(zero_name(key)) and value and value.replace(".", "").strip("0") != "":
+                self.add_error(field_name(key), f"已勾选“确认为0”，但填报数为 {value}，请只选其一。")
         return data
 
     def entries(self) -> tuple[dict[str, str], dict[str, str]]:
@@ -81,6 +97,9 @@ class ReportForm(forms.Form):
         for key in self.t2_keys:
             entries[key] = data.get(field_name(key), "")
             sources[key] = data.get(source_name(key), "")
+            if data.get(zero_name(key)) and not (entries[key] or "").strip():
+                entries[key] = "0"
+                sources[key] = (sources[key] or "").strip() or ZERO_SOURCE
         for i in range(self.override_rows):
             key = data.get(f"o{i}_key")
             if key:
@@ -91,3 +110,8 @@ class ReportForm(forms.Form):
 
 class YearForm(forms.Form):
     year = forms.IntegerField(label="报告年度", min_value=2019, max_value=2100)
+
+
+class EarlySubmissionForm(forms.Form):
+    reason = forms.CharField(label="允许提前提交的理由", max_length=300, widget=forms.Textarea(attrs={"rows": 2}),
+                             error_messages={"required": "请写明允许在年度结束前提交的理由。"})

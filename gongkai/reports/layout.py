@@ -16,6 +16,7 @@ class Cell:
     entered: bool
     flagged: bool
     refs: int
+    missing: bool = False  # an entered-only cell with no figure and no confirmed 0
 
     @property
     def text(self) -> str:
@@ -39,7 +40,9 @@ def table_context(data) -> dict[str, Any]:
     def cell(key: str) -> Cell:
         prev = data.previous.get(key) if data.previous is not None else None
         return Cell(key, data.values[key], prev, key in data.entries or key in tables.T2_ENTERED_KEYS, key in flagged,
-                    len(data.computed.refs.get(key, [])))
+                    len(data.computed.refs.get(key, [])), missing=key in unentered)
+
+    unentered = set(getattr(data, "unentered", ()))
 
     t2 = []
     for block, rows in tables.T2_BLOCKS:
@@ -71,6 +74,7 @@ def table_context(data) -> dict[str, Any]:
         "t3_block_size": sum(1 for r in tables.T3_ROWS if r[0].startswith("r3_")),
         "t4_columns": [tables.T4_COLUMNS[c] for c in tables.T4_COLUMNS],
         "headings": {n: tables.section_heading(n) for n, _ in tables.SECTIONS},
+        "t2_notes": list(getattr(data, "notes", [])),
         "charts": charts(data),
     }
 

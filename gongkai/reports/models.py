@@ -40,6 +40,11 @@ class AnnualReport(models.Model):
         "records.Record", verbose_name="发布的政府信息", null=True, blank=True, editable=False,
         on_delete=models.SET_NULL, related_name="annual_report")
     submitted_at = models.DateTimeField("提交发布时间", null=True, blank=True, editable=False)
+    early_submission_allowed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="允许提前提交的平台管理员", null=True, blank=True, editable=False,
+        on_delete=models.PROTECT, related_name="+")
+    early_submission_allowed_at = models.DateTimeField("允许提前提交时间", null=True, blank=True, editable=False)
+    early_submission_reason = models.CharField("允许提前提交的理由", max_length=300, blank=True, editable=False)
     updated_at = models.DateTimeField("修改时间", auto_now=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="最后修改人", null=True, blank=True,
                                    editable=False, on_delete=models.SET_NULL, related_name="+")

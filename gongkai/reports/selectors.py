@@ -34,14 +34,22 @@ def report_organs(organ: Organ, include_subordinates: bool) -> QuerySet[Organ]:
     return Organ.objects.filter(pk=organ.pk)
 
 
+#: The table-三 row of an application closed without a determination (申请人撤回): 三(六)3 其他.
+CLOSED_WITHOUT_ANSWER = "r3_6_3"
+
+
 def application_facts(organs, year: int, *, from_year: int | None = None) -> Iterable[tables.ApplicationFact]:
     """Applications that may land in table 三 of ``from_year`` … ``year`` (received by 31 Dec, open on 1 Jan or later)."""
     start, end = tables.year_bounds(from_year or year)[0], tables.year_bounds(year)[1]
     rows = (Application.objects.filter(organ__in=organs, arrived_on__lte=end)
             .filter(Q(determination__isnull=True) | Q(determination__decided_on__gte=start))
+            .filter(Q(determination__isnull=False) | Q(closed_on__isnull=True) | Q(closed_on__gte=start))
             .values_list("pk", "applicant_kind", "arrived_on", "confirmed_on",
-                         "determination__decided_on", "determination__outcome"))
-    for pk, kind, arrived, confirmed, decided, outcome in rows.iterator(chunk_size=5000):
+                         "determination__decided_on", "determination__outcome", "closed_on"))
+    for pk, kind, arrived, confirmed, decided, outcome, closed in rows.iterator(chunk_size=5000):
+        if decided is None and closed is not None:
+            # Closed with no answer: the applicant withdrew (申请人撤回) → 三(六)3 其他.
+            decided, outcome = closed, CLOSED_WITHOUT_ANSWER
         yield tables.ApplicationFact(kind=kind, received=confirmed or arrived, decided=decided, outcome=outcome, ref=pk)
 
 
@@ -69,10 +77,11 @@ def document_facts(organs, year: int) -> list[tables.DocumentFact]:
     """规章 and 行政规范性文件 published by the organs, with the day each stopped being in force.
 
     制发 = 成文日期 (or the publication date when it has none). The end of
-    force comes from the audit log (the last change of 有效性 to a non-valid
-    value, when the record is still non-valid), else from 有效期至 (in force
-    through that day), else — a record imported already repealed — from the
-    document that superseded it or the record's last change.
+    force is dated by the documents (:func:`tables.document_end`): the repealing
+    document's 施行日期, else its 成文日期 or 发布日期, or the day after 有效期至.
+    Only a document marked repealed, expired or revised whose documents carry no
+    date at all falls back to the day its 有效性 was changed in the system (the
+    audit log, else its last change), and the facts say so (``ended_by_audit``).
     """
     from django.db.models.functions import Coalesce, TruncDate
 
@@ -81,13 +90,17 @@ def document_facts(organs, year: int) -> list[tables.DocumentFact]:
                                       status=Status.PUBLISHED)
                 .annotate(made=Coalesce("written_on", TruncDate("published_at")))
                 .filter(made__lte=end)
-                .values_list("pk", "genre__code", "made", "validity", "valid_until", "superseded_by__written_on"))
+                .values_list("pk", "genre__code", "made", "validity", "valid_until", "superseded_by__valid_from",
+                             "superseded_by__written_on", "superseded_by__published_at"))
     genre_row = {v: k for k, v in tables.T2_GENRES.items()}
+    dated: dict[int, dt.date | None] = {
+        r[0]: tables.document_end(valid_until=r[4], successor_effective=r[5], successor_written=r[6],
+                                  successor_published=_local_date(r[7]))
+        for r in rows}
+    undated = [r[0] for r in rows if r[3] != Validity.VALID and dated[r[0]] is None]
     changes: dict[int, dt.date] = {}
-    ended_ids = [r[0] for r in rows if r[3] != Validity.VALID]
-    updated: dict[int, dt.date] = {}
-    for i in range(0, len(ended_ids), 2000):
-        chunk = ended_ids[i:i + 2000]
+    for i in range(0, len(undated), 2000):
+        chunk = undated[i:i + 2000]
         events = (AuditEvent.objects.filter(object_type="records.record", object_id__in=[str(x) for x in chunk],
                                             event_type__in=[AuditEventType.RECORD_VALIDITY_CHANGED,
                                                             AuditEventType.RECORD_EDITED,
@@ -99,18 +112,21 @@ def document_facts(organs, year: int) -> list[tables.DocumentFact]:
                 changes[int(object_id)] = _local_date(created)  # the last one wins
         missing = [x for x in chunk if x not in changes]
         if missing:
-            updated.update((pk, _local_date(u)) for pk, u in Record.objects.filter(pk__in=missing)
+            changes.update((pk, _local_date(u)) for pk, u in Record.objects.filter(pk__in=missing)
                            .values_list("pk", "updated_at"))
     out = []
-    for pk, genre, made, validity, valid_until, successor_written in rows:
-        ended, how = None, ""
+    for pk, genre, made, validity, valid_until, *_ in rows:
+        ended, how, by_audit = dated[pk], "", False
         if validity != Validity.VALID:
-            ended = changes.get(pk) or successor_written or (valid_until + dt.timedelta(days=1) if valid_until else None) \
-                or updated.get(pk)
             how = ENDED_HOW[Validity(validity)]
+            if ended is None:
+                ended, by_audit = changes.get(pk), True
         elif valid_until is not None:
             ended, how = valid_until + dt.timedelta(days=1), "expired"
-        out.append(tables.DocumentFact(row=genre_row[genre], made=made, ended=ended, ended_how=how, ref=pk))
+        else:
+            ended = None
+        out.append(tables.DocumentFact(row=genre_row[genre], made=made, ended=ended, ended_how=how, ref=pk,
+                                       ended_by_audit=by_audit))
     return out
 
 
@@ -152,6 +168,27 @@ class ReportData:
     previous_report: AnnualReport | None
     monthly: list[int] = field(default_factory=list)
     frozen: bool = False
+    #: Notes printed under table 二 (cells counting documents dated by the audit log).
+    notes: list[str] = field(default_factory=list)
+    #: Entered-only cells (许可/处罚/强制/收费) that have a figure, typed or confirmed as 0.
+    entered_keys: frozenset[str] = frozenset()
+    #: The day the figures were read (decides whether the year is over).
+    as_of: dt.date | None = None
+
+    @property
+    def year_over(self) -> bool:
+        """The report year has ended (31 December is past), or the figures were frozen."""
+        return self.frozen or (self.as_of is not None and self.as_of > tables.year_bounds(self.year)[1])
+
+    @property
+    def preview(self) -> bool:
+        """Figures of a year not yet over: a preview, never final (no claim on 12月31日 nor on the checks)."""
+        return not self.year_over
+
+    @property
+    def unentered(self) -> list[str]:
+        """Entered-only cells with no figure and no confirmed 0."""
+        return [k for k in tables.T2_ENTERED_KEYS if k not in self.entered_keys]
 
     @property
     def title(self) -> str:
@@ -224,48 +261,54 @@ def values_from_snapshot(snapshot: dict[str, Any]) -> dict[str, tables.Value]:
     return {k: (Decimal(str(raw.get(k, "0"))) if tables.is_amount(k) else int(raw.get(k, 0))) for k in tables.ALL_KEYS}
 
 
-def final_values(organ: Organ, year: int, *, computed: tables.Computed | None = None, include: bool | None = None
+def final_values(organ: Organ, year: int, *, include: bool = False, computed: tables.Computed | None = None
                  ) -> dict[str, tables.Value] | None:
-    """A year's figures as reported: the frozen ones when sent for publication, else computed (for I4/I6).
+    """A year's figures for the same organs (the organ alone, or its subtree when ``include``), for I4/I6.
 
-    ``computed`` may be passed when already counted with the subordinates setting ``include``.
+    The figures frozen in that year's report when it covered the same organs,
+    else counted (``computed`` may be passed when already counted for them) and
+    merged with that year's entries. None when there is nothing to compare with.
     """
     report = AnnualReport.objects.filter(organ=organ, year=year).first()
-    if report is not None and report.snapshot.get("values"):
+    if report is not None and report.snapshot.get("values") and \
+            bool(report.snapshot.get("include_subordinates", report.include_subordinates)) == include:
         return values_from_snapshot(report.snapshot)
-    if report is None and not Application.objects.filter(organ=organ, arrived_on__year__lte=year).exists() and \
-            not Record.objects.filter(organ=organ, genre__code__in=list(tables.T2_GENRES.values())).exists():
+    organs = report_organs(organ, include)
+    if report is None and not Application.objects.filter(organ__in=organs, arrived_on__year__lte=year).exists() and \
+            not Record.objects.filter(organ__in=organs, genre__code__in=list(tables.T2_GENRES.values())).exists():
         return None
-    own_include = report.include_subordinates if report else False
-    if computed is None or include != own_include:
-        computed, _ = compute(organ, year, include_subordinates=own_include, keep_refs=False)
-    include = own_include
+    if computed is None:
+        computed, _ = compute(organ, year, include_subordinates=include, keep_refs=False)
     entries = parsed_entries(report)
     if include:
         entries = {**_subordinate_entries(organ, year), **entries}
     return tables.merge(computed.values, entries)[0]
 
 
-def report_data(organ: Organ, year: int, *, frozen: bool = False, include_subordinates: bool | None = None
-                ) -> ReportData:
+def report_data(organ: Organ, year: int, *, frozen: bool = False, include_subordinates: bool | None = None,
+                today: dt.date | None = None) -> ReportData:
     """The report of ``organ`` for ``year``: computed, merged with entries, checked against last year.
 
     ``frozen`` shows what was sent for publication (the snapshot) when there is one.
     """
+    today = today or timezone.localdate()
     report = AnnualReport.objects.filter(organ=organ, year=year).first()
     include = include_subordinates if include_subordinates is not None else bool(report and report.include_subordinates)
     previous_report = AnnualReport.objects.filter(organ=organ, year=year - 1).first()
     organs = list(report_organs(organ, include))
     if frozen and report is not None and report.snapshot.get("values"):
-        previous = final_values(organ, year - 1)
+        snap_include = bool(report.snapshot.get("include_subordinates", include))
+        previous = final_values(organ, year - 1, include=snap_include)
         values = values_from_snapshot(report.snapshot)
         return ReportData(
-            organ=organ, year=year, report=report, include_subordinates=report.snapshot.get("include_subordinates", include),
+            organ=organ, year=year, report=report, include_subordinates=snap_include,
             organs=organs, computed=tables.Computed(values=dict(values)), entries={}, sources=report.snapshot.get("sources", {}),
             values=values, discrepancies=[], findings=tables.check(values, previous), previous=previous,
-            previous_report=previous_report, monthly=list(report.snapshot.get("monthly", [0] * 12)), frozen=True)
+            previous_report=previous_report, monthly=list(report.snapshot.get("monthly", [0] * 12)), frozen=True,
+            notes=list(report.snapshot.get("notes", [])), entered_keys=frozenset(tables.T2_ENTERED_KEYS),
+            as_of=today)
     computed, monthly, before = compute_with_previous(organ, year, include_subordinates=include)
-    previous = final_values(organ, year - 1, computed=before, include=include)
+    previous = final_values(organ, year - 1, include=include, computed=before)
     entries = parsed_entries(report)
     merged_entries = {**_subordinate_entries(organ, year), **entries} if include else entries
     values, discrepancies = tables.merge(computed.values, merged_entries)
@@ -273,7 +316,9 @@ def report_data(organ: Organ, year: int, *, frozen: bool = False, include_subord
         organ=organ, year=year, report=report, include_subordinates=include, organs=organs, computed=computed,
         entries=entries, sources=dict(report.sources) if report else {}, values=values,
         discrepancies=discrepancies, findings=tables.check(values, previous), previous=previous,
-        previous_report=previous_report, monthly=monthly)
+        previous_report=previous_report, monthly=monthly,
+        notes=[tables.audit_dated_note(k, computed.audit_dated[k]) for k in tables.ALL_KEYS if k in computed.audit_dated],
+        entered_keys=frozenset(k for k in merged_entries if k in tables.T2_ENTERED_KEYS), as_of=today)
 
 
 # -- drill-down -----------------------------------------------------------------------------------
@@ -344,8 +389,21 @@ def published_reports(organs, year: int) -> dict[int, Record]:
     return out
 
 
+def tree_order(organs: Iterable[Organ]) -> list[Organ]:
+    """Organs depth-first, siblings by their 排序 then by when they were added (not by the path's text)."""
+    organs = list(organs)
+    order = {o.pk: o.order for o in organs}
+
+    def key(o: Organ) -> list[tuple[int, int]]:
+        ids = [int(x) for x in o.path.strip("/").split("/") if x]
+        return [(order.get(i, 0), i) for i in ids]
+
+    return sorted(organs, key=key)
+
+
 def rollup(organ: Organ, year: int, *, today: dt.date) -> list[RollupRow]:
-    organs = list(Organ.objects.subtree(organ).active().exclude(pk=organ.pk).order_by("path"))
+    organs = tree_order(Organ.objects.subtree(organ).active())
+    organs = [o for o in organs if o.pk != organ.pk]
     published = published_reports(organs, year)
     reports = {r.organ_id: r for r in AnnualReport.objects.filter(organ__in=organs, year=year)}
     rows = []

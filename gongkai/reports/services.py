@@ -19,7 +19,8 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from gongkai.core.models import Organ
+from gongkai.core.audit import audit_log
+from gongkai.core.models import AuditEventType, Organ
 from gongkai.core.permissions import Perm, can, require
 from gongkai.records import services as record_services
 from gongkai.records.models import CatalogEntry, Genre, Status
@@ -117,6 +118,7 @@ def snapshot_of(data: selectors.ReportData) -> dict[str, Any]:
         "monthly": list(data.monthly),
         "include_subordinates": data.include_subordinates,
         "organs": [o.name for o in data.organs],
+        "notes": list(data.notes),
         "taken_at": timezone.now().isoformat(),
     }
 
@@ -136,6 +138,9 @@ def submit_failure_reason(*, actor, report: AnnualReport | None, data: selectors
     reason = report_lock_reason(report)
     if reason:
         return reason
+    if not data.year_over and report.early_submission_allowed_at is None:
+        return (f"{data.year}年度尚未结束，统计期限至{data.year}年12月31日，年度结束后才能提交发布；"
+                "确需提前提交的，须由平台管理员在本页写明理由后允许。")
     if data.errors:
         return "表格数据存在勾稽错误，不能提交发布：" + "；".join(e.message for e in data.errors[:5])
     missing = [f"“{tables.section_heading(n)}”" for n, name in tables.PROSE_SECTIONS.items() if not getattr(report, name).strip()]
@@ -144,6 +149,9 @@ def submit_failure_reason(*, actor, report: AnnualReport | None, data: selectors
     undocumented = [tables.cell_label(d.key) for d in data.discrepancies if not data.sources.get(d.key)]
     if undocumented:
         return "以下填报数据与平台统计不一致且未说明来源：" + "、".join(undocumented)
+    if data.unentered:
+        return ("以下数据平台无法统计，请填报，本年没有的请勾选“确认为0”：" +
+                "、".join(tables.cell_label(k) for k in data.unentered))
     return None
 
 
@@ -158,7 +166,8 @@ def report_submit(*, actor, organ: Organ, year: int, on: dt.date | None = None) 
     require(actor, Perm.ORGAN_OVERSEE, organ)
     report = AnnualReport.objects.select_for_update(of=("self",)).select_related("record", "organ").filter(
         organ=organ, year=year).first()
-    data = selectors.report_data(organ, year)
+    on = on or timezone.localdate()
+    data = selectors.report_data(organ, year, today=on)
     reason = submit_failure_reason(actor=actor, report=report, data=data)
     if reason:
         raise ReportError(reason)
@@ -166,7 +175,6 @@ def report_submit(*, actor, organ: Organ, year: int, on: dt.date | None = None) 
     genre = Genre.objects.filter(code="annual_report").first()
     if genre is None:
         raise ReportError("体裁“年度报告”不存在，请管理员在参考数据中添加（代码 annual_report）。")
-    on = on or timezone.localdate()
     record_data = {
         "title": report.title, "genre": genre, "written_on": on, "body": record_body(data),
         "summary": f"报告{year}年主动公开政府信息、收到和处理政府信息公开申请、行政复议和行政诉讼等情况。",
@@ -188,4 +196,30 @@ def report_submit(*, actor, organ: Organ, year: int, on: dt.date | None = None) 
     report.submitted_at = timezone.now()
     report.updated_by = actor
     report.save(update_fields=["record", "snapshot", "submitted_at", "updated_by", "updated_at"])
+    return report
+
+
+@transaction.atomic
+def report_allow_early_submission(*, actor, organ: Organ, year: int, reason: str,
+                                  on: dt.date | None = None) -> AnnualReport:
+    """Let a report be sent before its year ends: a platform admin's explicit, reasoned, audited decision."""
+    if not getattr(actor, "is_superuser", False):
+        raise PermissionDenied("只有平台管理员可以允许在年度结束前提交年度报告。")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ReportError("请写明允许在年度结束前提交的理由。")
+    on = on or timezone.localdate()
+    if on > tables.year_bounds(year)[1]:
+        raise ReportError(f"{year}年度已经结束，无需允许提前提交。")
+    report = AnnualReport.objects.select_for_update(of=("self",)).filter(organ=organ, year=year).first()
+    if report is None:
+        raise ReportError("请先填写并保存报告。")
+    before = [report.early_submission_reason, None]
+    report.early_submission_allowed_by = actor
+    report.early_submission_allowed_at = timezone.now()
+    report.early_submission_reason = reason[:300]
+    report.save(update_fields=["early_submission_allowed_by", "early_submission_allowed_at",
+                               "early_submission_reason", "updated_at"])
+    audit_log(actor=actor, event_type=AuditEventType.REPORT_EARLY_SUBMISSION_ALLOWED, obj=report, organ=organ,
+              changes={"early_submission_reason": [before[0], report.early_submission_reason]}, note=reason[:300])
     return report

@@ -229,6 +229,25 @@ class DocumentFact:
     ended: dt.date | None = None   # first day it is no longer in force
     ended_how: str = ""            # repealed / expired / revised
     ref: object = None
+    #: True when ``ended`` is not a date of the documents but the day someone changed the
+    #: validity in the system (the documents carry no date): the cells it lands in say so.
+    ended_by_audit: bool = False
+
+
+def document_end(
+    *, valid_until: dt.date | None, successor_effective: dt.date | None = None,
+    successor_written: dt.date | None = None, successor_published: dt.date | None = None,
+) -> dt.date | None:
+    """The first day a document is no longer in force, from the documents' own dates, or None.
+
+    A repeal takes effect on the repealing document's 施行日期, or its 成文日期
+    (or 发布日期) when it states none; a document with 有效期至 lapses the day
+    after. When both are known the earlier one ends it.
+    """
+    successor = successor_effective or successor_written or successor_published
+    lapse = valid_until + dt.timedelta(days=1) if valid_until is not None else None
+    dates = [d for d in (successor, lapse) if d is not None]
+    return min(dates) if dates else None
 
 
 #: How a document stops being in force that counts as 本年废止 (废止 and 宣布失效); revision does not.
@@ -299,6 +318,8 @@ class Computed:
 
     values: dict[str, Value] = field(default_factory=zero)
     refs: dict[str, list[object]] = field(default_factory=dict)
+    #: Cell → how many of its documents are dated by the audit log (no date on the documents).
+    audit_dated: dict[str, int] = field(default_factory=dict)
 
     def count(self, key: str, ref: object) -> None:
         self.values[key] += 1
@@ -327,6 +348,8 @@ def compute(
         for d in documents:
             for key in t2_cells(d, year):
                 out.count(key, d.ref)
+                if d.ended_by_audit:
+                    out.audit_dated[key] = out.audit_dated.get(key, 0) + 1
         return out
     for a in applications:  # the fast path (benchmark): same arithmetic, no refs
         for row in t3_cells(a, year):
@@ -338,7 +361,15 @@ def compute(
     for d in documents:
         for key in t2_cells(d, year):
             v[key] += 1
+            if d.ended_by_audit:
+                out.audit_dated[key] = out.audit_dated.get(key, 0) + 1
     return out
+
+
+def audit_dated_note(key: str, count: int) -> str:
+    """The note printed for a table-二 cell that counts documents dated by the audit log."""
+    return (f"{cell_label(key)}中有{count}件文件未载明废止或失效日期（无废止文件的施行日期、成文日期，也无有效期），"
+            f"按在平台上变更有效性的时间计算。")
 
 
 # -- entries (figures typed in by the office) ------------------------------------------------

@@ -12,6 +12,7 @@ urlpatterns = [
     path("workspace/reports/<str:code>/monitor/", views.monitor_page, name="monitor"),  # ?indicator=…
     path("workspace/reports/<str:slug>/", views.edit, name="edit"),
     path("workspace/reports/<str:slug>/submit/", views.submit, name="submit"),
+    path("workspace/reports/<str:slug>/allow-early/", views.allow_early, name="allow_early"),
     path("workspace/reports/<str:slug>/organs/", views.rollup, name="rollup"),
     path("workspace/reports/<str:slug>/cells/", views.cell, name="cell"),  # ?key=t3.r1.total
     path("workspace/reports/<str:slug>/download/", views.download, name="download"),  # ?format=pdf

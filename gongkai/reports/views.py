@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from gongkai.core.models import Organ
 from gongkai.core.permissions import Perm, organs_where, require, staff_required
+from gongkai.records.models import Record
 
 from . import exports, forms, monitor, selectors, services, tables
 from .layout import table_context
@@ -51,21 +52,26 @@ def default_year() -> int:
 
 @staff_required
 def index(request):
-    organs = list(organs_where(request.user, Perm.ORGAN_OVERSEE).order_by("path"))
+    organs = selectors.tree_order(organs_where(request.user, Perm.ORGAN_OVERSEE))
     if not organs:
         raise PermissionDenied("年度报告由公开办编制；您的账号没有公开办角色。")
     form = forms.YearForm(request.GET or None)
     year = form.cleaned_data["year"] if form.is_valid() else default_year()
     reports = {r.organ_id: r for r in AnnualReport.objects.filter(organ__in=organs, year=year).select_related("record")}
     published = selectors.published_reports(organs, year)
+    public_ids = set(Record.objects.public().filter(pk__in=[r.record_id for r in reports.values() if r.record_id])
+                     .values_list("pk", flat=True))
     today = timezone.localdate()
     rows = []
     for o in organs:
         deadline = selectors.deadline_for(o, year)
         record = published.get(o.pk)
         report = reports.get(o.pk)
-        if record:
-            state = "已发布"
+        public_url = ""
+        if report is not None and report.record_id in public_ids:
+            state, public_url = "已发布", reverse("reports:public", kwargs={"slug": slug_for(o, year)})
+        elif record:
+            state, public_url = "专栏中有平台外编制的报告", record.get_absolute_url()
         elif report and report.record_id:
             state = report.record.get_status_display()
         elif report:
@@ -73,7 +79,7 @@ def index(request):
         else:
             state = "未开始"
         rows.append({"organ": o, "slug": slug_for(o, year), "deadline": deadline, "state": state, "record": record,
-                     "overdue": record is None and today > deadline})
+                     "public_url": public_url, "overdue": not public_url and today > deadline})
     return render(request, "reports/index.html", {"rows": rows, "year": year, "form": form})
 
 
@@ -109,6 +115,8 @@ def edit(request, slug: str):
         "previous_report": previous, "drill": reverse("reports:cell", kwargs={"slug": slug}) + "?key=", "compare": data.previous is not None,
         "formats": exports.FORMATS, **table_context(data), "t2_rows": form.t2_rows(data.computed.values),
         "discrepancies": [{"message": d.message, "source": data.sources.get(d.key, "")} for d in data.discrepancies],
+        "fees_sentence": selectors.fees_sentence(data.organs, year),
+        "early_form": forms.EarlySubmissionForm() if request.user.is_superuser and data.preview and report else None,
     })
 
 
@@ -125,6 +133,25 @@ def submit(request, slug: str):
             messages.success(request, f"已生成待发布的信息“{report.record.title}”（草稿），请本机关信息员提交保密审查。")
         else:
             messages.success(request, f"已提交保密审查：“{report.record.title}”。审核通过并发布后，报告出现在本机关的政府信息公开专栏。")
+    return redirect("reports:edit", slug=slug)
+
+
+@staff_required
+@require_POST
+def allow_early(request, slug: str):
+    """A platform admin lets a report be sent before its year ends (reason required, audited)."""
+    organ, year = _staff_report(request, slug)
+    form = forms.EarlySubmissionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
+        return redirect("reports:edit", slug=slug)
+    try:
+        services.report_allow_early_submission(actor=request.user, organ=organ, year=year,
+                                               reason=form.cleaned_data["reason"])
+    except services.ReportError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"已允许在{year}年度结束前提交本报告，理由已记入操作记录。")
     return redirect("reports:edit", slug=slug)
 
 
@@ -147,14 +174,14 @@ def cell(request, slug: str):
 def download(request, slug: str):
     organ, year = _staff_report(request, slug)
     data = selectors.report_data(organ, year, frozen=request.GET.get("live") != "1")
-    return _file(data, request.GET.get("format", ""))
+    return _file(data, request.GET.get("format", ""), charts=request.GET.get("charts") == "1")
 
 
-def _file(data, fmt: str) -> HttpResponse:
+def _file(data, fmt: str, *, charts: bool = False) -> HttpResponse:
     if fmt not in exports.FORMATS:
         raise Http404("不支持的格式。")
     try:
-        blob = exports.export(data, fmt)
+        blob = exports.export(data, fmt, charts=charts)
     except exports.ExportError as exc:
         return HttpResponse(str(exc), status=503, content_type="text/plain; charset=utf-8")
     response = HttpResponse(blob, content_type=exports.CONTENT_TYPES[fmt])
@@ -209,4 +236,5 @@ def public_file(request, slug: str):
     report = selectors.public_report(code, year)
     if report is None:
         raise Http404("该年度报告尚未公开。")
-    return _file(selectors.report_data(report.organ, year, frozen=True), request.GET.get("format", ""))
+    return _file(selectors.report_data(report.organ, year, frozen=True), request.GET.get("format", ""),
+                 charts=request.GET.get("charts") == "1")

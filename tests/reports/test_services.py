@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 
 from gongkai.records import services as record_services
 from gongkai.records.models import Record, ReviewDecision, Status
-from gongkai.reports import selectors, services
+from gongkai.reports import selectors, services, tables
 from gongkai.reports.models import AnnualReport
 
 from .conftest import make_app
@@ -16,8 +16,15 @@ PROSE = {"overview": "本机关认真贯彻《条例》。\n主动公开政府�
          "other_matters": "本年度未收取信息处理费。人大代表建议和政协提案办理结果已全部公开。"}
 
 
+#: The entered-only cells of table 二 confirmed as 0 (submission asks for each).
+ZEROS = {k: "0" for k in tables.T2_ENTERED_KEYS}
+ZERO_SOURCES = {k: "经本机关核实，本年为0" for k in tables.T2_ENTERED_KEYS}
+
+
 def save(actor, organ, **kw):
     args = {"actor": actor, "organ": organ, "year": 2024, **PROSE}
+    if "entries" not in kw:
+        args.update(entries=ZEROS, sources=ZERO_SOURCES)
     args.update(kw)
     return services.report_save(**args)
 
