@@ -1,4 +1,4 @@
-"""Files of a report: JSON (every cell by the format's labels), CSV, XLSX, Word and PDF (with charts)."""
+"""Files of a report: JSON (every cell by the format's labels), CSV, XLSX, Word and PDF (charts on request)."""
 
 from __future__ import annotations
 
@@ -46,6 +46,8 @@ def as_dict(data: ReportData) -> dict[str, Any]:
         "include_subordinates": data.include_subordinates,
         "organs": [o.name for o in data.organs],
         "frozen": data.frozen,
+        "preview": data.preview,
+        "notes": list(data.notes),
         "tables": tables.labelled(data.values),
         "cells": {k: _num(v) for k, v in data.values.items()},
         "sources": {tables.cell_label(k): v for k, v in data.sources.items()},
@@ -71,7 +73,12 @@ def table_rows(data: ReportData) -> list[tuple[str, list[list[Any]]]]:
         t2.append([block])
         t2.append(["信息内容", *[tables.T2_COLUMNS[c] for c in cols]])
         t2 += [[label, *[_num(v[f"t2.{row}.{c}"]) for c in cols]] for row, label, cols in rows]
-    t3: list[list[Any]] = [["", "", "", *tables.T3_COLUMNS.values()]]
+    kinds = [tables.T3_COLUMNS[k] for k in tables.T3_KINDS]
+    t3: list[list[Any]] = [  # the format's three header rows: the 勾稽关系 note, 申请人情况, 法人或其他组织
+        [tables.T3_NOTE, "", "", tables.T3_COLUMN_GROUP, *[""] * 6],
+        ["", "", "", kinds[0], tables.T3_ORG_GROUP, *[""] * 4, tables.T3_COLUMNS["total"]],
+        ["", "", "", "", *kinds[1:], ""],
+    ]
     for row, label, group in tables.T3_ROWS:
         block = tables.T3_BLOCK_HEADER if row.startswith("r3_") else ""
         t3.append([block, group, label, *[v[f"t3.{row}.{c}"] for c in tables.T3_COLUMNS]])
@@ -82,14 +89,36 @@ def table_rows(data: ReportData) -> list[tuple[str, list[list[Any]]]]:
     return [("表二 " + tables.SECTIONS[1][1], t2), ("表三 " + tables.SECTIONS[2][1], t3), ("表四 " + tables.SECTIONS[3][1], t4)]
 
 
+#: Merged header cells of each sheet (rows counted from the first table row, 1-based; the title is row 1).
+T3_MERGES = ["A2:C4", "D2:J2", "D3:D4", "E3:I3", "J3:J4"]
+T4_MERGES = ["A2:E3", "F2:O2", "F3:J3", "K3:O3"]
+
+
+def heading_lines(data: ReportData) -> list[str]:
+    """What a file says above the tables: the title, and for an unfinished year that it is a preview."""
+    lines = [data.title]
+    if data.preview:
+        lines.append(preview_text(data))
+    return lines
+
+
+def preview_text(data: ReportData) -> str:
+    return (f"预览（年度未结束）：{data.year}年度尚未结束，数据统计至{date_text(data.as_of)}，"
+            "年度结束前仍会变化，不是年度报告的最终数据。")
+
+
 def to_csv(data: ReportData) -> bytes:
     out = io.StringIO()
     w = csv.writer(out)
-    w.writerow([data.title])
+    for line in heading_lines(data):
+        w.writerow([line])
     for title, rows in table_rows(data):
         w.writerow([])
         w.writerow([title])
         w.writerows(rows)
+        if title.startswith("表二"):
+            for note in data.notes:
+                w.writerow(["注：" + note])
     return ("\ufeff" + out.getvalue()).encode("utf-8")  # BOM: Excel opens it as UTF-8
 
 
@@ -105,6 +134,14 @@ def to_xlsx(data: ReportData) -> bytes:
         ws["A1"].font = Font(bold=True)
         for row in rows:
             ws.append(row)
+        merges = T3_MERGES if title.startswith("表三") else T4_MERGES if title.startswith("表四") else []
+        for cells in merges:
+            ws.merge_cells(cells)
+        if title.startswith("表二"):
+            for note in data.notes:
+                ws.append(["注：" + note])
+        if data.preview:
+            ws.append([preview_text(data)])
         for col in ws.columns:
             for c in col:
                 c.alignment = Alignment(wrap_text=True, vertical="center")
@@ -121,18 +158,36 @@ def _paragraphs(text: str) -> list[str]:
     return [p.strip() for p in (text or "").splitlines() if p.strip()]
 
 
-def word_context(data: ReportData, *, on=None) -> dict[str, Any]:
+#: The signature date left for the office to fill in when the report was never saved.
+BLANK_DATE = "　　年　　月　　日"
+
+
+def signature_date(data: ReportData):
+    """The day the report is signed: when it was sent for publication, else when it was last saved, else None."""
     from django.utils import timezone
 
-    if on is None and data.frozen and data.report is not None and data.report.submitted_at:
-        on = timezone.localtime(data.report.submitted_at).date()
-    on = on or timezone.localdate()
+    report = data.report
+    if report is None or report.pk is None:
+        return None
+    if data.frozen and report.submitted_at:
+        return timezone.localtime(report.submitted_at).date()
+    return timezone.localtime(report.updated_at).date() if report.updated_at else None
+
+
+def word_context(data: ReportData, *, on=None) -> dict[str, Any]:
+    on = on or signature_date(data)
+    if data.preview:
+        period = (f"{preview_text(data)}本报告根据《中华人民共和国政府信息公开条例》和《中华人民共和国政府信息公开工作年度报告格式》"
+                  f"（国办公开办函〔2021〕30号）的格式编制，数据统计期限自{data.year}年1月1日起，统计至{date_text(data.as_of)}。")
     intro = (f"本报告根据《中华人民共和国政府信息公开条例》（以下简称《条例》）和《中华人民共和国政府信息公开工作年度报告格式》"
              f"（国办公开办函〔2021〕30号）要求编制，报告全文包括总体情况、主动公开政府信息情况、收到和处理政府信息公开申请情况、"
              f"政府信息公开行政复议和行政诉讼情况、存在的主要问题及改进情况、其他需要报告的事项。"
              f"本报告中所列数据的统计期限自{data.year}年1月1日起至{data.year}年12月31日止。")
+    if data.preview:
+        intro = period
     return {
-        "title": data.title, "intro": intro, "organ_name": data.organ.name, "date_text": date_text(on),
+        "title": data.title, "intro": intro, "organ_name": data.organ.name,
+        "date_text": date_text(on) if on else BLANK_DATE, "notes": ["注：" + n for n in data.notes],
         "v": {k.replace(".", "_"): tables.fmt(val) for k, val in data.values.items()},
         **{name: _paragraphs(data.prose(name)) for name in tables.PROSE_SECTIONS.values()},
     }
@@ -190,17 +245,21 @@ def to_docx(data: ReportData, *, with_charts: bool = False) -> bytes:
     return word.render(word_context(data), charts=charts)
 
 
-def to_pdf(data: ReportData) -> bytes:
+def to_pdf(data: ReportData, *, with_charts: bool = False) -> bytes:
+    """The PDF of the Word file; the chart appendix only when asked (the format asks for no extra content)."""
     try:
-        return pdf.docx_to_pdf(to_docx(data, with_charts=True))
+        return pdf.docx_to_pdf(to_docx(data, with_charts=with_charts))
     except pdf.PdfError as exc:
         raise ExportError(str(exc)) from exc
 
 
-def export(data: ReportData, fmt: str) -> bytes:
+def export(data: ReportData, fmt: str, *, charts: bool = False) -> bytes:
+    """One file; ``charts`` adds the chart appendix to Word and PDF (off by default)."""
     if fmt not in FORMATS:
         raise ExportError(f"不支持的格式“{fmt}”，可用：{'、'.join(FORMATS)}。")
-    return {"json": to_json, "csv": to_csv, "xlsx": to_xlsx, "docx": to_docx, "pdf": to_pdf}[fmt](data)
+    if fmt in ("docx", "pdf"):
+        return {"docx": to_docx, "pdf": to_pdf}[fmt](data, with_charts=charts)
+    return {"json": to_json, "csv": to_csv, "xlsx": to_xlsx}[fmt](data)
 
 
 def filename(data: ReportData, fmt: str) -> str:

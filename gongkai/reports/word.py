@@ -56,6 +56,53 @@ def _para(doc, text: str, *, size: float = 14, bold: bool = False, center: bool 
     return p
 
 
+def _style(doc, name: str, font: str, size: float, *, center: bool = False) -> None:
+    """A built-in style (Title, Heading 1) in the report's fonts, black, so Word's navigation pane lists it."""
+    from docx.shared import RGBColor
+
+    style = doc.styles[name]
+    style.font.name = font
+    style.font.size = Pt(size)
+    style.font.bold = True
+    style.font.color.rgb = RGBColor(0, 0, 0)
+    rpr = style.element.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = rpr.makeelement(qn("w:rFonts"), {})
+        rpr.append(fonts)
+    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia"):
+        fonts.set(qn(attr), font)
+    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        fonts.attrib.pop(qn(attr), None)
+    fmt = style.paragraph_format
+    fmt.keep_with_next = True
+    fmt.space_before, fmt.space_after = Pt(12), Pt(6)
+    if center:
+        fmt.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    ppr = style.element.get_or_add_pPr()
+    border = ppr.find(qn("w:pBdr"))
+    if border is not None:  # the Title style's rule under the line is not in the format
+        ppr.remove(border)
+
+
+def _styled(doc, text: str, style: str):
+    p = doc.add_paragraph(style=style)
+    p.add_run(text)
+    return p
+
+
+def _repeat_header(t, header_rows: int) -> None:
+    """Header rows repeat on every page and stay together with the first data row; no row splits across pages."""
+    for i, row in enumerate(t.rows):
+        trpr = row._tr.get_or_add_trPr()
+        trpr.append(trpr.makeelement(qn("w:cantSplit"), {}))
+        if i < header_rows:
+            trpr.append(trpr.makeelement(qn("w:tblHeader"), {}))
+            for cell in row.cells:
+                for p in cell.paragraphs:
+                    p.paragraph_format.keep_with_next = True
+
+
 def _cell(cell, text: str, *, bold: bool = False, size: float = 9) -> None:
     cell.text = ""
     p = cell.paragraphs[0]
@@ -88,7 +135,7 @@ def _prose(doc, name: str) -> None:
 
 
 def _heading(doc, number: str) -> None:
-    _para(doc, tables.section_heading(number), size=15, bold=True, font=SANS)
+    _styled(doc, tables.section_heading(number), "Heading 1")
 
 
 def _table2(doc) -> None:
@@ -113,10 +160,12 @@ def _table2(doc) -> None:
                 for j, c in enumerate(cols):
                     _cell(t.cell(r, 1 + j), ph(f"t2.{row}.{c}"))
         i += 2 + len(brows)
+    _repeat_header(t, 0)
 
 
 def _table3(doc) -> None:
-    t = _table(doc, 3 + len(tables.T3_ROWS), 10, [1.2, 1.9, 5.8] + [1.1] * 7)
+    # 自然人 is wider than the other figures so its header never breaks ("自然"/"人").
+    t = _table(doc, 3 + len(tables.T3_ROWS), 10, [1.2, 1.9, 5.4, 1.5] + [1.1] * 6)
     _merge(t, 0, 0, 2, 2, tables.T3_NOTE, size=8)
     _merge(t, 0, 3, 0, 9, tables.T3_COLUMN_GROUP, bold=True)
     _merge(t, 1, 3, 2, 3, "自然人", bold=True)
@@ -140,6 +189,7 @@ def _table3(doc) -> None:
             _cell(t.cell(r, 3 + j), ph(f"t3.{row}.{c}"))
     for group, rs in groups.items():
         _merge(t, rs[0], 1, rs[-1], 1, group, size=8)
+    _repeat_header(t, 3)
 
 
 def _table4(doc) -> None:
@@ -152,6 +202,7 @@ def _table4(doc) -> None:
         for ci, c in enumerate(tables.T4_COLUMNS):
             _cell(t.cell(2, gi * 5 + ci), tables.T4_COLUMNS[c], bold=True, size=8)
             _cell(t.cell(3, gi * 5 + ci), ph(f"t4.{g}.{c}"))
+    _repeat_header(t, 3)
 
 
 def build_template() -> bytes:
@@ -160,12 +211,17 @@ def build_template() -> bytes:
     section.page_height, section.page_width = Cm(29.7), Cm(21.0)
     section.top_margin = section.bottom_margin = Cm(2.5)
     section.left_margin = section.right_margin = Cm(2.2)
-    _para(doc, "{{ title }}", size=20, bold=True, center=True, font=SERIF)
+    _style(doc, "Title", SERIF, 20, center=True)
+    _style(doc, "Heading 1", SANS, 15)
+    _styled(doc, "{{ title }}", "Title")
     _para(doc, "{{ intro }}", size=14, indent=True)
     _heading(doc, "一")
     _prose(doc, "overview")
     _heading(doc, "二")
     _table2(doc)
+    _para(doc, "{%p for n in notes %}", size=10)
+    _para(doc, "{{ n }}", size=10)
+    _para(doc, "{%p endfor %}", size=10)
     _heading(doc, "三")
     _table3(doc)
     _heading(doc, "四")
@@ -177,7 +233,7 @@ def build_template() -> bytes:
     _para(doc, "{{ organ_name }}", size=14, font=SERIF).alignment = WD_ALIGN_PARAGRAPH.RIGHT
     _para(doc, "{{ date_text }}", size=14, font=SERIF).alignment = WD_ALIGN_PARAGRAPH.RIGHT
     _para(doc, "{%p if charts %}")
-    _para(doc, "附：本年度统计图表", size=15, bold=True, font=SANS)
+    _styled(doc, "附：本年度统计图表", "Heading 1")
     _para(doc, "{%p for ch in charts %}")
     _para(doc, "{{ ch.image }}", center=True)
     _para(doc, "{{ ch.title }}", size=10, center=True, font=SANS)

@@ -13,7 +13,8 @@ from docx import Document
 from openpyxl import load_workbook
 
 from gongkai.core.pdf import soffice
-from gongkai.reports import exports, selectors, word
+from gongkai.reports import exports, selectors, services, word
+from gongkai.reports.models import AnnualReport
 
 from .conftest import make_app, make_appeal, make_doc
 from .test_services import save
@@ -86,7 +87,7 @@ def test_word_layout_golden(world):
 def test_pdf_layout_golden_with_charts(world):
     from pypdf import PdfReader
 
-    blob = exports.to_pdf(world)
+    blob = exports.to_pdf(world, with_charts=True)
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / "annual-report.pdf").write_bytes(blob)
     reader = PdfReader(io.BytesIO(blob))
@@ -136,3 +137,73 @@ def test_command_errors_in_chinese(db, args, message):
 
     with pytest.raises(CommandError, match=message):
         call_command("report", "annual", *args)
+
+
+@pytest.mark.skipif(soffice() is None, reason="LibreOffice not installed (scripts/system-deps.sh)")
+def test_pdf_has_no_chart_appendix_unless_asked(world):
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(exports.to_pdf(world)))
+    text = "".join("".join(page.extract_text() for page in reader.pages).split())
+    assert "附：本年度统计图表" not in text and not any(page.images for page in reader.pages)
+    assert "保定市测试局" in text and "自然人" in text
+
+
+def test_word_tables_repeat_their_header_rows_and_never_split_a_row(world):
+    from docx.oxml.ns import qn
+
+    doc = Document(io.BytesIO(exports.to_docx(world)))
+    t2, t3, t4 = doc.tables
+    for table, header in ((t3, 3), (t4, 3)):
+        for i, row in enumerate(table.rows):
+            trpr = row._tr.trPr
+            assert trpr is not None and trpr.find(qn("w:cantSplit")) is not None
+            assert (trpr.find(qn("w:tblHeader")) is not None) == (i < header), i
+        for row in table.rows[:header]:
+            assert all(p.paragraph_format.keep_with_next for c in row.cells for p in c.paragraphs)
+    assert all(r._tr.trPr.find(qn("w:tblHeader")) is None for r in t2.rows)
+    natural = t3.cell(1, 3)
+    assert natural.text == "自然人" and natural.width > t3.cell(2, 4).width
+
+
+def test_word_uses_real_heading_styles(world):
+    doc = Document(io.BytesIO(exports.to_docx(world)))
+    styled = [(p.style.name, p.text) for p in doc.paragraphs if p.style.name in ("Title", "Heading 1")]
+    assert styled[0] == ("Title", "保定市测试局2024年政府信息公开工作年度报告")
+    assert [t for name, t in styled if name == "Heading 1"] == [
+        "一、总体情况", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况",
+        "四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况", "六、其他需要报告的事项"]
+    with_charts = Document(io.BytesIO(exports.to_docx(world, with_charts=True)))
+    assert "附：本年度统计图表" in [p.text for p in with_charts.paragraphs if p.style.name == "Heading 1"]
+
+
+def test_xlsx_and_csv_carry_the_note_and_the_header_rows(world):
+    from gongkai.reports import tables
+
+    ws = load_workbook(io.BytesIO(exports.to_xlsx(world)))["表三"]
+    assert ws["A2"].value == tables.T3_NOTE and ws["D2"].value == "申请人情况"
+    assert ws["D3"].value == "自然人" and ws["E3"].value == "法人或其他组织" and ws["J3"].value == "总计"
+    assert [ws.cell(4, c).value for c in range(5, 10)] == ["商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"]
+    assert {str(r) for r in ws.merged_cells.ranges} >= {"A2:C4", "D2:J2", "D3:D4", "E3:I3", "J3:J4"}
+    csv_text = exports.to_csv(world).decode("utf-8-sig")
+    assert tables.T3_NOTE in csv_text and ",申请人情况," in csv_text and ",法人或其他组织," in csv_text
+
+
+def test_an_unsaved_report_is_not_signed_with_today(organ):
+    make_app(organ, "natural_person", dt.date(2024, 4, 2))
+    data = selectors.report_data(organ, 2024)
+    assert data.report is None
+    ctx = exports.word_context(data)
+    assert ctx["date_text"] == exports.BLANK_DATE
+    assert exports.date_text(timezone.localdate()) not in docx_text(exports.to_docx(data))
+
+
+def test_a_saved_report_is_signed_on_its_last_save_and_a_frozen_one_on_submission(organ, office):
+    from unittest import mock
+
+    save(office, organ)
+    AnnualReport.objects.filter(organ=organ).update(updated_at=dt.datetime(2025, 1, 10, 2, tzinfo=dt.UTC))
+    assert exports.word_context(selectors.report_data(organ, 2024))["date_text"] == "2025年1月10日"
+    with mock.patch("django.utils.timezone.now", return_value=dt.datetime(2025, 1, 20, 2, tzinfo=dt.UTC)):
+        services.report_submit(actor=office, organ=organ, year=2024, on=dt.date(2025, 1, 20))
+    assert exports.word_context(selectors.report_data(organ, 2024, frozen=True))["date_text"] == "2025年1月20日"

@@ -26,6 +26,7 @@ class Command(BaseCommand):
         annual.add_argument("-o", "--output", help="输出文件；省略时 json/csv 打印到标准输出，其他格式写入当前目录")
         annual.add_argument("--aggregate", action="store_true", help="汇总下属机关数据（不论报告中的设置）")
         annual.add_argument("--live", action="store_true", help="用最新数据，而不是提交发布时冻结的数据")
+        annual.add_argument("--charts", action="store_true", help="Word、PDF 附统计图表（默认不附）")
         sub.add_parser("template", help="按代码重建 Word 模板 gongkai/reports/word/annual_report.docx")
         digest = sub.add_parser("digest", help="向各公开办发送合规监测周报（后台任务）")
         digest.add_argument("--now", action="store_true", help="立即在本进程中发送，不排队")
@@ -48,7 +49,7 @@ class Command(BaseCommand):
             return
         self._annual(**opts)
 
-    def _annual(self, *, organ, year, format, output, aggregate, live, **_):
+    def _annual(self, *, organ, year, format, output, aggregate, live, charts=False, **_):
         from gongkai.reports import exports, selectors
 
         fmt = format.lower()
@@ -62,7 +63,7 @@ class Command(BaseCommand):
         data = selectors.report_data(found, year, frozen=not live and not aggregate,
                                      include_subordinates=True if aggregate else None)
         try:
-            blob = exports.export(data, fmt)
+            blob = exports.export(data, fmt, charts=charts)
         except exports.ExportError as exc:
             raise CommandError(str(exc)) from exc
         if output == "-" or (output is None and fmt in ("json", "csv")):
