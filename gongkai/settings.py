@@ -184,12 +184,17 @@ GONGKAI_JOB_BACKOFF = env.int("GONGKAI_JOB_BACKOFF", default=30)  # seconds befo
 GONGKAI_JOB_TIMEOUT = env.int("GONGKAI_JOB_TIMEOUT", default=600)  # a task running longer lost its worker
 
 # --- Cache -------------------------------------------------------------------
+# locmem in the embedded default; GONGKAI_CACHE_URL=redis://host:6379/0 shares one cache (rate
+# limits, lockouts, page-cache generations and, then, sessions) between all app servers.
 CACHES = {"default": env.cache("GONGKAI_CACHE_URL", default="locmemcache://gongkai")}
-# Page cache of the public portal (per process, invalidated through a generation file
-# every worker stats; see docs/portal.md).
+if CACHES["default"]["BACKEND"].endswith("RedisCache"):
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Page cache of the public portal (pages per process; per-key generations in the shared cache
+# when there is one, else in files beside GONGKAI_PAGE_CACHE_FILE; docs/adr/0008).
 GONGKAI_PAGE_CACHE = env.bool("GONGKAI_PAGE_CACHE", default=True)
 GONGKAI_PAGE_CACHE_SECONDS = env.int("GONGKAI_PAGE_CACHE_SECONDS", default=300)
 GONGKAI_PAGE_CACHE_FILE = env.str("GONGKAI_PAGE_CACHE_FILE", default=str(VAR_DIR / "portal-generation"))
+GONGKAI_PAGE_CACHE_GENERATIONS = env.str("GONGKAI_PAGE_CACHE_GENERATIONS", default="auto")  # auto | cache | file
 
 # --- Security ----------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

@@ -1,36 +1,43 @@
-"""The page cache of the public portal, invalidated the moment anything public changes.
+"""The page cache of the public portal: fine-grained, shared invalidation, never a withdrawn page.
 
-Design (see docs/portal.md):
+Design (docs/adr/0008-fine-grained-page-cache.md, which supersedes 0002):
 
-* One **generation** for the whole site, kept in a small file
-  (``GONGKAI_PAGE_CACHE_FILE``, default ``VAR_DIR/portal-generation``) so that
-  every worker process of the server sees a change at once. Reading it is one
-  ``stat()`` per request. It is bumped when a record, attachment, organ, genre,
-  topic, catalog, gazette or 专栏 text is saved or deleted — immediately *and*
-  again when the transaction commits — and on ``records.services.record_changed``.
-  Writes are rare (a few an hour in an office), so dropping every page on each
-  write costs little and can never leave one stale list behind.
-* Each process keeps rendered pages in memory (a bounded LRU). An entry remembers
-  the generation read **before** its page was rendered, so a page rendered while a
-  record was being withdrawn is never served after the withdrawal commits.
-  Entries also expire after ``GONGKAI_PAGE_CACHE_SECONDS`` and at midnight
-  (a 有效期 passing turns a document 已失效 without anyone saving it).
-* Only anonymous GET/HEAD requests to ``portal`` URLs that answered 200 without
-  setting a cookie are stored; requests with a session cookie (staff) always
-  render. Every portal page carries ``ETag``/``Last-Modified`` and
-  ``Cache-Control: public, no-cache``: browsers and proxies may keep it but must
-  revalidate (a cheap 304), so no cache outside the server can show a withdrawn
-  record either.
+* A page **depends on keys**, derived from its URL: every page on ``site`` (organs, genres,
+  topics, catalogs, gazettes, 专栏 texts: rare changes that may show anywhere); a record's
+  pages on ``record:<pk>``; an organ's pages and feeds on ``organ:<code>``; a genre's feeds on
+  ``genre:<code>``; every other list (home, 信息列表, 政策文件库, gazettes, catalog entries, the
+  site feeds and sitemap) on ``lists``.
+* A write **bumps only the keys it touches**: a record's save, withdrawal or publication bumps
+  its own key, the records that link to it or that it links to, its organ (and the organs above,
+  and its issuers), its genre (old and new values alike) and ``lists`` — immediately *and* again
+  when the transaction commits, and on ``records.services.record_changed``. Other organs'
+  pages and every other record's page stay cached.
+* Each key has a **generation**: in the shared cache (``GONGKAI_CACHE_URL=redis://…``) when
+  there is one, so that every app server sees a bump at once; otherwise in small files beside
+  ``GONGKAI_PAGE_CACHE_FILE`` that every process of the machine ``stat()``s. A missing
+  generation (e.g. Redis restarted) is created afresh with a random token, never equal to an
+  earlier one; if the shared cache cannot be read, pages are rendered and not stored.
+* Each process keeps rendered pages in memory (a bounded LRU). An entry remembers the
+  generations of its keys read **before** its page was rendered, and is served only while
+  they are all unchanged: a page rendered while a record was being withdrawn is never served
+  after the withdrawal commits, on any server. Entries also expire after
+  ``GONGKAI_PAGE_CACHE_SECONDS`` and at midnight (a 有效期 passing turns a document 已失效
+  without anyone saving it).
+* Only anonymous GET/HEAD requests to ``portal`` URLs that answered 200 without setting a
+  cookie are stored; requests with a session cookie (staff) always render. Every portal page
+  carries ``ETag``/``Last-Modified`` and ``Cache-Control: public, no-cache``.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import threading
 import time
 import uuid
 from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,66 +47,210 @@ from django.http import HttpResponse, HttpResponseNotModified
 from django.utils import timezone
 from django.utils.http import http_date, parse_http_date_safe
 
+logger = logging.getLogger("gongkai.portal.cache")
 A11Y_COOKIE = "gk_a11y"
 CACHE_CONTROL = "public, no-cache"
+SITE = "site"
+LISTS = "lists"
 
 
-# --- the generation -------------------------------------------------------------
+# --- the generations ------------------------------------------------------------
+
+Generation = tuple[str, float]  # (token, time of the bump in seconds since the epoch)
+
+
+class GenerationsUnavailable(Exception):
+    """The shared store of generations cannot be read: render, do not store."""
 
 
 def generation_file() -> Path:
+    """The ``site`` key's generation file; the other keys' files live in ``<file>.d/``."""
     configured = getattr(settings, "GONGKAI_PAGE_CACHE_FILE", "")
     return Path(configured) if configured else Path(settings.VAR_DIR) / "portal-generation"
 
 
-def current_generation() -> tuple[int, int, int]:
-    """Identity of the last bump: (inode, mtime_ns, size) of the generation file."""
+def _key_file(key: str) -> Path:
+    base = generation_file()
+    if key == SITE:
+        return base
+    return base.with_name(base.name + ".d") / key.replace(":", "-").replace("/", "_")
+
+
+def _uses_shared_cache() -> bool:
+    mode = getattr(settings, "GONGKAI_PAGE_CACHE_GENERATIONS", "auto")
+    if mode == "auto":
+        backend = settings.CACHES.get(_alias(), {}).get("BACKEND", "")
+        return not backend.endswith(("locmem.LocMemCache", "dummy.DummyCache"))
+    return mode == "cache"
+
+
+def _alias() -> str:
+    return getattr(settings, "GONGKAI_PAGE_CACHE_ALIAS", "default")
+
+
+def _cache_key(key: str) -> str:
+    return f"gk:pagegen:{key}"
+
+
+def _new_token() -> str:
+    return f"{time.time_ns()}-{uuid.uuid4().hex}"
+
+
+def _token_time(token: str) -> float:
     try:
-        st = os.stat(generation_file())
-    except FileNotFoundError:
-        return (0, 0, 0)
-    return (st.st_ino, st.st_mtime_ns, st.st_size)
+        return int(token.split("-", 1)[0]) / 1e9
+    except ValueError:
+        return time.time()
 
 
-def last_modified() -> float:
-    """Time of the last change anywhere on the public site (seconds since the epoch)."""
-    mtime_ns = current_generation()[1]
-    return mtime_ns / 1e9 if mtime_ns else time.time()
+def generations(keys: Iterable[str]) -> dict[str, Generation]:
+    """The current generation of each key (raises GenerationsUnavailable if they cannot be read)."""
+    keys = list(dict.fromkeys(keys))
+    if _uses_shared_cache():
+        from django.core.cache import caches
+
+        store = caches[_alias()]
+        try:
+            found = store.get_many([_cache_key(k) for k in keys])
+            result = {}
+            for key in keys:
+                token = found.get(_cache_key(key))
+                if token is None:  # never bumped, or lost with a restart: a fresh token, never an old one
+                    store.add(_cache_key(key), _new_token(), timeout=None)
+                    token = store.get(_cache_key(key))
+                    if token is None:
+                        raise GenerationsUnavailable(key)
+                result[key] = (token, _token_time(token))
+            return result
+        except GenerationsUnavailable:
+            raise
+        except Exception as exc:  # noqa: BLE001 - Redis down or restarting: serve nothing stored
+            raise GenerationsUnavailable(str(exc)) from exc
+    result = {}
+    for key in keys:
+        try:
+            st = os.stat(_key_file(key))
+        except FileNotFoundError:
+            result[key] = ("0", 0.0)
+        else:
+            result[key] = (f"{st.st_ino}-{st.st_mtime_ns}-{st.st_size}", st.st_mtime_ns / 1e9)
+    return result
 
 
-def bump() -> None:
-    """Invalidate every cached page in every process (atomic replace of the generation file)."""
-    path = generation_file()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.{uuid.uuid4().hex}")
-    # A fresh file (new inode, new mtime, varying size) so no two bumps look alike.
-    tmp.write_text(uuid.uuid4().hex + "\n" * (time.monotonic_ns() % 7))
-    os.replace(tmp, path)
-    _STORE.clear()
+def current_generation() -> Generation:
+    """The ``site`` key's generation (every page depends on it)."""
+    return generations([SITE])[SITE]
 
 
-def bump_now_and_on_commit(using: str | None = None) -> None:
+def last_modified(gens: dict[str, Generation] | None = None) -> float:
+    """Time of the last change any of these generations saw (seconds since the epoch)."""
+    if gens is None:
+        try:
+            gens = generations([SITE, LISTS])
+        except GenerationsUnavailable:
+            return time.time()
+    latest = max((g[1] for g in gens.values()), default=0.0)
+    return latest or time.time()
+
+
+def bump(*keys: str) -> None:
+    """Invalidate, in every process of every server, the pages that depend on these keys
+    (no key: ``site``, i.e. every page)."""
+    keys = tuple(dict.fromkeys(keys or (SITE,)))
+    if _uses_shared_cache():
+        from django.core.cache import caches
+
+        store = caches[_alias()]
+        try:
+            store.set_many({_cache_key(k): _new_token() for k in keys}, timeout=None)
+        except Exception:  # noqa: BLE001 - the store is down: when it returns every key is fresh
+            _STORE.clear()
+            raise
+    else:
+        for key in keys:
+            path = _key_file(key)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex}")
+            # A fresh file (new inode, new mtime, varying size) so no two bumps look alike.
+            tmp.write_text(uuid.uuid4().hex + "\n" * (time.monotonic_ns() % 7))
+            os.replace(tmp, path)
+    if SITE in keys:
+        _STORE.clear()
+
+
+def bump_now_and_on_commit(using: str | None = None, keys: Iterable[str] = (SITE,)) -> None:
     """Bump at once and once more when the outermost transaction commits.
 
     The commit bump is what other processes need (until then they see, and may
     store, the old committed state); the immediate one covers the writing
     connection itself, which sees its own uncommitted rows (and tests, which
-    never commit). One commit bump per transaction, however many rows it saves.
+    never commit). One commit bump per transaction, with every key it touched.
     """
-    bump()
+    keys = set(keys)
+    bump(*keys)
     conn = transaction.get_connection(using)
     if not conn.in_atomic_block:
         return
     pending = getattr(conn, "_portal_cache_bump", None)
-    if pending is not None and any(entry[1] is pending for entry in conn.run_on_commit):
+    if pending is not None and any(entry[1] is pending[0] for entry in conn.run_on_commit):
+        pending[1].update(keys)
         return
+    collected = set(keys)
 
     def on_commit() -> None:
         conn._portal_cache_bump = None
-        bump()
+        try:
+            bump(*collected)
+        except Exception:  # noqa: BLE001 - committed already; the immediate bump went through
+            logger.exception("page cache: the bump at commit failed")
 
-    conn._portal_cache_bump = on_commit
+    conn._portal_cache_bump = (on_commit, collected)
     transaction.on_commit(on_commit, using=using)
+
+
+def record_keys(record_ids: Iterable[int], *, also: Iterable[str] = ()) -> set[str]:
+    """The keys of every page that may show these records (see the module docstring)."""
+    from django.db.models import Q
+
+    from gongkai.core.models import Organ
+    from gongkai.records.models import Record
+
+    ids = set(record_ids)
+    keys = {LISTS, *also}
+    if not ids:
+        return keys
+    keys.update(f"record:{pk}" for pk in ids)
+    rows = list(Record.objects.filter(pk__in=ids).values_list("organ__path", "genre__code", "interprets_id",
+                                                               "superseded_by_id"))
+    linked = Record.objects.filter(Q(interprets__in=ids) | Q(superseded_by__in=ids)).values_list("pk", flat=True)
+    keys.update(f"record:{pk}" for pk in linked)
+    organ_pks: set[int] = set()
+    for path, genre_code, interprets_id, superseded_id in rows:
+        organ_pks.update(int(p) for p in (path or "").strip("/").split("/") if p)
+        if genre_code:
+            keys.add(f"genre:{genre_code}")
+        keys.update(f"record:{pk}" for pk in (interprets_id, superseded_id) if pk)
+    organ_pks.update(Record.issuers.through.objects.filter(record_id__in=ids).values_list("organ_id", flat=True))
+    keys.update(f"organ:{code}" for code in Organ.objects.filter(pk__in=organ_pks).values_list("code", flat=True))
+    return keys
+
+
+_RECORD_PAGES = {"record", "record_print", "record_qr", "record_feedback"}
+_ORGAN_PAGES = {"organ", "organ_guide", "organ_rules", "organ_catalog", "organ_reports", "organ_apply",
+                "feed_organ_rss", "feed_organ_atom"}
+_GENRE_PAGES = {"feed_genre_rss", "feed_genre_atom"}
+
+
+def page_keys(match) -> tuple[str, ...]:
+    """The keys a portal page depends on, from its URL alone (before anything is rendered)."""
+    name, kwargs = match.url_name, match.kwargs
+    if name in _RECORD_PAGES:
+        return (SITE, f"record:{kwargs.get('pk')}")
+    if name in _ORGAN_PAGES:
+        return (SITE, f"organ:{kwargs.get('code')}")
+    if name in _GENRE_PAGES:
+        return (SITE, f"genre:{kwargs.get('code')}")
+    return (SITE, LISTS)
 
 
 # --- the per-process store -------------------------------------------------------
@@ -107,7 +258,7 @@ def bump_now_and_on_commit(using: str | None = None) -> None:
 
 @dataclass(frozen=True, slots=True)
 class Entry:
-    generation: tuple[int, int, int]
+    generations: dict[str, Generation]
     day: str
     expires: float
     status: int
@@ -204,14 +355,20 @@ class PageCacheMiddleware:
         if request.method not in ("GET", "HEAD") or settings.SESSION_COOKIE_NAME in request.COOKIES:
             return self._validators_only(request, self.get_response(request))
         enabled = getattr(settings, "GONGKAI_PAGE_CACHE", True)
-        generation = current_generation()  # read BEFORE rendering: see the module docstring
+        keys = self._keys(request)
+        if keys is None:  # not a portal page
+            return self.get_response(request)
+        try:
+            gens = generations(keys)  # read BEFORE rendering: see the module docstring
+        except GenerationsUnavailable:
+            gens, enabled = None, False
         key = (request.scheme, request.get_host(), request.get_full_path(), request.COOKIES.get(A11Y_COOKIE, ""))
         day = timezone.localdate().isoformat()
         now = time.monotonic()
         if enabled:
             entry = _STORE.get(key)
-            if entry is not None and entry.generation == generation and entry.day == day and entry.expires > now:
-                modified = last_modified()
+            if entry is not None and entry.generations == gens and entry.day == day and entry.expires > now:
+                modified = last_modified(gens)
                 if _not_modified(request, entry.etag, modified):
                     return _not_modified_response(entry.etag, modified)
                 response = HttpResponse(entry.body, status=entry.status)
@@ -225,16 +382,28 @@ class PageCacheMiddleware:
             return response
         body = response.content
         etag = make_etag(body)
-        modified = last_modified()
+        modified = last_modified(gens) if gens else time.time()
         _set_validators(response, etag, modified)
         if enabled:
             headers = tuple((k, v) for k, v in response.items() if k not in ("Last-Modified", "X-Page-Cache"))
-            _STORE.put(key, Entry(generation, day, now + getattr(settings, "GONGKAI_PAGE_CACHE_SECONDS", 300),
+            _STORE.put(key, Entry(gens, day, now + getattr(settings, "GONGKAI_PAGE_CACHE_SECONDS", 300),
                                   response.status_code, headers, body, etag))
             response["X-Page-Cache"] = "miss"
         if _not_modified(request, etag, modified):
             return _not_modified_response(etag, modified)
         return response
+
+    @staticmethod
+    def _keys(request) -> tuple[str, ...] | None:
+        from django.urls import Resolver404, resolve
+
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return None
+        if match.namespace != "portal":
+            return None
+        return page_keys(match)
 
     @staticmethod
     def _is_public_page(request, response) -> bool:
@@ -267,10 +436,14 @@ COUNT_SECONDS = 60
 
 
 def cached_count(key: tuple, compute) -> int:
-    """A list's total, remembered until the next change anywhere (or a minute): counting
-    94,000 public records takes SQLite a few hundred milliseconds, and every page of a list
-    shares one total. Only the number is kept, never which records are public."""
-    full_key = (current_generation(), timezone.localdate().isoformat(), key)
+    """A list's total, remembered until the next change of any record or list (or a minute):
+    counting 94,000 public records takes SQLite a few hundred milliseconds, and every page of a
+    list shares one total. Only the number is kept, never which records are public."""
+    try:
+        gens = generations([SITE, LISTS])
+    except GenerationsUnavailable:
+        return compute()
+    full_key = (gens[SITE][0], gens[LISTS][0], timezone.localdate().isoformat(), key)
     now = time.monotonic()
     hit = _COUNTS.get(full_key)
     if hit is not None and hit[0] > now:
