@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -6,7 +7,7 @@ admin.site.site_title = "公开平台管理"
 admin.site.index_title = "参考数据（机关、体裁、主题、用户与角色）"
 
 urlpatterns = [
-    path("admin/", admin.site.urls),
+    path(settings.GONGKAI_ADMIN_PATH, admin.site.urls),  # a configurable path (docs/security.md)
     path("workspace/participation/", include("gongkai.participation.staff_urls")),
     path("workspace/", include("gongkai.workspace.urls")),
     path("search/", include("gongkai.search.urls")),

@@ -3,22 +3,60 @@ an arithmetic challenge after a few submissions (the applications' approach, sha
 
 Counts live in Django's cache (locmem in the embedded default, Redis when configured), so
 several app servers sharing a Redis cache share one limit. The client address is
-``REMOTE_ADDR``: the project has no trusted proxy-header setting, and X-Forwarded-For
-is not trusted.
+``REMOTE_ADDR``, unless the request came from one of ``GONGKAI_TRUSTED_PROXIES`` (addresses
+or networks of the reverse proxies in front of the application): then it is the right-most
+address of ``X-Forwarded-For`` that is not itself a trusted proxy. A header sent by anyone
+else is ignored, so a client cannot choose its own address. Every throttle of the project
+(this module, the applications' tracking check, participation, the login lockout) uses
+:func:`client_ip`.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import random
 import time
 from dataclasses import dataclass
+from functools import lru_cache
 
+from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 
+UNKNOWN_ADDRESS = "0.0.0.0"  # noqa: S104 - not a bind address
+
+
+@lru_cache(maxsize=8)
+def _networks(proxies: tuple[str, ...]) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    return tuple(ipaddress.ip_network(p.strip(), strict=False) for p in proxies if p.strip())
+
+
+def _address(value: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address(value.strip())
+    except ValueError:
+        return None
+
+
+def _trusted(address, networks) -> bool:
+    return address is not None and any(address in network for network in networks)
+
 
 def client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR") or "0.0.0.0"  # noqa: S104 - not a bind address
+    """The address of the client: ``REMOTE_ADDR``, or behind a trusted proxy the last untrusted
+    hop of ``X-Forwarded-For`` (see the module docstring)."""
+    remote = request.META.get("REMOTE_ADDR") or UNKNOWN_ADDRESS
+    networks = _networks(tuple(getattr(settings, "GONGKAI_TRUSTED_PROXIES", ()) or ()))
+    if not networks or not _trusted(_address(remote), networks):
+        return remote
+    hops = [h for h in (request.META.get("HTTP_X_FORWARDED_FOR") or "").split(",") if h.strip()]
+    for hop in reversed(hops):
+        address = _address(hop)
+        if address is None:
+            return remote  # a malformed header: count the proxy, never a made-up value
+        if not _trusted(address, networks):
+            return str(address)
+    return str(_address(hops[0])) if hops else remote  # every hop is ours: the first is the client
 
 
 @dataclass(frozen=True)

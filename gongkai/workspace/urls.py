@@ -1,12 +1,14 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import two_factor, views
 
 app_name = "workspace"
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(template_name="workspace/login.html", redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("2fa/", two_factor.otp_verify, name="otp_verify"),
+    path("2fa/setup/", two_factor.otp_setup, name="otp_setup"),
     path("", views.home, name="home"),
     path("records/", views.record_list, name="records"),
     path("records/mine/", views.record_list, {"scope": "mine"}, name="records_mine"),
