@@ -39,7 +39,7 @@ from gongkai.records.models import (
 )
 from gongkai.records.text import text_to_html
 
-from . import applicants, apps_loader, generate, seeds
+from . import applicants, apps_loader, generate, participation_messages, seeds
 from .generate import TZ, Item
 from .organs import BY_SLUG, ORGANS, REGIONS, OrganSpec
 from .vocabulary import person_name
@@ -109,6 +109,7 @@ class Summary:
     progress_reports: int = 0
     report: str = ""
     other_seconds: float = 0.0  # of ``seconds``: applications, work plans and the report
+    messages: str = ""  # participation_messages.load: the 口径库 and the message box
 
 
 class _Rollback(Exception):
@@ -173,6 +174,7 @@ class _Loader:
         summary.plans_created, summary.plans, summary.progress_reports = apps_loader.load_workplans(
             organs=self.organs, users=self.users, today=today)
         summary.report = apps_loader.load_report(organs=self.organs, users=self.users)
+        summary.messages = participation_messages.load(organs=self.organs, users=self.users)
         # The letters' Word files, so that a dry run can delete them with the rest.
         self.files += [name for pk, name in Letter.objects.values_list("pk", "docx") if pk not in letters_before and name]
         summary.other_seconds = time.monotonic() - started

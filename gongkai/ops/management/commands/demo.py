@@ -63,6 +63,8 @@ class Command(BaseCommand):
                 f"行政复议和诉讼{apps['appeals']}件；办理结果：{groups}。")
         self.stdout.write(f"工作要点：{summary.plans}份（{verb}{summary.plans_created}份），进展报送{summary.progress_reports}条；"
                           f"保定市人民政府办公室2025年年度报告草稿：{summary.report}（以上用时{summary.other_seconds:.1f}秒）。")
+        if summary.messages:
+            self.stdout.write(f"留言与口径库：{summary.messages}。")
         self.stdout.write("")
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
         self.stdout.write(format_table(summary.main_accounts, ("用户名", "角色", "机关")))
