@@ -65,9 +65,9 @@ def _applications_daily() -> str:
 
 
 def _workplan_remind() -> str:
-    from gongkai.workplans.services import reminders_run
+    from gongkai.workplans.services import reminders_run, reminders_summary
 
-    return f"生成 {len(reminders_run())} 条任务提醒"
+    return reminders_summary(reminders_run())
 
 
 def _report_digest() -> str:

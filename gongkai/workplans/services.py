@@ -485,6 +485,20 @@ def summary_html(plan: WorkPlan, today: dt.date) -> str:
 # --- reminders (the daily job) ----------------------------------------------------
 
 
+def reminders_summary(reminders: list, *, dry_run: bool = False) -> str:
+    """One line for the terminal or the job log: how many reminders of each kind, to how many addresses."""
+    from .models import ReminderKind
+
+    counts = {kind: sum(1 for r in reminders if r.kind == kind) for kind in ReminderKind.values}
+    kinds = "，".join(f"{ReminderKind(kind).label}{n}条" for kind, n in counts.items() if n)
+    addresses = {a for r in reminders for a in r.recipients.split("、") if a}
+    tasks = {r.task_id for r in reminders}
+    head = f"{'将生成' if dry_run else '已生成'}{len(reminders)}条工作要点任务提醒"
+    if not reminders:
+        return head + "（只提醒执行中的工作要点）"
+    return f"{head}（{kinds}），涉及{len(tasks)}项任务，{'将' if dry_run else '已'}发往{len(addresses)}个邮箱"
+
+
 def reminders_run(*, today: dt.date | None = None, send_mail: bool = True, dry_run: bool = False) -> list:
     """Create today's reminders (once per task, kind and date) and e-mail the units' staff.
 

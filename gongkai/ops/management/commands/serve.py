@@ -26,6 +26,18 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 
+def mail_line() -> str:
+    """One line saying where the platform's e-mails go (the demo writes them to files, not the terminal)."""
+    backend = settings.EMAIL_BACKEND
+    if backend.endswith("filebased.EmailBackend"):
+        return f"邮件不外发，写入文件：{settings.EMAIL_FILE_PATH}（设置 GONGKAI_EMAIL_URL 后经邮件服务器发送）"
+    if backend.endswith("console.EmailBackend"):
+        return "邮件输出到本终端（GONGKAI_EMAIL_URL=consolemail://）"
+    if backend.endswith("locmem.EmailBackend") or backend.endswith("dummy.EmailBackend"):
+        return "邮件不发送（测试用邮件设置）"
+    return f"邮件经 {settings.EMAIL_HOST}:{settings.EMAIL_PORT} 发送"
+
+
 class Command(BaseCommand):
     help = "启动平台（gunicorn）、后台任务和定时任务调度"
 
@@ -69,6 +81,7 @@ class Command(BaseCommand):
         cmd = [sys.executable, "-m", "gunicorn", "gongkai.wsgi", "--bind", bind, "--workers", str(workers),
                "--access-logfile", "-", "--timeout", "60"]
         self.stdout.write(f"政府信息公开平台已启动：http://{bind}/  （工作台：http://{bind}/workspace/ ；按 Ctrl+C 停止）")
+        self.stdout.write(mail_line())
         children = [subprocess.Popen(cmd)]  # noqa: S603 - fixed argument list
         server = children[0]
         if not no_jobs:

@@ -30,7 +30,7 @@ class Command(BaseCommand):
         p = sub.add_parser("parse", help="解析工作要点文件并输出条目树")
         p.add_argument("file", help=".txt/.html/.docx/.xlsx 文件；“-”表示从标准输入读文字")
         p.add_argument("--format", choices=["json", "outline"], default="json")
-        r = sub.add_parser("remind", help="生成今天的任务提醒并发送邮件（每天运行一次）")
+        r = sub.add_parser("remind", help="生成今天的任务提醒并发送邮件（每天运行一次；输出一行统计，-v2 逐条列出）")
         r.add_argument("--dry-run", action="store_true", help="只显示将生成的提醒，不写入、不发送")
         r.add_argument("--today", help="按哪一天计算（YYYY-MM-DD），默认今天")
 
@@ -59,14 +59,14 @@ class Command(BaseCommand):
         self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
 
     def _remind(self, options):
-        from gongkai.workplans.services import reminders_run
+        from gongkai.workplans.services import reminders_run, reminders_summary
 
         try:
             today = dt.date.fromisoformat(options["today"]) if options["today"] else None
         except ValueError as exc:
             raise CommandError("日期格式应为YYYY-MM-DD。") from exc
         created = reminders_run(today=today, dry_run=options["dry_run"])
-        prefix = "将生成" if options["dry_run"] else "已生成"
-        for reminder in created:
-            self.stdout.write(f"{reminder.message}  →  {reminder.recipients or '（无邮箱）'}")
-        self.stdout.write(f"{prefix}{len(created)}条提醒。")
+        if options["verbosity"] >= 2:  # one line a reminder only when asked (-v2); the summary always
+            for reminder in created:
+                self.stdout.write(f"{reminder.message}  →  {reminder.recipients or '（无邮箱）'}")
+        self.stdout.write(reminders_summary(created, dry_run=options["dry_run"]))
