@@ -43,6 +43,9 @@ INSTALLED_APPS = [
     "gongkai.workspace",
     "gongkai.portal",
     "gongkai.ops",  # last: runs the installation (serve, demo, benchmarks); no app imports it
+    "axes",  # login lockout (docs/security.md)
+    "django_otp",
+    "django_otp.plugins.otp_totp",  # optional TOTP second factor for staff
 ]
 
 MIDDLEWARE = [
@@ -55,8 +58,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "gongkai.core.middleware.SecurityHeadersMiddleware",
+    "gongkai.core.middleware.SecondFactorMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes requires
 ]
 
 ROOT_URLCONF = "gongkai.urls"
@@ -110,6 +118,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses a locked-out username and address first
+    "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "workspace:login"
 LOGIN_REDIRECT_URL = "workspace:home"
@@ -190,12 +202,17 @@ GONGKAI_JOB_BACKOFF = env.int("GONGKAI_JOB_BACKOFF", default=30)  # seconds befo
 GONGKAI_JOB_TIMEOUT = env.int("GONGKAI_JOB_TIMEOUT", default=600)  # a task running longer lost its worker
 
 # --- Cache -------------------------------------------------------------------
+# locmem in the embedded default; GONGKAI_CACHE_URL=redis://host:6379/0 shares one cache (rate
+# limits, lockouts, page-cache generations and, then, sessions) between all app servers.
 CACHES = {"default": env.cache("GONGKAI_CACHE_URL", default="locmemcache://gongkai")}
-# Page cache of the public portal (per process, invalidated through a generation file
-# every worker stats; see docs/portal.md).
+if CACHES["default"]["BACKEND"].endswith("RedisCache"):
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Page cache of the public portal (pages per process; per-key generations in the shared cache
+# when there is one, else in files beside GONGKAI_PAGE_CACHE_FILE; docs/adr/0008).
 GONGKAI_PAGE_CACHE = env.bool("GONGKAI_PAGE_CACHE", default=True)
 GONGKAI_PAGE_CACHE_SECONDS = env.int("GONGKAI_PAGE_CACHE_SECONDS", default=300)
 GONGKAI_PAGE_CACHE_FILE = env.str("GONGKAI_PAGE_CACHE_FILE", default=str(VAR_DIR / "portal-generation"))
+GONGKAI_PAGE_CACHE_GENERATIONS = env.str("GONGKAI_PAGE_CACHE_GENERATIONS", default="auto")  # auto | cache | file
 
 # --- Security ----------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
@@ -210,6 +227,50 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = env.int("GONGKAI_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+
+# Proxies in front of the application (addresses or networks, e.g. "10.0.0.5,10.1.0.0/16"):
+# X-Forwarded-For is honoured only from them, by every throttle and the login lockout.
+GONGKAI_TRUSTED_PROXIES = env.list("GONGKAI_TRUSTED_PROXIES", default=[])
+# The Django admin lives at this path (not the well-known /admin/ in production).
+GONGKAI_ADMIN_PATH = env.str("GONGKAI_ADMIN_PATH", default="admin/").strip("/") + "/"
+# Staff sessions end when the browser closes, and after this many seconds without a request.
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+GONGKAI_STAFF_IDLE_SECONDS = env.int("GONGKAI_STAFF_IDLE_SECONDS", default=8 * 3600)
+SESSION_COOKIE_AGE = GONGKAI_STAFF_IDLE_SECONDS
+SESSION_COOKIE_SAMESITE = "Lax"
+# Two-factor sign-in (TOTP, django-otp): staff may enrol; when this is on, platform admins
+# (superusers) must sign in with a second factor before they reach the workspace or the admin.
+GONGKAI_REQUIRE_2FA = env.bool("GONGKAI_REQUIRE_2FA", default=False)
+OTP_TOTP_ISSUER = env.str("GONGKAI_OTP_ISSUER", default="政务公开平台")
+
+# Login lockout (django-axes): GONGKAI_LOGIN_FAILURE_LIMIT wrong passwords for one username from
+# one client address lock that pair out for GONGKAI_LOGIN_COOLOFF_MINUTES; an admin unlocks it
+# by deleting its row under “访问尝试” in the admin (or `manage.py axes_reset`).
+AXES_FAILURE_LIMIT = env.int("GONGKAI_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.int("GONGKAI_LOGIN_COOLOFF_MINUTES", default=60) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "core/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "gongkai.core.throttle.client_ip"
+AXES_VERBOSE = False
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+
+# Content-Security-Policy (django-csp): scripts only from this site, no inline script anywhere.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        # Charts (ECharts) set style attributes from script; styles cannot run code.
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 LOGGING = {
     "version": 1,
