@@ -6,6 +6,16 @@ from . import factories
 from .factories import member
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The audit log refuses DELETE (a database trigger); the test database is flushed between
+    transactional tests, so it is put in maintenance once (core migration 0008)."""
+    from django.db import connection
+
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute("INSERT INTO core_auditmaintenance (reason) VALUES ('test database')")
+
+
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
