@@ -18,6 +18,15 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 AXE = os.path.join(os.path.dirname(__file__), "vendor", "axe.min.js")
 
 
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="zh-CN", bypass_csp=True)  # axe-core is injected as a script tag
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    yield page
+    context.close()
+
+
 @pytest.fixture(autouse=True)
 def _page_cache_file(settings, tmp_path):
     settings.GONGKAI_PAGE_CACHE_FILE = str(tmp_path / "portal-generation")
@@ -90,6 +99,16 @@ def test_office_edits_checks_and_publishes_the_report(live_server, page, world):
     assert not AnnualReport.objects.exists()
     page.get_by_label("表二第二十条第（五）项“行政许可”行“本年处理决定数量”列", exact=True).fill("356")
     page.get_by_label("表二第二十条第（五）项“行政许可”行“本年处理决定数量”列的数据来源").fill("政务服务平台年度统计")
+    page.get_by_role("button", name="保存").click()
+    page.wait_for_selector("text=年度报告已保存")
+    # 处罚, 强制 and 收费 neither entered nor confirmed as 0: submission says which.
+    assert "请勾选“确认为0”" in page.locator("#submit-reason").inner_text()
+    for key in ("penalty_decisions", "coercion_decisions", "fees_amount"):
+        page.locator(f"#id_z_t2_{key}").check()
+    # The fees the platform collected go into section 六 with one click.
+    page.get_by_label("六、其他需要报告的事项", exact=True).fill("")
+    page.get_by_role("button", name="插入正文").click()
+    assert page.get_by_label("六、其他需要报告的事项", exact=True).input_value() == "2024年度，本机关未收取政府信息公开信息处理费。"
     page.get_by_role("button", name="保存").click()
     page.wait_for_selector("text=年度报告已保存")
     screenshot(page, "report-edit")
