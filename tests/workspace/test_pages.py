@@ -52,5 +52,8 @@ def test_reviewer_sees_the_queue_and_the_record_to_review(client, reviewer, reco
     assert submitted.title in detail
     for text in (submitted.index_no, "行政规范性文件", "保密审查", "提交审核意见", "状态：草稿 → 待审核"):
         assert text in detail, text
+    author = submitted.created_by
+    assert author.get_full_name() and f"<td>{author.get_full_name()}</td>" in detail  # 起草人 by name
+    assert f"<td>{author.username}</td>" not in detail
     redetermine = _main(client, "workspace:redetermination")
     assert "公开属性重新审定" in redetermine and "没有需要重新审定的信息。" in redetermine

@@ -2,7 +2,7 @@
 
 from django import template
 
-from gongkai.core.history import HistoryRow, history_rows
+from gongkai.core.history import HistoryRow, history_rows, person_name
 
 register = template.Library()
 
@@ -13,3 +13,9 @@ def history_table(events, subjects=False):
     events = list(events)
     rows = events if all(isinstance(e, HistoryRow) for e in events) else history_rows(events, subjects=subjects)
     return {"rows": rows, "subjects": subjects or any(r.subject for r in rows)}
+
+
+@register.filter
+def person(user) -> str:
+    """``{{ record.created_by|person }}``: the full name, else the username; no user reads 系统."""
+    return person_name(user)
