@@ -1,9 +1,11 @@
 """Settings of gongkai, read from the environment (django-environ).
 
 Nothing needs to be set for the demo: the defaults give a SQLite database in
-``var/`` and a debug server on 127.0.0.1:8000. Production sets at least
-``GONGKAI_DEBUG=0``, ``GONGKAI_SECRET_KEY``, ``GONGKAI_ALLOWED_HOSTS`` and
-``DATABASE_URL`` (PostgreSQL).
+``var/`` and the platform on http://127.0.0.1:8000 with DEBUG off, so a visitor
+sees the Chinese error pages (a developer sets ``GONGKAI_DEBUG=1``). Production
+sets at least ``GONGKAI_SECRET_KEY``, ``GONGKAI_ALLOWED_HOSTS`` and
+``DATABASE_URL`` (PostgreSQL); with its own key it gets HTTPS redirects and
+secure cookies unless ``GONGKAI_HTTPS=0``.
 """
 
 from pathlib import Path
@@ -13,11 +15,12 @@ import environ
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 
-DEBUG = env.bool("GONGKAI_DEBUG", default=True)
-SECRET_KEY = env.str(
-    "GONGKAI_SECRET_KEY",
-    default="django-insecure-demo-key-only-for-local-use-change-me-0123456789",
-)
+DEBUG = env.bool("GONGKAI_DEBUG", default=False)  # a developer's traceback pages: GONGKAI_DEBUG=1
+DEMO_SECRET_KEY = "django-insecure-demo-key-only-for-local-use-change-me-0123456789"
+SECRET_KEY = env.str("GONGKAI_SECRET_KEY", default=DEMO_SECRET_KEY)
+# The local demo (no key of its own) is served over plain HTTP on 127.0.0.1; an installation
+# with its own key is behind HTTPS: redirects, HSTS and secure cookies.
+GONGKAI_HTTPS = env.bool("GONGKAI_HTTPS", default=SECRET_KEY != DEMO_SECRET_KEY)
 ALLOWED_HOSTS = env.list("GONGKAI_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("GONGKAI_CSRF_TRUSTED_ORIGINS", default=[])
 VAR_DIR = Path(env.str("GONGKAI_VAR_DIR", default=str(BASE_DIR / "var")))
@@ -146,7 +149,8 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
-            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            # hashed, compressed names once collected; a file not collected (tests) keeps its name
+            "gongkai.core.staticfiles.StaticStorage"
             if not DEBUG
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
@@ -219,7 +223,7 @@ SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
-if not DEBUG:
+if not DEBUG and GONGKAI_HTTPS:
     SECURE_SSL_REDIRECT = env.bool("GONGKAI_SSL_REDIRECT", default=True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
