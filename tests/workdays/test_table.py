@@ -32,7 +32,7 @@ def test_index_of_counts_workdays_up_to_a_day():
 
 
 def test_one_table_per_calendar_and_overrides_count():
-    assert workday_table(CAL) is TABLE
+    assert workday_table(CAL) is workday_table(CAL)
     local = CAL.with_overrides([Override(date(2025, 10, 10), False, "地方假日")])
     table = workday_table(local)
     assert table is not TABLE
