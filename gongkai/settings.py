@@ -282,3 +282,51 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("GONGKAI_LOG_LEVEL", default="WARNING")},
 }
+
+# --- Production profile: several servers (docs/deploy.md) -----------------------------
+# Request ids, metrics, read-replica routing and X-Accel attachments (gongkai/ops/).
+MIDDLEWARE = [
+    "gongkai.ops.observability.RequestIdMiddleware",
+    "gongkai.ops.observability.MetricsMiddleware",
+    *MIDDLEWARE[:1],  # the page cache
+    "gongkai.ops.replica.ReplicaMiddleware",
+    "gongkai.ops.observability.XAccelMiddleware",
+    *MIDDLEWARE[1:],
+]
+GONGKAI_METRICS_IPS = env.list("GONGKAI_METRICS_IPS", default=["127.0.0.1", "::1"])
+GONGKAI_READY_MAX_QUEUE_LAG = env.int("GONGKAI_READY_MAX_QUEUE_LAG", default=300)
+# Behind nginx: attachments are sent by nginx from this internal location (deploy/nginx.conf).
+GONGKAI_X_ACCEL_PREFIX = env.str("GONGKAI_X_ACCEL_PREFIX", default="")
+# A streaming replica for anonymous public reads (PostgreSQL only; SQLite ignores it).
+if env.str("GONGKAI_REPLICA_URL", default="") and DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    DATABASES["replica"] = env.db("GONGKAI_REPLICA_URL")
+    DATABASES["replica"]["ATOMIC_REQUESTS"] = False
+    DATABASES["replica"].setdefault("TEST", {})["MIRROR"] = "default"
+    DATABASE_ROUTERS = ["gongkai.ops.replica.ReplicaRouter"]
+GONGKAI_REPLICA_MAX_LAG = env.float("GONGKAI_REPLICA_MAX_LAG", default=10.0)  # seconds; beyond: primary
+GONGKAI_REPLICA_PIN_SECONDS = env.int("GONGKAI_REPLICA_PIN_SECONDS", default=5)  # read-your-writes
+# PgBouncer in transaction mode: no server-side cursors (they outlive a transaction).
+if env.bool("GONGKAI_PGBOUNCER", default=False):
+    for _db in DATABASES.values():
+        _db["DISABLE_SERVER_SIDE_CURSORS"] = True
+# Media on S3-compatible object storage (django-storages; `pip install gongkai[s3]`).
+if env.str("GONGKAI_S3_BUCKET", default=""):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("GONGKAI_S3_BUCKET"),
+            "endpoint_url": env.str("GONGKAI_S3_ENDPOINT", default="") or None,
+            "region_name": env.str("GONGKAI_S3_REGION", default="") or None,
+            "access_key": env.str("GONGKAI_S3_ACCESS_KEY", default="") or None,
+            "secret_key": env.str("GONGKAI_S3_SECRET_KEY", default="") or None,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+# Structured logs: one JSON object a line with the request id (GONGKAI_LOG_JSON=1).
+LOGGING["filters"] = {"request_id": {"()": "gongkai.ops.observability.RequestIdFilter"}}
+LOGGING["handlers"]["console"]["filters"] = ["request_id"]
+if env.bool("GONGKAI_LOG_JSON", default=False):
+    LOGGING["formatters"] = {"json": {"()": "gongkai.ops.observability.JsonFormatter"}}
+    LOGGING["handlers"]["console"]["formatter"] = "json"

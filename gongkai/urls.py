@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("gongkai.workplans.urls")),
     path("", include("gongkai.reports.urls")),
     path("", include("gongkai.participation.urls")),
+    path("", include("gongkai.ops.urls")),  # /healthz, /readyz, /metrics
     path("", include("gongkai.portal.urls")),
 ]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
@@ -142,7 +143,7 @@ def test_platform_admins_see_failed_jobs_with_their_error(db, client, admin_user
     JobRun.objects.create(job="counting", period="2026-12-07", status=JobRunStatus.FAILED,
                           attempts=5, last_error="RuntimeError: 邮件服务器无应答")
     client.force_login(admin_user)
-    page = client.get("/admin/ops/jobrun/?status__exact=failed")
+    page = client.get(reverse("admin:ops_jobrun_changelist") + "?status__exact=failed")
     assert page.status_code == 200 and "counting" in page.content.decode()
-    detail = client.get(f"/admin/ops/jobrun/{JobRun.objects.get().pk}/change/")
+    detail = client.get(reverse("admin:ops_jobrun_change", args=[JobRun.objects.get().pk]))
     assert "邮件服务器无应答" in detail.content.decode()

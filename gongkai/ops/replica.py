@@ -1,0 +1,100 @@
+"""Read replica routing (``GONGKAI_REPLICA_URL``; PostgreSQL only, SQLite ignores it).
+
+* ``ReplicaMiddleware`` marks a request as a *public read* when it is an anonymous GET/HEAD
+  (no session cookie) of the public site, search, API or feeds, and the client has not written
+  in the last ``GONGKAI_REPLICA_PIN_SECONDS`` (a cookie set on any other request pins it to the
+  primary: read-your-writes).
+* ``ReplicaRouter`` sends the reads of such a request to ``replica`` while the replica answers
+  and lags less than ``GONGKAI_REPLICA_MAX_LAG`` seconds (checked at most every two seconds per
+  process); everything else, and every write, goes to ``default``.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import logging
+import time
+
+from django.conf import settings
+from django.db import connections
+
+logger = logging.getLogger("gongkai.ops.replica")
+PIN_COOKIE = "gk_primary"
+public_read: contextvars.ContextVar[bool] = contextvars.ContextVar("gongkai_public_read", default=False)
+
+_PRIVATE_PREFIXES = ("/workspace/", "/admin/", "/healthz", "/readyz", "/metrics")
+_health: dict[str, float | bool] = {"checked": 0.0, "ok": False}
+
+LAG_SQL = (
+    "SELECT CASE WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0 "
+    "ELSE COALESCE(EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()), 0) END"
+)
+
+
+def replica_configured() -> bool:
+    return "replica" in settings.DATABASES
+
+
+def replica_lag() -> float:
+    """Seconds the replica is behind (raises when it cannot be reached)."""
+    with connections["replica"].cursor() as cursor:
+        cursor.execute(LAG_SQL)
+        return float(cursor.fetchone()[0] or 0)
+
+
+def replica_usable() -> bool:
+    now = time.monotonic()
+    if now - float(_health["checked"]) < 2.0:
+        return bool(_health["ok"])
+    _health["checked"] = now
+    try:
+        lag = replica_lag()
+        _health["ok"] = lag <= getattr(settings, "GONGKAI_REPLICA_MAX_LAG", 10)
+        if not _health["ok"]:
+            logger.warning("replica lags %.1fs: reads go to the primary", lag)
+    except Exception as exc:  # noqa: BLE001 - a replica down is skipped, never an error page
+        _health["ok"] = False
+        logger.warning("replica unreachable (%s): reads go to the primary", exc.__class__.__name__)
+        try:
+            connections["replica"].close()
+        except Exception:  # noqa: BLE001, S110 - a broken connection may fail to close
+            pass
+    return bool(_health["ok"])
+
+
+class ReplicaRouter:
+    def db_for_read(self, model, **hints):
+        if public_read.get() and replica_configured() and replica_usable():
+            return "replica"
+        return "default"
+
+    def db_for_write(self, model, **hints):
+        return "default"
+
+    def allow_relation(self, obj1, obj2, **hints):
+        return True  # one database, two copies
+
+    def allow_migrate(self, db, app_label, **hints):
+        return db == "default"
+
+
+class ReplicaMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        reads = (
+            request.method in ("GET", "HEAD")
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+            and PIN_COOKIE not in request.COOKIES
+            and not request.path_info.startswith(_PRIVATE_PREFIXES)
+        )
+        token = public_read.set(reads)
+        try:
+            response = self.get_response(request)
+        finally:
+            public_read.reset(token)
+        if request.method not in ("GET", "HEAD", "OPTIONS") and replica_configured():
+            response.set_cookie(PIN_COOKIE, "1", max_age=getattr(settings, "GONGKAI_REPLICA_PIN_SECONDS", 5),
+                                httponly=True, samesite="Lax")
+        return response
