@@ -1,4 +1,4 @@
-"""Roll-ups compare with the same subtree last year; entered-only cells; withdrawals; tree order (issue 19)."""
+"""Roll-ups compare with the same subtree last year; entered-only cells; withdrawals; tree order; the index (issue 19)."""
 
 import datetime as dt
 
@@ -99,3 +99,35 @@ def test_roll_up_and_index_list_organs_in_tree_order(government, gov_office):
     expected = [office, made[0], made[1], child, *made[2:]]
     assert [r.organ for r in selectors.rollup(government, 2024, today=dt.date(2025, 1, 1))] == expected
     assert selectors.tree_order(Organ.objects.all()) == [government, *expected]
+
+
+def test_the_index_says_published_only_when_the_public_page_opens(client, government, organ, sibling, gov_office,
+                                                                  reviewer):
+    from gongkai.records import services as record_services
+    from gongkai.records.models import ReviewDecision
+
+    from .test_services import save
+
+    office = factories.UserFactory(username="dept_office")
+    for role in ("office", "editor"):
+        factories.MembershipFactory(user=office, organ=organ, role=role)
+    make_doc(sibling, "annual_report", dt.date(2025, 1, 20), title="保定市另一局2024年政府信息公开工作年度报告")
+    save(office, organ)
+    report = services.report_submit(actor=office, organ=organ, year=2024)
+    client.force_login(gov_office)
+    url = reverse("reports:index") + "?year=2024"
+
+    def states():
+        page = client.get(url).content.decode()
+        return {name: ("已发布" in row, "专栏中有平台外编制的报告" in row)
+                for name in ("保定市测试局", "保定市另一局") for row in page.split("<tr") if name in row}
+
+    assert states() == {"保定市测试局": (False, False), "保定市另一局": (False, True)}
+    record_services.record_review(actor=reviewer, record=report.record, decision=ReviewDecision.APPROVED,
+                                  confidentiality_opinion="不涉密", attribute_confirmed="proactive", publish="now")
+    public = reverse("reports:public", kwargs={"slug": f"{organ.code}-2024"})
+    assert client.get(public).status_code == 200
+    assert states()["保定市测试局"] == (True, False) and f'href="{public}"' in client.get(url).content.decode()
+    record_services.record_withdraw(actor=reviewer, record=report.record, reason="数据有误，更正后重新发布。")
+    assert client.get(public).status_code == 404
+    assert states()["保定市测试局"] == (False, False)
