@@ -69,7 +69,15 @@ def connect() -> None:
     from django.test.signals import setting_changed
 
     from gongkai.core.models import Organ
-    from gongkai.participation.models import Answer, AnswerBasis
+    from gongkai.participation.models import (
+        Answer,
+        AnswerBasis,
+        Consultation,
+        ConsultationFeedback,
+        DecisionCatalog,
+        DecisionItem,
+        Meeting,
+    )
     from gongkai.records import services
     from gongkai.records.models import (
         Attachment,
@@ -88,7 +96,8 @@ def connect() -> None:
     setting_changed.connect(_on_setting_changed, dispatch_uid="portal-cache-setting-changed")
     services.record_changed.connect(_on_record_changed, dispatch_uid="portal-cache-record-changed")
     for model in (Record, Attachment, Organ, Genre, Topic, Catalog, CatalogEntry, Gazette, GazetteIssue,
-                  GazetteItem, ColumnPage, Answer, AnswerBasis):
+                  GazetteItem, ColumnPage, Answer, AnswerBasis, Consultation, ConsultationFeedback, Meeting,
+                  DecisionCatalog, DecisionItem):
         uid = f"portal-cache-{model._meta.label_lower}"
         post_save.connect(_on_model_change, sender=model, dispatch_uid=uid + "-save")
         post_delete.connect(_on_model_change, sender=model, dispatch_uid=uid + "-delete")

@@ -143,3 +143,16 @@ def test_search_matches_normalised_substrings_of_public_consultations_only(world
     assert [c.title for c in public_consultations(q="abc 停车场")] == ["关于停车收费的公告"]
     assert not public_consultations(q="MARKERDRAFT").exists()
     assert public_consultations(q="").count() == 3
+
+
+def test_organ_column_lists_open_consultations_and_forgets_a_withdrawn_one(client, world, organ, settings):
+    settings.GONGKAI_PAGE_CACHE = True
+    url = reverse("portal:organ", args=[organ.code])
+    body = client.get(url).content.decode()
+    assert "公开的意见征集" in body and "已结束的意见征集" not in body
+    _assert_clean(body)
+    public = world["public"]
+    public.status = ConsultationStatus.WITHDRAWN
+    public.withdrawal_reason = "撤回"
+    public.save()  # a model save drops the cached column page
+    assert "公开的意见征集" not in client.get(url).content.decode()
