@@ -245,3 +245,25 @@ def test_generated_tables_round_trip_with_no_text_lost(table, mode):
             assert item.deadlines, (cells[-1], text)
     sections = [c for kind, c, _ in rows if kind == "section"]
     assert len(plan.items) == len(sections)
+
+
+HTML_TABLE = """<html><body><h1>安平县2023年政务公开工作要点任务分解表</h1><table>
+<tr><th>序号</th><th>工作任务</th><th>具体措施</th><th>牵头单位</th><th>责任单位</th><th>完成时限</th></tr>
+<tr><td colspan="6">一、围绕稳住经济大盘加强政务公开</td></tr>
+<tr><td rowspan="2">（一）</td><td rowspan="2">加强惠企政策公开</td><td>1.全面梳理惠企政策，分类编制惠企政策清单。</td>
+<td>县发展改革局</td><td>县直各有关部门</td><td>2023年6月底前</td></tr>
+<tr><td>2.及时发布政策解读材料。</td><td>县政府办公室</td><td>县直各有关部门</td><td>持续推进</td></tr>
+<tr><td colspan="6">二、围绕保障和改善民生加强政务公开</td></tr>
+<tr><td>（二）</td><td>推进社会救助信息公开</td><td>3.及时公开社会救助政策和救助标准。</td><td>县民政局</td><td></td><td>长期坚持</td></tr>
+</table></body></html>"""
+
+
+def test_saved_web_page_merged_cells_read_like_the_paste():
+    """A saved page fills merged cells (colspan section rows, rowspan 序号/工作任务) with their value."""
+    plan = parse_text(HTML_TABLE)
+    assert [(s.number, s.title) for s in plan.items] == [
+        ("一", "围绕稳住经济大盘加强政务公开"), ("二", "围绕保障和改善民生加强政务公开")]
+    task = plan.items[0].children[0]
+    assert (task.number, task.title) == ("(一)", "加强惠企政策公开")
+    assert [(m.number, m.units.lead) for m in task.children] == [("1", ["县发展改革局"]), ("2", ["县政府办公室"])]
+    assert not plan.warnings

@@ -346,6 +346,8 @@ def table_items(table: Table, year: int | None, *, line: int) -> tuple[list[Item
             headers.append(Note(row_line, "表头", shown))
             continue  # a repeated header row
         filled = [c for c in cells if c]
+        if len(filled) > 1 and len(set(filled)) == 1:
+            cells = filled = filled[:1]  # one merged cell across the row, repeated in each column (.docx, HTML colspan)
         if len(filled) == 1 and len(cells) < width and not _bare_number(filled[0]):
             # One merged cell across the row: a section title, or the rest of the cell above.
             value = filled[0]
@@ -425,6 +427,8 @@ def table_items(table: Table, year: int | None, *, line: int) -> tuple[list[Item
             body = (body[:start] + body[end:]).strip()
         body_marker = match_marker(body)
         row_number = number
+        if not new_group and group is not None and category == group_key and number and number == group.marker:
+            row_number = ""  # the group's number, merged down its rows (.docx, HTML rowspan)
         if new_group:
             group = _headed(category, "table-group", row_line)
             if not group.marker and number and (body_marker or _number_style(number) in SECTION_STYLES):

@@ -15,7 +15,7 @@ from gongkai.workplans.parsing.outline import render_outline
 
 def _tree(item: dict) -> dict:
     """The documented JSON shape of an item, children last."""
-    keys = ("number", "kind", "title", "text", "lead_units", "responsible_units", "cooperating_units", "separately",
+    keys = ("number", "kind", "guidance", "title", "text", "lead_units", "responsible_units", "cooperating_units", "separately",
             "unit_clauses", "deadlines", "line")
     out = {k: item[k] for k in keys}
     out["children"] = [_tree(c) for c in item["children"]]
