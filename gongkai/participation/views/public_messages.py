@@ -56,8 +56,7 @@ def message_list(request):
 def message_detail(request, pk: int):
     message = get_object_or_404(Message.objects.public().select_related("organ"), pk=pk)
     return render(request, "participation/public/message_detail.html", {
-        "m": message, "reply": message.public_reply(), "transfers": message.transfers.select_related("to_organ"),
-        "nav": "messages",
+        "m": message, "reply": message.public_reply(), "nav": "messages",
     })
 
 
