@@ -267,3 +267,18 @@ def test_saved_web_page_merged_cells_read_like_the_paste():
     assert (task.number, task.title) == ("(一)", "加强惠企政策公开")
     assert [(m.number, m.units.lead) for m in task.children] == [("1", ["县发展改革局"]), ("2", ["县政府办公室"])]
     assert not plan.warnings
+
+
+def test_header_of_two_rows_and_roles_written_after_names():
+    text = ("序号\t工作任务\t责任单位\t\t完成时限\n"
+            "\t\t牵头单位\t配合单位\t\n"
+            "1\t公开政府债务信息\t县财政局\t县发展改革局\t2023年6月底前\n"
+            "2\t公开权责清单\t\t县委编办（牵头）、县司法局（配合）\t\n")
+    plan = parse_text(text)
+    first, second = plan.items
+    assert (first.units.lead, first.units.cooperating) == (["县财政局"], ["县发展改革局"])
+    assert (second.units.lead, second.units.cooperating) == (["县委编办"], ["县司法局"])
+    assert "县委编办（牵头）、县司法局（配合）" in second.units.raw
+    assert [n.text for n in plan.meta_lines if n.message == "表头"] == [
+        "序号 | 工作任务 | 责任单位 |  | 完成时限", " |  | 牵头单位 | 配合单位 | "]
+    assert not dropped(text, plan)

@@ -88,11 +88,22 @@ def header_kinds(row: list[str]) -> list[str | None] | None:
 
 
 def find_header(table: Table | list[list[str]]) -> tuple[int, list[str | None]] | None:
+    """(index of the header's last row, column kinds). A header of two rows (责任单位 over
+    牵头单位 | 配合单位) is read as one: the lower row names the columns it has words for."""
     rows = table if isinstance(table, list) else table.rows
     for idx, row in enumerate(rows[:4]):
         kinds = header_kinds(row)
-        if kinds is not None:
-            return idx, kinds
+        if kinds is None:
+            continue
+        below = rows[idx + 1] if idx + 1 < len(rows) else []
+        below_kinds = [_kind_of(c) for c in below]
+        if any(below_kinds) and all(k for c, k in zip(below, below_kinds, strict=True) if c.strip()):
+            kinds = kinds + [None] * (len(below) - len(kinds))
+            kinds = [bk or k for k, bk in zip(kinds, below_kinds + [None] * (len(kinds) - len(below)), strict=True)]
+            while kinds and kinds[-1] is None:
+                kinds.pop()
+            return idx + 1, kinds
+        return idx, kinds
     return None
 
 
@@ -269,7 +280,19 @@ def _units_from_cell(text: str, role: str) -> Units:
         units.raw = [text]
     elif role == "lead" and not units.lead and units.responsible and not units.cooperating:
         units.lead, units.responsible = units.responsible, []
+    # 县发展改革局（牵头）、县财政局: a role written after a name in the cell.
+    for names in (units.lead, units.responsible, units.cooperating):
+        for name in list(names):
+            m = _ROLE_AFTER_NAME.search(name)
+            if m:
+                names.remove(name)
+                target = units.lead if m.group(1).startswith("牵头") else units.cooperating
+                if name[: m.start()] not in target:
+                    target.append(name[: m.start()])
     return units
+
+
+_ROLE_AFTER_NAME = re.compile(r"（(牵头(?:单位)?|配合(?:单位)?)）$")
 
 
 def _significant(text: str) -> str:
