@@ -295,7 +295,7 @@ def report_data(organ: Organ, year: int, *, frozen: bool = False, include_subord
     report = AnnualReport.objects.filter(organ=organ, year=year).first()
     include = include_subordinates if include_subordinates is not None else bool(report and report.include_subordinates)
     previous_report = AnnualReport.objects.filter(organ=organ, year=year - 1).first()
-    organs = list(report_organs(organ, include))
+    organs = tree_order(report_organs(organ, include))
     if frozen and report is not None and report.snapshot.get("values"):
         snap_include = bool(report.snapshot.get("include_subordinates", include))
         previous = final_values(organ, year - 1, include=snap_include)

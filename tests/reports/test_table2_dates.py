@@ -4,6 +4,8 @@ import datetime as dt
 from unittest import mock
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from gongkai.core.audit import audit_log
 from gongkai.core.models import AuditEventType
@@ -116,3 +118,18 @@ def test_the_note_is_printed_under_table_two(client, organ, office):
     client.force_login(office)
     page = client.get(reverse("reports:edit", kwargs={"slug": f"{organ.code}-2024"})).content.decode()
     assert page.count("按在平台上变更有效性的时间计算") == 2  # in the checks and under table 二
+
+
+_dates = st.one_of(st.none(), st.dates(dt.date(2015, 1, 1), dt.date(2035, 12, 31)))
+
+
+@given(valid_until=_dates, effective=_dates, written=_dates, published=_dates)
+def test_document_end_is_the_earliest_dated_end(valid_until, effective, written, published):
+    end = tables.document_end(valid_until=valid_until, successor_effective=effective, successor_written=written,
+                              successor_published=published)
+    repeal = effective or written or published
+    lapse = valid_until + dt.timedelta(days=1) if valid_until else None
+    candidates = [d for d in (repeal, lapse) if d is not None]
+    assert end == (min(candidates) if candidates else None)
+    if effective is not None:  # the 施行日期 wins over the repealing document's other dates
+        assert end in (effective, lapse)
