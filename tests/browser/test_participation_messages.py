@@ -117,6 +117,12 @@ def test_ask_answer_review_publish_masked_and_rate(live_server, browser):
     assert "张三" not in text and "13812345678" not in text
     screenshot(page, "participation-message-public")
 
+    for path, name in (("/messages/", "message-list"), ("/messages/stats/", "message-stats"),
+                       ("/qa/", "qa-list"), (entry.get_absolute_url(), "qa-detail")):
+        page.goto(f"{base}{path}")
+        check_axe(page, name)
+    assert "租房提取住房公积金需要什么材料？" in page.locator("h1").inner_text()
+
     # The citizen rates the reply.
     page.goto(f"{base}/messages/track/")
     page.get_by_label("查询码").fill(code.lower())

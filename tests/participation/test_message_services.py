@@ -321,3 +321,17 @@ def test_compliance_monitor_lists_overdue_messages_and_flagged_entries(organ, ha
     assert monitor.indicator(organ, "messages_overdue", today=dt.date(2025, 10, 14)).count == 0
     flagged = monitor.indicator(organ, "answers_flagged", today=dt.date(2025, 10, 16))
     assert [r.detail for r in flagged.rows] == ["依据文件《办法》已废止"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sender_is_emailed_when_replied_or_rejected(organ, handler, approver):
+    m = send(organ)
+    svc.message_reply_draft(actor=handler, message=m, body="答复")
+    svc.message_reply_submit(actor=handler, message=m)
+    svc.message_reply_review(actor=approver, message=m, approve=True)
+    spam = send(organ, subject="广告")
+    svc.message_reject(actor=handler, message=spam, reason="与政务无关的广告")
+    subjects = [e.subject for e in mail.outbox]
+    assert f"您的留言已答复（查询码 {m.receipt_code}）" in subjects
+    rejected = next(e for e in mail.outbox if "不予受理" in e.subject)
+    assert "与政务无关的广告" in rejected.body

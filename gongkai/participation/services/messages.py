@@ -349,8 +349,9 @@ def message_reject(*, actor, message: Message, reason: str) -> Message:
     before = snapshot(message, AUDITED)
     message.status = MessageStatus.REJECTED
     message.rejection_reason = reason[:300]
-    return _save(actor=actor, message=message, before=before, event=AuditEventType.MESSAGE_CHANGED,
-                 note="不予受理：" + reason)
+    _save(actor=actor, message=message, before=before, event=AuditEventType.MESSAGE_CHANGED, note="不予受理：" + reason)
+    _notify_sender(message, "participation/email/message_rejected.txt", f"您的留言不予受理（查询码 {message.receipt_code}）")
+    return message
 
 
 @transaction.atomic
