@@ -6,7 +6,7 @@ from django.contrib import admin
 from gongkai.core.admin import ServiceAdmin, adopt
 
 from . import reference
-from .models import Catalog, CatalogEntry, Gazette, GazetteIssue, Genre, Topic
+from .models import Audience, Catalog, CatalogEntry, Gazette, GazetteIssue, Genre, Topic
 
 
 @admin.register(Genre)
@@ -20,6 +20,19 @@ class GenreAdmin(ServiceAdmin):
 
     def service_delete(self, request, obj):
         reference.genre_delete(actor=request.user, genre=obj)
+
+
+@admin.register(Audience)
+class AudienceAdmin(ServiceAdmin):
+    list_display = ["name", "code", "group", "order"]
+    list_filter = ["group"]
+    service_fields = reference.AUDIENCE_FIELDS
+
+    def service_save(self, request, obj, data, change):
+        return reference.audience_save(actor=request.user, audience=obj, data=data)
+
+    def service_delete(self, request, obj):
+        reference.audience_delete(actor=request.user, audience=obj)
 
 
 @admin.register(Topic)

@@ -50,6 +50,32 @@ class Topic(models.Model):
         return self.name
 
 
+class AudienceGroup(models.TextChoices):
+    INDUSTRY = "industry", "企业所属行业"
+    SIZE = "size", "企业规模"
+    PERSON = "person", "个人情况"
+
+
+class Audience(models.Model):
+    """适用对象: the people a record concerns (an industry, an enterprise size, a person's situation).
+
+    Staff tag records with them; a subscriber who says who they are gets the tagged records that
+    concern them (precise push, participation.services.subscriptions)."""
+
+    code = models.SlugField("代码", max_length=40, unique=True)
+    name = models.CharField("名称", max_length=50, unique=True, help_text="例如“小微企业”“高校毕业生”。")
+    group = models.CharField("类别", max_length=20, choices=AudienceGroup.choices)
+    order = models.PositiveIntegerField("排序", default=100)
+
+    class Meta:
+        verbose_name = "适用对象"
+        verbose_name_plural = "适用对象"
+        ordering = ["group", "order", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Attribute(models.TextChoices):
     PROACTIVE = "proactive", "主动公开"
     ON_REQUEST = "on_request", "依申请公开"
@@ -154,6 +180,8 @@ class Record(models.Model):
     body = models.TextField("正文", blank=True, help_text="可以粘贴网页或Word中的格式；脚本等不安全内容会被自动清除。")
     keywords = models.CharField("关键词", max_length=200, blank=True, help_text="用顿号或逗号分隔。")
     catalog_entries = models.ManyToManyField("CatalogEntry", verbose_name="目录栏目", blank=True, related_name="records")
+    audiences = models.ManyToManyField(Audience, verbose_name="适用对象", blank=True, related_name="records",
+                                       help_text="这份信息涉及哪些企业或群众；订阅了“精准推送”的对应人群会收到它。")
     status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.DRAFT, editable=False, db_index=True)
     withdrawn_at = models.DateTimeField("撤回时间", null=True, blank=True, editable=False)
     withdrawal_reason = models.CharField("撤回原因", max_length=300, blank=True, editable=False)

@@ -22,10 +22,11 @@ from django.db import transaction
 from gongkai.core.models import AuditEventType
 from gongkai.core.services import Actor, reference_delete, reference_save
 
-from .models import Catalog, CatalogEntry, Gazette, GazetteIssue, Genre, Topic
+from .models import Audience, Catalog, CatalogEntry, Gazette, GazetteIssue, Genre, Topic
 
 GENRE_FIELDS = ["code", "name", "is_policy", "is_interpretation", "order"]
 TOPIC_FIELDS = ["code", "name", "parent", "order"]
+AUDIENCE_FIELDS = ["code", "name", "group", "order"]
 CATALOG_FIELDS = ["name", "organ", "is_standard"]
 CATALOG_ENTRY_FIELDS = ["catalog", "parent", "name", "code", "description", "order"]
 GAZETTE_FIELDS = ["organ", "name"]
@@ -113,3 +114,14 @@ def gazette_issue_delete(*, actor: Actor, issue: GazetteIssue) -> None:
 
 def _organ_after(obj: Catalog | Gazette, data: Mapping[str, Any]):
     return data["organ"] if "organ" in data else obj.organ
+
+
+@transaction.atomic
+def audience_save(*, actor: Actor, audience: Audience | None = None, data: Mapping[str, Any]) -> Audience:
+    return reference_save(actor=actor, obj=audience if audience is not None else Audience(), data=data,
+                          fields=AUDIENCE_FIELDS, event_type=AuditEventType.TOPIC_CHANGED)
+
+
+@transaction.atomic
+def audience_delete(*, actor: Actor, audience: Audience) -> None:
+    reference_delete(actor=actor, obj=audience, fields=AUDIENCE_FIELDS, event_type=AuditEventType.TOPIC_CHANGED)

@@ -30,6 +30,7 @@ from .models import (
     EDITABLE_STATUSES,
     Attachment,
     Attribute,
+    Audience,
     Catalog,
     CatalogEntry,
     IndexSerial,
@@ -710,3 +711,19 @@ def catalog_copy(*, source: Catalog, organ: Organ, name: str = "") -> Catalog:
 
     copy(source.entries.filter(parent=None), None)
     return catalog
+
+
+@transaction.atomic
+def record_set_audiences(*, actor, record: Record, audiences: Iterable[Audience]) -> Record:
+    """Tag a record with the people it concerns (适用对象), in any state: the tags change no content,
+    only who is told about it (precise push) and the API's ``audiences``."""
+    record = _lock(record)
+    require(actor, Perm.RECORD_DRAFT, record.organ)
+    before = sorted(record.audiences.values_list("name", flat=True))
+    record.audiences.set(list(audiences))
+    after = sorted(record.audiences.values_list("name", flat=True))
+    if before != after:
+        audit_log(actor=actor, event_type=AuditEventType.RECORD_EDITED, obj=record, organ=record.organ,
+                  changes={"audiences": ["、".join(before), "、".join(after)]}, note="适用对象")
+        _notify([record.pk])
+    return record

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import two_factor, views
+from . import audiences, two_factor, views
 
 app_name = "workspace"
 urlpatterns = [
@@ -17,6 +17,7 @@ urlpatterns = [
     path("records/redetermination/", views.redetermination, name="redetermination"),
     path("records/<int:pk>/", views.record_detail, name="record"),
     path("records/<int:pk>/edit/", views.record_edit, name="record_edit"),
+    path("records/<int:pk>/audiences/", audiences.record_audiences, name="record_audiences"),
     path("records/<int:pk>/submit/", views.record_submit, name="record_submit"),
     path("records/<int:pk>/review/", views.record_review, name="record_review"),
     path("records/<int:pk>/publish/", views.record_publish, name="record_publish"),
