@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from gongkai.core.history import HistoryRow, history_row
 from gongkai.core.models import Organ
 from gongkai.core.permissions import Perm, organs_where, staff_required
+from gongkai.core.redirects import safe_next
 from gongkai.records.models import Record
 
 from . import exports, forms, rules, selectors, services
@@ -354,7 +355,7 @@ def report_publication(request, pk: int):
         messages.success(request, "已审核。")
     except services.WorkPlanError as exc:
         messages.error(request, str(exc))
-    return redirect(request.POST.get("next") or report.task.get_absolute_url())
+    return redirect(safe_next(request, request.POST.get("next"), report.task.get_absolute_url()))
 
 
 # --- public -------------------------------------------------------------------------
