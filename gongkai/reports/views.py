@@ -167,6 +167,7 @@ def cell(request, slug: str):
         "organ": organ, "year": year, "slug": slug, "data": data, "key": key, "label": tables.cell_label(key),
         "value": tables.fmt(data.values[key]), "computed": tables.fmt(data.computed.values[key]),
         "entered": key in data.entries or key in tables.T2_ENTERED_KEYS, "source": data.sources.get(key, ""), **found,
+        "date_note": tables.audit_dated_note(key, data.computed.audit_dated[key]) if key in data.computed.audit_dated else "",
     })
 
 

@@ -118,6 +118,10 @@ def test_the_note_is_printed_under_table_two(client, organ, office):
     client.force_login(office)
     page = client.get(reverse("reports:edit", kwargs={"slug": f"{organ.code}-2024"})).content.decode()
     assert page.count("按在平台上变更有效性的时间计算") == 2  # in the checks and under table 二
+    cell = client.get(reverse("reports:cell", kwargs={"slug": f"{organ.code}-2024"}) + "?key=t2.normative.repealed")
+    assert 'id="date-note"' in cell.content.decode() and undated.title in cell.content.decode()
+    cell = client.get(reverse("reports:cell", kwargs={"slug": f"{organ.code}-2024"}) + "?key=t2.normative.made")
+    assert 'id="date-note"' not in cell.content.decode()
 
 
 _dates = st.one_of(st.none(), st.dates(dt.date(2015, 1, 1), dt.date(2035, 12, 31)))
