@@ -14,9 +14,11 @@ the weekday.
   entered before the package has it), plus the years an administrator declares
   *covered* (``covered_years``: "this year's whole schedule has been entered").
 
-A year covered by neither (2027 today) is never silently guessed: only
-weekends are days off there (the earliest possible date, so an office is never
-late because of it) and every answer that depends on such a day is marked
+A year covered by neither (2027 today) is never silently guessed: its days
+off are the weekends plus the holidays for all citizens that the
+《全国年节及纪念日放假办法》 fixes, with the 补假 of its Art. 6
+(:mod:`gongkai.workdays.statutory`, REFERENCE.md §4.6; no 调休 make-up working
+day is guessed), and every answer that depends on such a day is marked
 provisional (暂定) with a reason in Chinese (:meth:`WorkCalendar.day`,
 :meth:`WorkCalendar.is_provisional`, :meth:`WorkCalendar.provisional_reasons`,
 :meth:`WorkCalendar.deadline`). Once the year's schedule is entered or arrives
@@ -46,6 +48,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from gongkai.enums import LabelledStrEnum
+from gongkai.workdays.statutory import FIRST_ESTIMATED_YEAR, statutory_days
 
 __all__ = [
     "FIRST_YEAR",
@@ -138,7 +141,10 @@ class DayInfo:
         """Chinese description, e.g. ``调休上班（春节）`` or ``周末（暂定）``."""
         text = self.kind.label
         if self.name:
-            text = f"{self.name}放假" if self.kind is DayKind.HOLIDAY else f"{text}（{self.name}）"
+            if self.kind is DayKind.HOLIDAY:
+                text = self.name if self.name.endswith("补假") else f"{self.name}放假"
+            else:
+                text = f"{text}（{self.name}）"
         if self.provisional:
             text += "（暂定）"
         return text
@@ -157,9 +163,16 @@ class Deadline:
 
 def provisional_reason(year: int) -> str:
     """The Chinese reason attached to every result that depends on ``year``."""
+    if year < FIRST_ESTIMATED_YEAR:
+        return (
+            f"{year}年的法定节假日和调休安排尚未录入，该年暂按仅周六、周日休息计算"
+            f"（为暂定结果）；该年安排录入后将自动重新计算"
+        )
     return (
-        f"{year}年的法定节假日和调休安排尚未公布或尚未录入，该年暂按仅周六、周日休息计算"
-        f"（得出的是最早可能的日期，为暂定结果）；该年安排录入后将自动重新计算"
+        f"{year}年的节假日安排（国务院办公厅通知）尚未公布或尚未录入，该年暂按周六、周日"
+        f"和《全国年节及纪念日放假办法》规定的全体公民放假的节日（元旦、春节、清明节、劳动节、"
+        f"端午节、中秋节、国庆节，逢周六、周日在其后的工作日补假）休息计算，未估计调休上班日，"
+        f"为暂定结果；该年安排录入后将自动重新计算"
     )
 
 
@@ -174,6 +187,7 @@ class WorkCalendar:
     __slots__ = (
         "_covered_years",
         "_declared_years",
+        "_estimated",
         "_first",
         "_holidays",
         "_is_work",
@@ -241,6 +255,13 @@ class WorkCalendar:
 
         off = {d.toordinal() for d in self._holidays if d.year in self._schedule_years}
         on = {d.toordinal() for d in self._makeup if d.year in self._schedule_years}
+        # A year without a schedule: the 放假办法's holidays and 补假 (REFERENCE §4.6).
+        estimated: dict[date, str] = {}
+        for year in range(max(first_year, FIRST_ESTIMATED_YEAR), last_year + 1):
+            if year not in self._covered_years:
+                estimated.update((s.day, s.name) for s in statutory_days(year))
+        self._estimated = estimated
+        off.update(d.toordinal() for d in estimated)
         for d, o in ovr.items():
             (on if o.is_workday else off).add(d.toordinal())
             (off if o.is_workday else on).discard(d.toordinal())
@@ -266,6 +287,7 @@ class WorkCalendar:
             {d.toordinal() for d in self._holidays if d.year in self._schedule_years}
             | {d.toordinal() for d in self._makeup if d.year in self._schedule_years}
             | {d.toordinal() for d in ovr}
+            | {d.toordinal() for d in estimated if d not in ovr}
         )
         self.source = source or "官方节假日安排"
 
@@ -466,6 +488,9 @@ class WorkCalendar:
         kind = DayKind.WORKDAY if work else DayKind.WEEKEND
         if d.year in self._covered_years:
             return DayInfo(d, work, kind)
+        if d in self._estimated:
+            reason = provisional_reason(d.year)
+            return DayInfo(d, work, DayKind.HOLIDAY, self._estimated[d], True, reason)
         return DayInfo(d, work, kind, provisional=True, reason=provisional_reason(d.year))
 
     def provisional_years(self, a: date, b: date) -> tuple[int, ...]:
@@ -511,13 +536,19 @@ class WorkCalendar:
                 return
             first, last = run[0], run[-1]
             if first.kind is DayKind.HOLIDAY:
-                names = "、".join(dict.fromkeys(x.name for x in run))
+                names = dict.fromkeys(x.name for x in run)
                 span = (
                     format_day(first.date)
                     if first.date == last.date
                     else f"{first.date.isoformat()}至{last.date.isoformat()}"
                 )
-                notes.append(f"{names}放假 {span}（{len(run)}天，不计）")
+                plain = [n for n in names if not n.endswith("补假")]
+                what = "、".join(
+                    ([f"{'、'.join(plain)}放假"] if plain else [])
+                    + [n for n in names if n.endswith("补假")]
+                )
+                sure = "，暂定" if first.provisional else ""
+                notes.append(f"{what} {span}（{len(run)}天，不计{sure}）")
             else:
                 for x in run:
                     counted = "计入" if x.is_workday else "不计"

@@ -84,7 +84,7 @@ def test_reference_helper_deadlines():
     assert fee_payment_deadline(D("2026-09-28")).date == D("2026-10-30")
     assert reply_deadline(D("2025-01-06")).date == D("2025-02-08")
     formed = publication_deadline(D("2026-12-20"))  # REFERENCE.md: needs 2027 data
-    assert formed.provisional and formed.date == D("2027-01-15") and "2027年" in formed.reasons[0]
+    assert formed.provisional and formed.date == D("2027-01-18") and "2027年" in formed.reasons[0]
     assert not publication_deadline(D("2026-05-06")).provisional
 
 
@@ -683,9 +683,9 @@ def test_used_left_and_overdue_as_of_today():
 
 def test_december_2026_application_is_provisional():
     result = clock(received("2026-12-14"), today="2026-12-20")
-    # 12-15..18 (4), 12-21..25 (9), 12-28..31 (13), 2027-01-01 Fri (14, weekends only),
-    # 01-04..08 (19), 01-11 Mon (20).
-    assert result.due_date == D("2027-01-11")
+    # 12-15..18 (4), 12-21..25 (9), 12-28..31 (13), 2027-01-01 Fri 元旦 (estimated off),
+    # 01-04..08 (18), 01-11..12 (20).
+    assert result.due_date == D("2027-01-12")
     assert result.provisional and "2027年" in result.provisional_reasons[0]
     assert result.explanation[-1].startswith("暂定：")
     assert "暂定" in result.explanation[0]

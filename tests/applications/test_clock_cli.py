@@ -125,7 +125,7 @@ def test_calendar_argument_and_json_overrides():
     }
     code, out, _ = call(payload)
     data = json.loads(out)
-    assert data["due_date"] == "2027-01-11" and data["provisional"] is True
+    assert data["due_date"] == "2027-01-12" and data["provisional"] is True
     assert "2027年" in data["provisional_reasons"][0]
     # The Django side passes a calendar with the admin's overrides.
     cal = WorkCalendar.from_package(

@@ -157,12 +157,13 @@ def test_find_workday_pitfall_is_avoided():
 
 
 def test_2026_december_to_2027_is_provisional():
-    # REFERENCE.md §4.5 last row: the package raises; we answer, weekends only, marked 暂定.
+    # REFERENCE.md §4.5 last row: the package raises; we answer by §4.6, marked 暂定.
     with pytest.raises(NotImplementedError):
         reference_add(date(2026, 12, 20), 20)
     result = CAL.deadline(date(2026, 12, 20), 20)
-    # 12-21..25 (5), 12-28..31 (9), 2027-01-01 Fri (10, weekends-only guess), 01-04..08 (15), 01-11..15 (20)
-    assert result.date == date(2027, 1, 15)
+    # 12-21..25 (5), 12-28..31 (9), 2027-01-01 Fri 元旦 (off, estimated), 01-04..08 (14),
+    # 01-11..15 (19), 01-18 (20)
+    assert result.date == date(2027, 1, 18)
     assert result.provisional
     assert len(result.reasons) == 1 and "2027年" in result.reasons[0] and "暂" in result.reasons[0]
     # A deadline that stays inside 2026 is not provisional, even near the end of the year.
@@ -171,9 +172,12 @@ def test_2026_december_to_2027_is_provisional():
 
 
 def test_single_day_in_2027_says_it_is_provisional():
-    info = CAL.day(date(2027, 1, 1))
+    info = CAL.day(date(2027, 1, 4))
     assert info.is_workday and info.provisional and info.kind is DayKind.WORKDAY
     assert "2027年" in info.reason and info.label.endswith("（暂定）")
+    new_year = CAL.day(date(2027, 1, 1))
+    assert not new_year.is_workday and new_year.provisional and new_year.kind is DayKind.HOLIDAY
+    assert new_year.label == "元旦放假（暂定）" and "放假办法" in new_year.reason
     assert CAL.is_provisional(date(2027, 6, 5))
     weekend = CAL.day(date(2027, 1, 2))
     assert not weekend.is_workday and weekend.provisional and weekend.kind is DayKind.WEEKEND
