@@ -39,7 +39,14 @@ from gongkai.records.models import (
 )
 from gongkai.records.text import text_to_html
 
-from . import applicants, apps_loader, generate, participation_messages, seeds
+from . import (
+    applicants,
+    apps_loader,
+    generate,
+    participation_consultations,
+    participation_messages,
+    seeds,
+)
 from .generate import TZ, Item
 from .organs import BY_SLUG, ORGANS, REGIONS, OrganSpec
 from .vocabulary import person_name
@@ -110,6 +117,7 @@ class Summary:
     report: str = ""
     other_seconds: float = 0.0  # of ``seconds``: applications, work plans and the report
     messages: str = ""  # participation_messages.load: the 口径库 and the message box
+    consultations: str = ""  # participation_consultations.load: consultations, meetings, concerns
 
 
 class _Rollback(Exception):
@@ -175,6 +183,7 @@ class _Loader:
             organs=self.organs, users=self.users, today=today)
         summary.report = apps_loader.load_report(organs=self.organs, users=self.users)
         summary.messages = participation_messages.load(organs=self.organs, users=self.users)
+        summary.consultations = participation_consultations.load(organs=self.organs, users=self.users, today=today)
         # The letters' Word files, so that a dry run can delete them with the rest.
         self.files += [name for pk, name in Letter.objects.values_list("pk", "docx") if pk not in letters_before and name]
         summary.other_seconds = time.monotonic() - started

@@ -65,6 +65,8 @@ class Command(BaseCommand):
                           f"保定市人民政府办公室2025年年度报告草稿：{summary.report}（以上用时{summary.other_seconds:.1f}秒）。")
         if summary.messages:
             self.stdout.write(f"留言与口径库：{summary.messages}。")
+        if summary.consultations:
+            self.stdout.write(f"公众参与：{summary.consultations}。")
         self.stdout.write("")
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
         self.stdout.write(format_table(summary.main_accounts, ("用户名", "角色", "机关")))
