@@ -6,10 +6,10 @@ and redirects (or re-renders with the bound form and the reason it failed).
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import mimetypes
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -215,30 +215,31 @@ def _queue_row(a: Application, today: dt.date, soon: dt.date) -> dict:
 
 
 @staff_required
+@require_POST
 def export_csv(request):
-    """The queue as CSV; personal data only where the user may see it, masked otherwise."""
-    organs = organs_where(request.user, Perm.APPLICATION_HANDLE)
-    apps = selectors.visible_applications(request.user).select_related("organ").order_by("pk")
-    full = {o.pk for o in organs}
-
-    class Echo:
-        def write(self, value):
-            return value
-
-    writer = csv.writer(Echo())
-
-    def rows():
-        yield "\ufeff" + writer.writerow(["查询码", "机关", "申请人类型", "申请人", "证件号码", "联系电话", "所需信息",
-                                          "收到申请之日", "答复期限", "状态", "办结日期"])
-        for a in apps.iterator():
-            see = a.organ_id in full
-            yield writer.writerow([a.tracking_code, a.organ.name, a.get_applicant_kind_display(),
-                                   a.name if see else a.masked_name, a.id_number if see else a.masked_id,
-                                   a.phone if see else a.masked_phone, a.title, a.receipt_date, a.due_date or "",
-                                   a.get_clock_state_display(), a.closed_on or ""])
-
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    """The queue as CSV with the queue's filters; personal data masked unless asked for with a
+    reason (``full=1`` and ``reason``, only where the user handles applications); audited, so
+    a POST from the queue page's export form."""
+    user = request.user
+    organs = organs_where(user, Perm.APPLICATION_HANDLE)
+    if not organs.exists():
+        raise PermissionDenied("您没有办理依申请公开申请的权限。")
+    form = forms.QueueFilterForm(request.POST, organs=organs, handlers=selectors.handlers_for(organs))
+    data = form.cleaned_data if form.is_valid() else {}
+    apps = selectors.queue(user, state=data.get("state", ""), handler=data.get("handler", ""),
+                           organ=data.get("organ"), q=data.get("q", ""), today=services.today())
+    full = request.POST.get("full") == "1"
+    try:
+        lines = services.applications_export(
+            actor=user, applications=apps, filters=data,
+            full_for=set(organs.values_list("pk", flat=True)) if full else (), reason=request.POST.get("reason", ""))
+    except ApplicationActionError as exc:
+        messages.error(request, str(exc))
+        query = {k: v for k, v in request.POST.items() if k in form.fields}
+        return redirect(f"{reverse('applications:queue')}?{urlencode(query)}")
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = "attachment; filename=applications.csv"
+    response["Cache-Control"] = "no-store"
     return response
 
 

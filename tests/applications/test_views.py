@@ -174,9 +174,12 @@ def test_register_by_staff(client, handler, organ, today):
     assert app.channel == "fax" and app.receipt_date == D(2025, 9, 22)
 
 
-def test_export_contains_full_data_for_handlers(client, handler, application):
+def test_export_masks_personal_data_unless_asked_for_with_a_reason(client, handler, application):
     client.force_login(handler)
-    body = b"".join(client.get(reverse("applications:export")).streaming_content).decode()
+    masked = b"".join(client.post(reverse("applications:export")).streaming_content).decode()
+    assert application.tracking_code in masked and VALID_ID not in masked and "张三" not in masked
+    full = client.post(reverse("applications:export"), {"full": "1", "reason": "行政复议答辩需要"})
+    body = b"".join(full.streaming_content).decode()
     assert "张三" in body and VALID_ID in body
 
 

@@ -24,6 +24,7 @@ One module per part of the work; callers use this package's names
 ``submissions``           the public form's challenge, hourly limit and submission log
 ``tracking``              the applicant's look-up by tracking code (constant time, throttled)
 ``letter_templates``      an organ's own letter templates (the admin)
+``exports``               the queue as CSV: filtered, masked, audited, formula-safe
 ========================  ==================================================
 
 Services read today's date as ``services.today()`` — this package's name — so
@@ -53,6 +54,7 @@ from .determination import (
     application_transfer,
 )
 from .events import application_clock
+from .exports import applications_export, csv_cell
 from .fee_notices import (
     application_fee_expired,
     application_fee_notice,
@@ -124,9 +126,11 @@ __all__ = [
     "application_submit",
     "application_track",
     "application_transfer",
+    "applications_export",
     "applications_recompute",
     "audit_history",
     "can_handle",
+    "csv_cell",
     "date_cn",
     "decimal_str",
     "due_dates_fast",
