@@ -6,7 +6,9 @@
   primary: read-your-writes).
 * ``ReplicaRouter`` sends the reads of such a request to ``replica`` while the replica answers
   and lags less than ``GONGKAI_REPLICA_MAX_LAG`` seconds (checked at most every two seconds per
-  process); everything else, and every write, goes to ``default``.
+  process), and only once it has replayed the WAL past the latest page-cache bump of the page's
+  keys (``portal.cache.required_lsn``): a page rendered after a withdrawal commits never shows
+  the replica's older state. Everything else, and every write, goes to ``default``.
 """
 
 from __future__ import annotations
@@ -62,9 +64,37 @@ def replica_usable() -> bool:
     return bool(_health["ok"])
 
 
+_replayed: contextvars.ContextVar[int] = contextvars.ContextVar("gongkai_replica_replayed", default=-1)
+
+
+def replica_caught_up(required: int) -> bool:
+    """Whether the replica has replayed the WAL up to ``required`` (the page's latest bump)."""
+    from gongkai.portal.cache import NO_REPLICA
+
+    if required <= 0:
+        return True
+    if required >= NO_REPLICA:
+        return False
+    replayed = _replayed.get()
+    if replayed < required:  # ask (again) only when what we know is not enough
+        from gongkai.portal.cache import lsn_int
+
+        try:
+            with connections["replica"].cursor() as cursor:
+                cursor.execute("SELECT COALESCE(pg_last_wal_replay_lsn()::text, '0/0')")
+                replayed = lsn_int(cursor.fetchone()[0])
+        except Exception:  # noqa: BLE001 - unreachable: the primary answers instead
+            return False
+        _replayed.set(replayed)
+    return replayed >= required
+
+
 class ReplicaRouter:
     def db_for_read(self, model, **hints):
-        if public_read.get() and replica_configured() and replica_usable():
+        from gongkai.portal.cache import required_lsn
+
+        if (public_read.get() and replica_configured() and replica_usable()
+                and replica_caught_up(required_lsn.get())):
             return "replica"
         return "default"
 
@@ -89,11 +119,12 @@ class ReplicaMiddleware:
             and PIN_COOKIE not in request.COOKIES
             and not request.path_info.startswith(_PRIVATE_PREFIXES)
         )
-        token = public_read.set(reads)
+        token, replayed = public_read.set(reads), _replayed.set(-1)
         try:
             response = self.get_response(request)
         finally:
             public_read.reset(token)
+            _replayed.reset(replayed)
         if request.method not in ("GET", "HEAD", "OPTIONS") and replica_configured():
             response.set_cookie(PIN_COOKIE, "1", max_age=getattr(settings, "GONGKAI_REPLICA_PIN_SECONDS", 5),
                                 httponly=True, samesite="Lax")

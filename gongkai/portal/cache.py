@@ -30,6 +30,7 @@ Design (docs/adr/0008-fine-grained-page-cache.md, which supersedes 0002):
 
 from __future__ import annotations
 
+import contextvars
 import hashlib
 import logging
 import os
@@ -92,8 +93,38 @@ def _cache_key(key: str) -> str:
     return f"gk:pagegen:{key}"
 
 
+def _primary_lsn() -> int:
+    """The primary's WAL position now (PostgreSQL), 0 elsewhere: a reader that renders from a
+    read replica must wait until the replica has replayed past it (see ``required_lsn``)."""
+    from django.db import connections
+
+    conn = connections["default"]
+    if conn.vendor != "postgresql":
+        return 0
+    with conn.cursor() as cursor:
+        cursor.execute("SELECT pg_current_wal_lsn()::text")
+        return lsn_int(cursor.fetchone()[0])
+
+
+def lsn_int(text: str) -> int:
+    hi, _, lo = text.partition("/")
+    return (int(hi, 16) << 32) | int(lo or "0", 16)
+
+
 def _new_token() -> str:
-    return f"{time.time_ns()}-{uuid.uuid4().hex}"
+    return f"{time.time_ns()}-{uuid.uuid4().hex}-{_primary_lsn()}"
+
+
+def _token_lsn(token: str) -> int:
+    parts = token.split("-")
+    return int(parts[2]) if len(parts) > 2 and parts[2].isdigit() else 0
+
+
+# The WAL position the data of the page being rendered must include: the latest bump of its keys.
+# The read-replica router (gongkai/ops/replica.py) reads from the replica only once it has replayed
+# this far, so a page rendered after a withdrawal's bump never shows the replica's older state.
+NO_REPLICA = 1 << 62
+required_lsn: contextvars.ContextVar[int] = contextvars.ContextVar("gongkai_required_lsn", default=0)
 
 
 def _token_time(token: str) -> float:
@@ -133,7 +164,7 @@ def generations(keys: Iterable[str]) -> dict[str, Generation]:
         except FileNotFoundError:
             result[key] = ("0", 0.0)
         else:
-            result[key] = (f"{st.st_ino}-{st.st_mtime_ns}-{st.st_size}", st.st_mtime_ns / 1e9)
+            result[key] = (f"file:{st.st_ino}:{st.st_mtime_ns}:{st.st_size}", st.st_mtime_ns / 1e9)
     return result
 
 
@@ -362,6 +393,15 @@ class PageCacheMiddleware:
             gens = generations(keys)  # read BEFORE rendering: see the module docstring
         except GenerationsUnavailable:
             gens, enabled = None, False
+        # Without generations nothing says how fresh the data must be: read from the primary.
+        lsn_token = required_lsn.set(max((_token_lsn(g[0]) for g in gens.values()), default=0) if gens
+                                     else NO_REPLICA)
+        try:
+            return self._serve(request, enabled, gens)
+        finally:
+            required_lsn.reset(lsn_token)
+
+    def _serve(self, request, enabled, gens):
         key = (request.scheme, request.get_host(), request.get_full_path(), request.COOKIES.get(A11Y_COOKIE, ""))
         day = timezone.localdate().isoformat()
         now = time.monotonic()

@@ -122,3 +122,25 @@ def test_attachments_behind_nginx_are_sent_with_x_accel_redirect(client, setting
     record.status, record.withdrawal_reason = Status.WITHDRAWN, "内容有误"
     record.save()
     assert "X-Accel-Redirect" not in client.get(url)  # the one door still decides
+
+
+def test_the_replica_serves_a_page_only_once_it_has_replayed_the_pages_latest_bump(monkeypatch):
+    from gongkai.portal.cache import NO_REPLICA, lsn_int, required_lsn
+
+    assert lsn_int("1/A0") == (1 << 32) + 0xA0
+    assert replica.replica_caught_up(0) is True  # SQLite, or keys never bumped on PostgreSQL
+    assert replica.replica_caught_up(NO_REPLICA) is False  # generations unreadable: primary
+    known = replica._replayed.set(500)
+    try:
+        assert replica.replica_caught_up(400) is True
+        assert replica.replica_caught_up(600) is False  # asks the replica (none here): primary
+    finally:
+        replica._replayed.reset(known)
+    monkeypatch.setattr(replica, "replica_configured", lambda: True)
+    monkeypatch.setattr(replica, "replica_usable", lambda: True)
+    reads, needs = replica.public_read.set(True), required_lsn.set(NO_REPLICA)
+    try:
+        assert replica.ReplicaRouter().db_for_read(None) == "default"
+    finally:
+        replica.public_read.reset(reads)
+        required_lsn.reset(needs)
