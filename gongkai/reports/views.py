@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from gongkai.core.models import Organ
 from gongkai.core.permissions import Perm, organs_where, require, staff_required
+from gongkai.participation.selectors.consultations import participation_figures
 from gongkai.records.models import Record
 
 from . import exports, forms, monitor, selectors, services, tables
@@ -116,6 +117,7 @@ def edit(request, slug: str):
         "formats": exports.FORMATS, **table_context(data), "t2_rows": form.t2_rows(data.computed.values),
         "discrepancies": [{"message": d.message, "source": data.sources.get(d.key, "")} for d in data.discrepancies],
         "fees_sentence": selectors.fees_sentence(data.organs, year),
+        "participation_sentence": participation_figures(organs=data.organs, year=year).sentence(),
         "early_form": forms.EarlySubmissionForm() if request.user.is_superuser and data.preview and report else None,
     })
 

@@ -69,3 +69,19 @@ def test_overdue_concerns_in_the_monitor(organ):
                            deadline=dt.date(2025, 10, 30))
     rows = monitor.indicator(organ, "concerns_overdue", today=TODAY).rows
     assert [r.title for r in rows] == ["逾期关切"] and "已逾期 10 天" in rows[0].detail
+
+
+def test_annual_report_edit_page_offers_the_participation_sentence(client, organ):
+    from django.urls import reverse
+
+    from gongkai.core.models import Role
+    from tests import factories
+
+    office = factories.member(organ, Role.OFFICE, "office_report")
+    held = make_consultation(organ, starts_on=dt.date(2024, 3, 1), ends_on=dt.date(2024, 3, 31),
+                             status=ConsultationStatus.CLOSED)
+    Comment.objects.create(consultation=held, receipt_code="R1", body="意见", name="甲",
+                           disposition=Disposition.ADOPTED, disposition_reason="理由")
+    client.force_login(office)
+    page = client.get(reverse("reports:edit", kwargs={"slug": f"{organ.code}-2024"})).content.decode()
+    assert "全年公开征求意见1次，收到意见1条，采纳1条、部分采纳0条，发布意见采纳情况反馈0篇。" in page
