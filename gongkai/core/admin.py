@@ -16,8 +16,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.utils import timezone
 
 from . import services
+from .calendar import calendar_next_year_notice
 from .models import AuditEvent, CalendarOverride, CalendarYear, Membership, Organ
 
 
@@ -30,6 +32,16 @@ def adopt(obj: models.Model, saved: models.Model) -> None:
     """Make the admin's instance the row a service created, so inlines and redirects find it."""
     if obj is not saved:
         obj.__dict__.update(saved.__dict__)
+
+
+class CalendarNoticeMixin:
+    """From November, remind the platform admin to enter next year's holiday schedule."""
+
+    def changelist_view(self, request, extra_context=None):
+        notice = calendar_next_year_notice(today=timezone.localdate())
+        if notice:
+            self.message_user(request, notice, level=messages.WARNING)
+        return super().changelist_view(request, extra_context)
 
 
 class ServiceAdmin(admin.ModelAdmin):
@@ -161,7 +173,7 @@ class AuditEventAdmin(admin.ModelAdmin):
 
 
 @admin.register(CalendarOverride)
-class CalendarOverrideAdmin(ServiceAdmin):
+class CalendarOverrideAdmin(CalendarNoticeMixin, ServiceAdmin):
     list_display = ["date", "is_workday", "note"]
     list_filter = ["is_workday"]
     date_hierarchy = "date"
@@ -175,7 +187,7 @@ class CalendarOverrideAdmin(ServiceAdmin):
 
 
 @admin.register(CalendarYear)
-class CalendarYearAdmin(ServiceAdmin):
+class CalendarYearAdmin(CalendarNoticeMixin, ServiceAdmin):
     list_display = ["year", "note"]
     service_fields = services.CALENDAR_YEAR_FIELDS
 

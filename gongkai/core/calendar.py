@@ -22,7 +22,7 @@ from datetime import date
 from gongkai.core.models import CalendarOverride, CalendarYear
 from gongkai.workdays import Override, WorkCalendar
 
-__all__ = ["clear_work_calendar_cache", "get_work_calendar"]
+__all__ = ["calendar_next_year_notice", "clear_work_calendar_cache", "get_work_calendar"]
 
 _Rows = tuple[tuple[tuple[date, bool, str], ...], tuple[int, ...]]
 
@@ -61,3 +61,23 @@ def clear_work_calendar_cache() -> None:
     """Forget the cached calendar (tests; the rows check makes it unnecessary otherwise)."""
     with _lock:
         _cache.clear()
+
+
+#: From this month on, platform admins are asked to enter next year's schedule.
+NOTICE_FROM_MONTH = 11
+
+
+def calendar_next_year_notice(*, today: date) -> str | None:
+    """The Chinese reminder shown to platform admins from November while next year is not covered.
+
+    The State Council publishes next year's holiday schedule around November; until it is
+    entered, every due date running into that year is 暂定 (REFERENCE.md §4.6).
+    """
+    year = today.year + 1
+    if today.month < NOTICE_FROM_MONTH or get_work_calendar().is_covered(year):
+        return None
+    return (
+        f"{year}年的节假日安排尚未录入：跨入{year}年的答复期限目前按《全国年节及纪念日放假办法》"
+        f"估算，均标为“暂定”。国务院办公厅发布{year}年部分节假日安排的通知后，请在后台“工作日调整”中"
+        f"逐日录入放假和调休上班日，并在“已录入放假安排的年份”中添加{year}年。"
+    )

@@ -9,8 +9,10 @@ from django.db import transaction
 from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from gongkai.core.calendar import calendar_next_year_notice
 from gongkai.core.models import AuditEvent
 from gongkai.core.permissions import Perm, can, organs_where, staff_required
 from gongkai.records import selectors, services
@@ -46,6 +48,9 @@ def home(request):
         "queue_count": selectors.review_queue(user).count(),
         "organs": organs_where(user, Perm.RECORD_VIEW),
         "memberships": user.memberships.select_related("organ"),
+        "calendar_notice": (
+            calendar_next_year_notice(today=timezone.localdate()) if user.is_superuser else None
+        ),
     }
     return render(request, "workspace/home.html", context)
 

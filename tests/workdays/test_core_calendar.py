@@ -50,3 +50,32 @@ def test_local_holiday_in_a_covered_year():
     CalendarOverride.objects.create(date=date(2025, 3, 10), is_workday=False, note="地方性假日")
     log = [ClockEvent(EventKind.RECEIVED, date(2025, 3, 3), channel=Channel.IN_PERSON)]
     assert compute_clock(log, calendar=get_work_calendar()).due_date == date(2025, 4, 1)
+
+
+# -- the reminder to enter next year's schedule ---------------------------------------------
+
+
+def test_next_year_notice_from_november_while_the_year_is_not_covered():
+    from gongkai.core.calendar import calendar_next_year_notice
+
+    clear_work_calendar_cache()
+    assert calendar_next_year_notice(today=date(2026, 10, 31)) is None
+    notice = calendar_next_year_notice(today=date(2026, 11, 1))
+    assert notice and "2027年的节假日安排尚未录入" in notice and "暂定" in notice
+    assert calendar_next_year_notice(today=date(2025, 12, 1)) is None  # 2026 is in the package
+    CalendarYear.objects.create(year=2027, note="国办发明电〔2026〕")
+    assert calendar_next_year_notice(today=date(2026, 12, 4)) is None
+
+
+def test_platform_admin_sees_the_banner_on_the_workspace_home_and_the_calendar_admin(
+    client, django_user_model, editor, monkeypatch
+):
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: date(2026, 11, 20))
+    admin = django_user_model.objects.create_superuser("root", "root@example.org", "pw-12345-long")
+    client.force_login(admin)
+    page = client.get("/workspace/").content.decode()
+    assert "2027年的节假日安排尚未录入" in page and "core/calendaroverride" in page
+    page = client.get("/admin/core/calendaroverride/").content.decode()
+    assert "2027年的节假日安排尚未录入" in page
+    client.force_login(editor)  # an office's clerk is not asked
+    assert "节假日安排尚未录入" not in client.get("/workspace/").content.decode()

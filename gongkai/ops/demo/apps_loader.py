@@ -203,7 +203,7 @@ def describe_applications(organs: list[Organ], today: dt.date) -> dict:
     return {
         "total": apps.count(),
         "open": apps.open().count(),
-        "overdue": apps.open().filter(clock_state="running", due_date__lt=today).count(),
+        "overdue": apps.overdue(today=today).count(),
         "by_group": [(g, groups[g]) for g in ("予以公开", "部分公开", "不予公开", "无法提供", "不予处理", "其他处理")],
         "extensions": ExtensionRequest.objects.filter(application__in=apps).count(),
         "appeals": Reconsideration.objects.filter(application__in=apps).count()
