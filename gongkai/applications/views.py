@@ -19,8 +19,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from gongkai.core.idempotency import SubmissionTokenError, submit_once
 from gongkai.core.models import Organ
 from gongkai.core.permissions import Perm, can, organs_where, staff_required
+from gongkai.core.throttle import client_ip
 
 from . import forms, identity, selectors, services
 from .clock import ClockState
@@ -43,7 +45,7 @@ TRACK_SESSION_KEY = "gongkai_track_codes"
 
 
 def _ip(request) -> str:
-    return request.META.get("REMOTE_ADDR") or "0.0.0.0"  # noqa: S104 - not a bind address
+    return client_ip(request)  # REMOTE_ADDR, or the client behind a trusted proxy
 
 
 def _grant(request, code: str) -> None:
@@ -71,21 +73,30 @@ def apply(request, code: str | None = None):
     challenge = forms.make_challenge(gate.challenge_seed) if gate.challenge_seed is not None else None
     form = forms.PublicApplyForm(request.POST or None, request.FILES or None, organ=organ, challenge=challenge)
     if request.method == "POST" and form.is_valid():
-        try:
+        def create() -> str:
+            # The submission log joins the application's transaction: nothing after the
+            # commit can fail the answer (the session grant only touches the session).
             app = services.application_submit(organ=form.target_organ, data=form.application_data(), ip=ip,
                                                files=form.cleaned_data.get("attachments") or [])
-        except ApplicationActionError as exc:
+            services.submission_log_add(ip=ip)
+            return app.tracking_code
+
+        try:
+            once = submit_once(token=form.submission_token, purpose="application", create=create)
+        except (ApplicationActionError, SubmissionTokenError) as exc:
             form.add_error(None, str(exc))
         else:
-            services.submission_log_add(ip=ip)
-            _grant(request, app.tracking_code)
-            return redirect("applications:receipt", code=app.tracking_code)
+            _grant(request, once.ref)  # a repeat holds the same one-time token: the same person
+            return redirect("applications:receipt", code=once.ref)
     organs = Organ.objects.active().order_by("path") if organ is None else None
     return render(request, "applications/public/apply.html",
                   {"form": form, "organ": organ, "organs": organs}, status=400 if form.errors else 200)
 
 
 def receipt(request, code: str):
+    if code not in request.session.get(TRACK_SESSION_KEY, []):
+        # A bookmark or another device: ask for the check, with the code filled in.
+        return redirect(f"{reverse('applications:track')}?{urlencode({'code': code})}")
     app = _granted(request, code)
     clock = services.application_clock(app)
     letter = app.letters.filter(kind="receipt").first()
@@ -93,7 +104,8 @@ def receipt(request, code: str):
 
 
 def track(request):
-    form = forms.TrackForm(request.POST or None)
+    initial = {"code": request.GET.get("code", "")[:20]} if request.method == "GET" else None
+    form = forms.TrackForm(request.POST or None, initial=initial)
     status = 200
     if request.method == "POST" and form.is_valid():
         try:

@@ -1,8 +1,9 @@
 """The applicant's way in: the tracking code (查询码) and the last four characters of the
 phone number or ID number given in the application.
 
-Four characters are guessable, so failed attempts are counted per client address
-(:data:`TRACK_THROTTLE`, in the cache) and refused after a limit; the comparison runs in
+Four characters are guessable, so failed attempts are counted per client address and per
+tracking code (:func:`track_throttle`, :func:`track_code_throttle`, in the cache) and refused
+after a limit; the comparison runs in
 constant time and the same work is done whether the code exists or not.
 """
 
@@ -34,6 +35,13 @@ def track_throttle() -> Throttle:
                     window=3600)
 
 
+def track_code_throttle() -> Throttle:
+    """Failed look-ups per tracking code per hour, from any address (``GONGKAI_TRACK_CODE_FAILURE_LIMIT``,
+    default 5): guessing one applicant's four characters from many addresses stops too."""
+    return Throttle(name="applications.track.code",
+                    limit=int(getattr(settings, "GONGKAI_TRACK_CODE_FAILURE_LIMIT", 5)), window=3600)
+
+
 def _same(a: str, b: str) -> bool:
     return hmac.compare_digest(a.encode(), b.encode())
 
@@ -53,12 +61,14 @@ def application_track(*, code: str, check: str, ip: str) -> Application:
 
     Erased applications cannot be looked up (nothing personal is left to check against).
     """
-    throttle = track_throttle()
-    if throttle.is_limited(ip):
+    throttle, per_code = track_throttle(), track_code_throttle()
+    code_key = code.strip().upper()[:40]
+    if throttle.is_limited(ip) or per_code.is_limited(code_key):
         raise TrackingRefused("查询失败次数过多，请一小时后再试；如忘记查询码，请联系受理机关。", throttled=True)
     app = Application.objects.filter(tracking_code=code, erased_at__isnull=True).select_related("organ").first()
     if not tracking_matches(app, check):
         throttle.hit(ip)
+        per_code.hit(code_key)
         raise TrackingRefused("查询码或验证信息不正确，请核对申请回执。")
     assert app is not None
     return app
