@@ -173,6 +173,7 @@ class AuditEventType(models.IntegerChoices):
     GAZETTE_CHANGED = 406, "政府公报变更"
     COLUMN_PAGE_CHANGED = 407, "专栏说明变更"
     SEARCH_TERM_CHANGED = 408, "检索词典变更"
+    SITE_CHANGED = 409, "网站设置变更"
     WORKPLAN_CHANGED = 501, "工作要点变更"
     WORKPLAN_PROGRESS = 502, "工作要点进展报告"
     CONSULTATION_CREATED = 601, "创建意见征集"

@@ -1,4 +1,4 @@
-"""Filter forms of the public lists (GET forms: no cookies, no CSRF, cacheable)."""
+"""Filter forms of the public lists (GET forms: no cookies, no CSRF, cacheable); the site settings form."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ from django import forms
 from django.utils import timezone
 
 from gongkai.records.models import Genre, Topic, Validity
+
+from .models import HOME_BLOCKS, NAV_COLUMNS
 
 SORT_CHOICES = [
     ("-published", "发布日期（新→旧）"),
@@ -71,3 +73,98 @@ class GazetteFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["year"].choices = _years()
+
+
+# --- the site settings (workspace) -----------------------------------------------------
+
+
+def contrast_with_white(colour: str) -> float:
+    """WCAG contrast ratio of white text on ``#rrggbb``."""
+
+    def channel(v: int) -> float:
+        c = v / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    lum = 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+    return 1.05 / (lum + 0.05)
+
+
+class SiteSettingsForm(forms.Form):
+    """The identity and frame of a site. Navigation and home blocks: a number shows the item in
+    that order, an empty box hides it."""
+
+    site_name = forms.CharField(label="网站名称", max_length=100, required=False,
+                                help_text="留空时用机关名称（平台为“政府信息公开平台”）。")
+    emblem = forms.ImageField(label="标志图片", required=False, help_text="PNG或JPEG，不超过 1 MB。")
+    clear_emblem = forms.BooleanField(label="删除现有标志图片", required=False)
+    accent = forms.CharField(label="主题色", max_length=7, required=False,
+                             help_text="例如 #a4161a；白色文字在其上需清晰可读（对比度不低于4.5:1）。")
+    host = forms.CharField(label="独立域名", max_length=253, required=False,
+                           help_text="例如 gaj.example.gov.cn；还需由平台管理员加入 GONGKAI_ALLOWED_HOSTS。")
+    sponsor = forms.CharField(label="主办单位", max_length=100, required=False)
+    organizer = forms.CharField(label="承办单位", max_length=100, required=False)
+    contact_phone = forms.CharField(label="联系电话", max_length=50, required=False)
+    contact_email = forms.EmailField(label="联系邮箱", required=False)
+    site_code = forms.RegexField(label="网站标识码", regex=r"^[0-9A-Za-z]{10}$", required=False,
+                                 error_messages={"invalid": "网站标识码应为10位数字或字母。"})
+    icp = forms.CharField(label="ICP备案号", max_length=50, required=False)
+    police_record = forms.CharField(label="公安机关备案号", max_length=50, required=False)
+    conac_url = forms.URLField(label="党政机关网站标识链接", required=False, assume_scheme="https")
+    a11y_contact = forms.CharField(label="无障碍服务联系方式", max_length=100, required=False)
+
+    def __init__(self, *args, platform: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if platform:
+            del self.fields["host"]
+        for key, label in NAV_COLUMNS.items():
+            self.fields[f"nav_{key}"] = forms.IntegerField(label=label, required=False, min_value=1, max_value=99)
+        for key, label in HOME_BLOCKS.items():
+            self.fields[f"block_{key}"] = forms.IntegerField(label=label, required=False, min_value=1, max_value=99)
+
+    @staticmethod
+    def initial_for(row) -> dict:
+        if row is None:
+            return {}
+        initial = {name: getattr(row, name) or "" for name in
+                   ["site_name", "accent", "host", "sponsor", "organizer", "contact_phone", "contact_email",
+                    "site_code", "icp", "police_record", "conac_url", "a11y_contact"]}
+        initial.update({f"nav_{k}": i for i, k in enumerate(row.nav, 1)})
+        initial.update({f"block_{k}": i for i, k in enumerate(row.home_blocks, 1)})
+        return initial
+
+    def nav_fields(self):
+        return [self[f"nav_{k}"] for k in NAV_COLUMNS]
+
+    def block_fields(self):
+        return [self[f"block_{k}"] for k in HOME_BLOCKS]
+
+    def clean_accent(self) -> str:
+        value = self.cleaned_data["accent"].strip()
+        if not value:
+            return ""
+        if len(value) != 7 or value[0] != "#" or any(ch not in "0123456789abcdefABCDEF" for ch in value[1:]):
+            raise forms.ValidationError("颜色应写成“#”加六位十六进制数，例如 #a4161a。")
+        if contrast_with_white(value) < 4.5:
+            raise forms.ValidationError("该颜色太浅，白色文字在其上看不清（对比度低于4.5:1），请选深一些的颜色。")
+        return value.lower()
+
+    def clean_emblem(self):
+        emblem = self.cleaned_data.get("emblem")
+        if emblem:
+            if emblem.size > 1024 * 1024:
+                raise forms.ValidationError("标志图片不能超过 1 MB。")
+            if getattr(emblem, "image", None) is not None and emblem.image.format not in ("PNG", "JPEG"):
+                raise forms.ValidationError("标志图片只能是PNG或JPEG格式。")
+        return emblem
+
+    def _ordered(self, prefix: str, keys) -> list[str]:
+        chosen = [(self.cleaned_data.get(f"{prefix}_{k}"), i, k) for i, k in enumerate(keys)]
+        return [k for order, _, k in sorted(c for c in chosen if c[0] is not None)]
+
+    def settings_data(self) -> dict:
+        data = {k: v for k, v in self.cleaned_data.items()
+                if k not in ("emblem", "clear_emblem") and not k.startswith(("nav_", "block_"))}
+        data["nav"] = self._ordered("nav", NAV_COLUMNS)
+        data["home_blocks"] = self._ordered("block", HOME_BLOCKS)
+        return data

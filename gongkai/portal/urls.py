@@ -1,7 +1,7 @@
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 
-from . import feeds, views
+from . import feeds, staff_views, views
 from .sitemaps import SITEMAPS
 
 app_name = "portal"
@@ -36,4 +36,10 @@ urlpatterns = [
                                                           "template_name": "portal/sitemap.xml"}, name="sitemap"),
     path("robots.txt", views.robots, name="robots"),
     path("a11y/", views.accessibility, name="accessibility"),
+    path("sitemap/", views.site_map, name="site_map"),
+    path("site/emblem/<int:pk>/", views.site_emblem, name="site_emblem"),
+    path("site/theme.css", views.site_theme, name="site_theme"),
+    path("workspace/sites/", staff_views.site_list, name="staff_sites"),
+    path("workspace/sites/platform/", staff_views.site_edit, name="staff_site_platform"),
+    path("workspace/sites/<str:code>/", staff_views.site_edit, name="staff_site"),
 ]

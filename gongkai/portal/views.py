@@ -14,12 +14,13 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_safe
 
 from gongkai.participation.selectors import answers as answer_selectors
+from gongkai.participation.selectors import consultations as consultation_selectors
 from gongkai.records.models import GazetteIssue, Genre
 
-from . import a11y, selectors
+from . import a11y, selectors, site
 from .cache import A11Y_COOKIE, cached_count, page_cache_exempt
 from .forms import GazetteFilterForm, PolicyFilterForm, RecordFilterForm
-from .models import ColumnKind, ColumnPage
+from .models import HOME_BLOCKS, ColumnKind, ColumnPage, SiteSettings
 
 PER_PAGE = 20
 
@@ -60,6 +61,9 @@ def _column_context(organ, current: str) -> dict:
 
 @require_safe
 def home(request):
+    host_organ = site.host_organ(request)
+    if host_organ is not None:  # the organ's own host name: its subsite is the home page
+        return organ(request, host_organ.code)
     latest = selectors.listed(selectors.public_records())[:10]
     policies = selectors.listed(selectors.public_records().filter(genre__is_policy=True).in_force())[:6]
     interpretations = selectors.listed(selectors.public_records().filter(genre__is_interpretation=True))[:6]
@@ -77,12 +81,38 @@ def organ(request, code: str):
     organ = _organ_or_404(code)
     context = _column_context(organ, "home")
     context.update({
-        "latest": selectors.listed(selectors.public_records().filter(organ=organ))[:10],
+        "blocks": _home_blocks(organ, site.site_for(organ, request=request).blocks),
         "children": list(selectors.active_organs().filter(parent=organ).order_by("order", "path")),
         "ancestors": [o for o in organ.ancestors() if o.is_active],
         "gazettes": list(organ.gazettes.all()),
     })
     return render(request, "portal/organ.html", context)
+
+
+def _home_blocks(organ, keys: list[str]) -> list[dict]:
+    """The blocks of an organ's subsite home page, in its configured order."""
+    records = selectors.public_records().filter(organ=organ)
+    records_url = reverse("portal:records")
+    blocks = []
+    for key in keys:
+        if key == "latest":
+            items, more = selectors.listed(records)[:10], f"{records_url}?organ={organ.code}"
+        elif key == "policies":
+            items = selectors.listed(records.filter(genre__is_policy=True).in_force())[:6]
+            more = f"{reverse('portal:policies')}?issuer={organ.code}"
+        elif key == "interpretations":
+            items = selectors.listed(records.filter(genre__is_interpretation=True))[:6]
+            more = f"{records_url}?organ={organ.code}&genre=interpretation"
+        elif key == "notices":
+            items = selectors.listed(records.filter(genre__code="notice"))[:6]
+            more = f"{records_url}?organ={organ.code}&genre=notice"
+        elif key == "consultations":
+            items = list(consultation_selectors.public_consultations(organ=organ)[:6])
+            more = f"{reverse('participation:consultations')}?organ={organ.code}"
+        else:
+            continue
+        blocks.append({"key": key, "title": HOME_BLOCKS[key], "items": items, "more": more})
+    return blocks
 
 
 def _column_page(organ, kind: ColumnKind) -> ColumnPage | None:
@@ -332,6 +362,59 @@ def accessibility(request):
     return render(request, "portal/accessibility.html", {
         "modes": a11y.MODES, "current": a11y.modes_from_request(request), "next": nxt,
     })
+
+
+@require_safe
+def site_map(request):
+    """网站地图: every column of the site as an HTML page (the XML sitemap is for search engines)."""
+    return render(request, "portal/site_map.html", {
+        "organs": selectors.organ_tree(), "sections": _site_map_sections(),
+    })
+
+
+def _site_map_sections() -> list[tuple[str, list[tuple[str, str]]]]:
+    return [
+        ("信息公开", [("政策文件库", reverse("portal:policies")),
+                  ("政策解读", reverse("portal:records") + "?genre=interpretation"),
+                  ("全部公开信息", reverse("portal:records")), ("政府公报", reverse("portal:gazettes")),
+                  ("工作要点", reverse("workplans:public_plans")), ("站内搜索", reverse("search:results"))]),
+        ("互动交流", [("意见征集", reverse("participation:consultations")),
+                  ("会议开放", reverse("participation:meetings")),
+                  ("重大行政决策事项目录", reverse("participation:decision_catalogs")),
+                  ("留言咨询", reverse("participation:messages")), ("政策问答", reverse("participation:qa"))]),
+        ("依申请公开", [("提交申请", reverse("applications:apply")), ("查询办理进度", reverse("applications:track"))]),
+        ("服务", [("RSS订阅", reverse("portal:feed_rss")), ("无障碍声明与设置", reverse("portal:accessibility")),
+                ("XML网站地图（供搜索引擎）", reverse("portal:sitemap_index"))]),
+    ]
+
+
+@require_safe
+def site_emblem(request, pk: int):
+    """A site's emblem image (media is not served directly; see MEDIA_URL in settings)."""
+    row = SiteSettings.objects.filter(pk=pk).exclude(emblem="").first()
+    if row is None:
+        raise Http404("标志图片不存在。")
+    response = FileResponse(row.emblem.open("rb"), content_type=_image_type(row.emblem.name))
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+def _image_type(name: str) -> str:
+    return "image/png" if name.lower().endswith(".png") else "image/jpeg"
+
+
+@require_safe
+def site_theme(request):
+    """The colour accent of a subsite as a stylesheet (no inline styles: see the CSP)."""
+    colour = request.GET.get("c", "")
+    if len(colour) != 6 or any(ch not in "0123456789abcdefABCDEF" for ch in colour):
+        raise Http404("颜色无效。")
+    dark = "".join(f"{int(int(colour[i:i + 2], 16) * 0.75):02x}" for i in (0, 2, 4))
+    css = f":root {{ --red: #{colour.lower()}; --red-dark: #{dark}; }}\n"
+    response = HttpResponse(css, content_type="text/css; charset=utf-8")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 @require_safe

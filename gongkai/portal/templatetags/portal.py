@@ -54,3 +54,13 @@ def select(field) -> str:
     return mark_safe(  # noqa: S308 - every piece above is escaped
         f'<select name="{escape(field.html_name)}" id="{escape(field.auto_id)}">{options}</select>'
     )
+
+
+@register.simple_tag(takes_context=True)
+def site_frame(context):
+    """The site of the page (gongkai/portal/site.py): name, emblem, accent, navigation, footer frame."""
+    from gongkai.portal.site import site_of_page
+
+    if "_site_frame" not in context.render_context:
+        context.render_context["_site_frame"] = site_of_page(context)
+    return context.render_context["_site_frame"]
