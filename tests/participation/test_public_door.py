@@ -156,3 +156,16 @@ def test_organ_column_lists_open_consultations_and_forgets_a_withdrawn_one(clien
     public.withdrawal_reason = "撤回"
     public.save()  # a model save drops the cached column page
     assert "公开的意见征集" not in client.get(url).content.decode()
+
+
+def test_final_document_links_back_to_its_public_consultation_only(client, world, organ, genre):
+    from tests.factories import RecordFactory
+
+    final = RecordFactory(organ=organ, genre=genre, published=True, title="正式印发的办法")
+    Consultation.objects.filter(pk=world["public"].pk).update(final_record=final)
+    Consultation.objects.filter(pk=world["hidden"]["DRAFT"].pk).update(final_record=final)
+    body = client.get(final.get_absolute_url()).content.decode()
+    assert "本文件出台前公开征求了意见" in body and world["public"].title in body
+    _assert_clean(body)
+    detail = client.get(world["public"].get_absolute_url()).content.decode()
+    assert "正式印发的办法" in detail

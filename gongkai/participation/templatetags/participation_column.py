@@ -17,3 +17,12 @@ def organ_participation(organ):
         "meetings": list(public_meetings(when="upcoming", organ=organ).filter(status="published")[:3]),
         "now": timezone.now(),
     }
+
+
+@register.inclusion_tag("participation/public/_record_consultations.html")
+def record_consultations(record):
+    """On a record's page: the public consultations it is the final document of, or the feedback of."""
+    from ..models import Consultation
+
+    return {"consultations": list(Consultation.objects.public().filter(final_record=record)),
+            "feedback_of": Consultation.objects.public().filter(feedback__record=record).first()}
