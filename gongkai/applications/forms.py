@@ -6,6 +6,7 @@ from django import forms
 from django.core import signing
 from django.utils import timezone
 
+from gongkai.core.idempotency import OnceFormMixin
 from gongkai.core.models import Organ
 
 from . import identity
@@ -110,7 +111,7 @@ class ApplicantForm(forms.ModelForm):
         return data
 
 
-class PublicApplyForm(ApplicantForm):
+class PublicApplyForm(OnceFormMixin, ApplicantForm):
     """The public form: an organ (platform-wide form only), a honeypot and, after N submissions, a question."""
 
     organ = forms.ModelChoiceField(label="受理机关", queryset=Organ.objects.none(), empty_label="请选择受理机关",

@@ -285,3 +285,19 @@ class CalendarYear(models.Model):
     def __str__(self) -> str:
         return f"{self.year}年（{self.note}）"
 
+
+
+class SubmissionToken(models.Model):
+    """A public form's one-time token and what its first submission created (gongkai.core.idempotency)."""
+
+    token = models.CharField("提交令牌", max_length=64, unique=True)
+    purpose = models.CharField("表单", max_length=40, help_text="例如 application、message、comment。")
+    ref = models.CharField("创建的对象", max_length=64, blank=True, help_text="查询码或编号。")
+    created_at = models.DateTimeField("提交时间", auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "表单提交令牌"
+        verbose_name_plural = "表单提交令牌"
+
+    def __str__(self) -> str:
+        return f"{self.purpose} {self.ref}"

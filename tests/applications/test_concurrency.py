@@ -56,6 +56,31 @@ SCRIPT = textwrap.dedent(
     codes = list(Application.objects.values_list("tracking_code", flat=True))
     print("SUBMIT", len(codes), len(set(codes)), len(errors), errors[:1])
 
+    # 30 double submissions (the same one-time token twice, at the same moment): 30 applications.
+    pairs, found, dup_errors = 30, {}, []
+    barrier2 = threading.Barrier(2 * pairs)
+
+    def double(n, k):
+        try:
+            client = Client(REMOTE_ADDR=f"10.9.{n}.{k + 1}")
+            barrier2.wait()
+            r = client.post(f"/apply/organ/{organ.code}/", {**data, "title": f"重复提交{n}",
+                                                             "submission_token": f"double-submit-token-{n:04d}"})
+            if r.status_code != 302:
+                dup_errors.append((r.status_code, r.content[:300]))
+            else:
+                found.setdefault(n, set()).add(r["Location"])
+        except Exception as exc:  # noqa
+            dup_errors.append(repr(exc))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=double, args=(n, k)) for n in range(pairs) for k in range(2)]
+    [t.start() for t in threads]
+    [t.join() for t in threads]
+    print("DOUBLE", Application.objects.filter(title__startswith="重复提交").count(),
+          sum(len(v) == 1 for v in found.values()), len(dup_errors), dup_errors[:1])
+
     users = []
     for name in ("h1", "h2"):
         u = get_user_model().objects.create_user(name, password="x-pass-123456")
@@ -95,6 +120,7 @@ def test_fifty_simultaneous_submissions_and_two_handlers_on_sqlite(tmp_path):
     assert result.returncode == 0, result.stderr[-3000:]
     lines = {line.split()[0]: line for line in result.stdout.splitlines() if line.split()}
     assert lines["SUBMIT"].split()[1:4] == ["50", "50", "0"], result.stdout
+    assert lines["DOUBLE"].split()[1:4] == ["30", "30", "0"], result.stdout
     assert lines["DECIDE"] == "DECIDE ['ok', 'refused'] 1 1", result.stdout
 
 

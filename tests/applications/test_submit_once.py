@@ -1,0 +1,82 @@
+"""Submitting once: the one-time token makes a repeated POST lead to the first receipt."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from gongkai.applications.models import Application, SubmissionLog
+from gongkai.core.idempotency import submit_once
+from gongkai.core.models import SubmissionToken
+
+from .test_views import apply_url, form_data  # noqa: F401 - the fixture is used by name
+
+TOKEN_RE = re.compile(r'name="submission_token" value="([^"]+)"')
+
+
+def token_from(page: str) -> str:
+    match = TOKEN_RE.search(page)
+    assert match, "the form carries no one-time token"
+    return match.group(1)
+
+
+def test_the_form_carries_a_fresh_token_and_the_script(client, apply_url, today):  # noqa: F811
+    first = client.get(apply_url).content.decode()
+    second = client.get(apply_url).content.decode()
+    assert token_from(first) != token_from(second)
+    assert "core/submit-once" in first and "<script>" not in first  # a static file, no inline script
+
+
+def test_a_repeated_post_leads_to_the_first_receipt(client, apply_url, today):  # noqa: F811
+    token = token_from(client.get(apply_url).content.decode())
+    first = client.post(apply_url, form_data(submission_token=token), REMOTE_ADDR="10.1.1.1")
+    again = client.post(apply_url, form_data(submission_token=token), REMOTE_ADDR="10.1.1.1")
+    app = Application.objects.get()
+    assert first.status_code == again.status_code == 302
+    assert first.url == again.url == reverse("applications:receipt", args=[app.tracking_code])
+    assert app.letters.filter(kind="receipt").count() == 1
+    assert SubmissionLog.objects.count() == 1
+    assert SubmissionToken.objects.get(token=token).ref == app.tracking_code
+    # Another browser replaying the same POST (it holds the token) reaches the same receipt.
+    other = client.__class__()
+    replay = other.post(apply_url, form_data(submission_token=token), REMOTE_ADDR="10.1.1.2")
+    assert replay.url == first.url and other.get(replay.url).status_code == 200
+
+
+def test_a_failed_submission_leaves_the_token_unused(client, apply_url, today):  # noqa: F811
+    token = token_from(client.get(apply_url).content.decode())
+    bad = client.post(apply_url, form_data(submission_token=token, name=""), REMOTE_ADDR="10.1.1.1")
+    assert bad.status_code == 400 and token_from(bad.content.decode()) == token
+    assert not SubmissionToken.objects.exists()
+    good = client.post(apply_url, form_data(submission_token=token), REMOTE_ADDR="10.1.1.1")
+    assert good.status_code == 302 and Application.objects.count() == 1
+
+
+def test_a_broken_token_is_a_clear_error(client, apply_url, today):  # noqa: F811
+    r = client.post(apply_url, form_data(submission_token="<script>"), REMOTE_ADDR="10.1.1.1")
+    assert r.status_code == 400 and "表单已失效" in r.content.decode()
+    assert not Application.objects.exists()
+
+
+def test_a_token_of_another_form_is_refused(db):
+    assert submit_once(token="t" * 20, purpose="message", create=lambda: "M1").ref == "M1"
+    with pytest.raises(ValueError, match="表单已失效"):
+        submit_once(token="t" * 20, purpose="application", create=lambda: "GK1")
+
+
+def test_the_creation_and_the_token_roll_back_together(db):
+    def create():
+        SubmissionToken.objects.create(token="other-token-123456", purpose="x", ref="made")
+        raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError):
+        submit_once(token="u" * 20, purpose="application", create=create)
+    assert not SubmissionToken.objects.exists()
+
+
+def test_the_receipt_in_a_new_session_asks_for_the_check_with_the_code_filled(client, application):
+    url = reverse("applications:receipt", args=[application.tracking_code])
+    r = client.get(url)
+    assert r.status_code == 302 and r.url.startswith(reverse("applications:track"))
+    page = client.get(r.url).content.decode()
+    assert f'value="{application.tracking_code}"' in page
