@@ -43,7 +43,9 @@ class PagesSitemap(Sitemap):
     changefreq = "daily"
 
     def items(self):
-        return ["portal:home", "portal:records", "portal:policies", "portal:gazettes"]
+        return ["portal:home", "portal:records", "portal:policies", "portal:gazettes", "portal:site_map",
+                "workplans:public_plans", "search:results", "applications:apply",
+                "applications:track"]
 
     def location(self, item):
         return reverse(item)

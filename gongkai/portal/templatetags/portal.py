@@ -64,3 +64,12 @@ def site_frame(context):
     if "_site_frame" not in context.render_context:
         context.render_context["_site_frame"] = site_of_page(context)
     return context.render_context["_site_frame"]
+
+
+def book_title(title: str) -> str:
+    """A title inside 《》: its own 《》 become 〈〉 (《关于印发〈…〉的通知》), as the rules of
+    punctuation (GB/T 15834) write a title within a title."""
+    return "《" + str(title).replace("《", "〈").replace("》", "〉") + "》"
+
+
+register.filter("book_title", book_title)
