@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .feeds import ConsultationFeed
+from .feeds import ConsultationFeed, MeetingFeed
 from .views import public_consultations as consultations
 from .views import public_meetings as meetings
 from .views import public_messages, public_qa
@@ -21,6 +21,7 @@ urlpatterns: list = [
     path("meetings/<int:pk>/apply/", meetings.meeting_apply, name="meeting_apply"),
     path("meetings/receipt/<str:code>/", meetings.registration_receipt, name="registration_receipt"),
     path("meetings/lookup/", meetings.registration_lookup, name="registration_lookup"),
+    path("meetings/feed.xml", MeetingFeed(), name="feed_meetings"),
     path("decisions/", meetings.decision_catalogs, name="decision_catalogs"),
     path("decisions/<int:pk>/", meetings.decision_catalog, name="decision_catalog"),
     path("messages/", public_messages.message_list, name="messages"),

@@ -70,11 +70,12 @@ def test_lists_and_pages_show_only_public(client, world):
                 reverse("participation:meeting_apply", args=[world["public"].pk]),
                 reverse("participation:decision_catalogs"),
                 reverse("participation:decision_catalog", args=[world["catalog"].pk]),
-                reverse("portal:sitemap", args=["meetings"])]:
+                reverse("portal:sitemap", args=["meetings"]), reverse("participation:feed_meetings")]:
         response = client.get(url)
         assert response.status_code == 200, url
         _clean(response)
     assert "公开事项" in client.get(world["catalog"].get_absolute_url()).content.decode()
+    assert "公开的开放日" in client.get(reverse("participation:feed_meetings")).content.decode()
 
 
 def test_every_meeting_and_catalog_id_is_public_or_404(client, world):
