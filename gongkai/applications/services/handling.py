@@ -129,6 +129,8 @@ def application_decide_extension(*, actor, request: ExtensionRequest, approve: b
         raise ApplicationActionError("延期须经政府信息公开工作机构负责人（公开办负责人）同意，您没有审批权限。")
     if req.status != ExtensionRequest.Status.PENDING:
         raise ApplicationActionError("该延期申请已审批。")
+    if req.requested_by_id == actor.pk:
+        raise ApplicationActionError("申请延期的人不能审批自己的延期申请，须由公开办负责人中的其他人审批。")
     on = services.today()
     req.decided_by = actor
     req.decided_on = on
