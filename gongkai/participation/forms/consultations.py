@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from gongkai.core.idempotency import OnceFormMixin
 from gongkai.core.throttle import Throttle
 
 from ..models import (
@@ -21,7 +22,7 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 OVERALL = ""
 
 
-class CommentForm(forms.Form):
+class CommentForm(OnceFormMixin, forms.Form):
     """A comment from the public. Validates input only; the service decides whether it may be taken."""
 
     section = forms.ChoiceField(label="意见针对", required=False)

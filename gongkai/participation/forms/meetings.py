@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from gongkai.core.idempotency import OnceFormMixin
 from gongkai.core.throttle import Throttle
 
 from ..models import AttendeeKind, Concern, DecisionItem, Meeting
@@ -14,7 +15,7 @@ DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class RegistrationForm(forms.Form):
+class RegistrationForm(OnceFormMixin, forms.Form):
     name = forms.CharField(label="姓名", max_length=50, error_messages={"required": "请填写姓名。"})
     kind = forms.ChoiceField(label="身份", choices=AttendeeKind.choices)
     affiliation = forms.CharField(label="工作单位（选填）", max_length=100, required=False)

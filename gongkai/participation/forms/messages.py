@@ -10,6 +10,7 @@ from django.core import signing
 from django.core.files.base import File
 from django.core.files.storage import default_storage
 
+from gongkai.core.idempotency import OnceFormMixin
 from gongkai.core.models import Organ
 from gongkai.core.throttle import Throttle
 
@@ -36,7 +37,7 @@ class OrganTreeSelect(forms.Select):
         return option
 
 
-class MessageForm(forms.Form):
+class MessageForm(OnceFormMixin, forms.Form):
     organ = forms.TypedChoiceField(label="留言对象（机关）", coerce=int, help_text="可在上方输入机关名称筛选。",
                                    error_messages={"required": "请选择留言的机关。",
                                                    "invalid_choice": "所选机关不存在或已停用，请重新选择。"})

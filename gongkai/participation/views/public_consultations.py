@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from gongkai.core.idempotency import SubmissionTokenError, submit_once
 from gongkai.core.models import Organ
 from gongkai.core.throttle import client_ip
 
@@ -68,17 +69,19 @@ def comment_create(request, pk: int):
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            comment = svc.comment_submit(
+            once = submit_once(token=form.submission_token, purpose="comment", create=lambda: svc.comment_submit(
                 consultation=consultation, body=d["body"], name=d.get("name", ""),
                 anonymous=bool(d.get("anonymous")), email=d.get("email", ""), phone=d.get("phone", ""),
-                section=form.section_obj(), answers=form.answers(), attachment=d.get("attachment"))
-        except ParticipationActionError as exc:
+                section=form.section_obj(), answers=form.answers(), attachment=d.get("attachment"),
+            ).receipt_code)
+        except (ParticipationActionError, SubmissionTokenError) as exc:
             form.add_error(None, str(exc))
         else:
-            COMMENT_THROTTLE.hit(ip)
-            codes = list(request.session.get(RECEIPT_SESSION_KEY, []))[-19:] + [comment.receipt_code]
+            if not once.repeated:
+                COMMENT_THROTTLE.hit(ip)
+            codes = list(request.session.get(RECEIPT_SESSION_KEY, []))[-19:] + [once.ref]
             request.session[RECEIPT_SESSION_KEY] = codes
-            return redirect("participation:comment_receipt", code=comment.receipt_code)
+            return redirect("participation:comment_receipt", code=once.ref)
     if request.method == "POST" and request.FILES and form.errors:
         form.add_error(None, "请重新选择附件：出于安全考虑，浏览器不会保留已选择的文件。其他内容已保留。")
     return render(request, "participation/public/comment_form.html", {"c": consultation, "form": form,

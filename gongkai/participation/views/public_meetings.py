@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from gongkai.core.idempotency import SubmissionTokenError, submit_once
 from gongkai.core.throttle import client_ip
 
 from ..errors import ParticipationActionError
@@ -60,16 +61,19 @@ def meeting_apply(request, pk: int):
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            registration = svc.registration_submit(meeting=meeting, name=d["name"], phone=d["phone"],
-                                                   email=d.get("email", ""), kind=d["kind"],
-                                                   affiliation=d.get("affiliation", ""), reason=d.get("reason", ""))
-        except ParticipationActionError as exc:
+            once = submit_once(token=form.submission_token, purpose="registration", create=lambda: (
+                svc.registration_submit(meeting=meeting, name=d["name"], phone=d["phone"],
+                                        email=d.get("email", ""), kind=d["kind"],
+                                        affiliation=d.get("affiliation", ""), reason=d.get("reason", ""))
+            ).receipt_code)
+        except (ParticipationActionError, SubmissionTokenError) as exc:
             form.add_error(None, str(exc))
         else:
-            REGISTRATION_THROTTLE.hit(ip)
+            if not once.repeated:
+                REGISTRATION_THROTTLE.hit(ip)
             request.session[RECEIPT_SESSION_KEY] = (
-                list(request.session.get(RECEIPT_SESSION_KEY, []))[-19:] + [registration.receipt_code])
-            return redirect("participation:registration_receipt", code=registration.receipt_code)
+                list(request.session.get(RECEIPT_SESSION_KEY, []))[-19:] + [once.ref])
+            return redirect("participation:registration_receipt", code=once.ref)
     return render(request, "participation/public/meeting_apply.html", {"m": meeting, "form": form},
                   status=400 if form.errors else 200)
 

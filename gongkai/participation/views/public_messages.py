@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from gongkai.core.calendar import get_work_calendar
+from gongkai.core.idempotency import SubmissionTokenError, submit_once
 from gongkai.core.models import Organ
 from gongkai.core.throttle import client_ip
 from gongkai.records.models import Record
@@ -102,17 +103,19 @@ def message_create(request):
         try:
             if target is None:
                 raise ParticipationActionError("所选机关不存在或已停用，请重新选择。")
-            message = svc.message_submit(
+            once = submit_once(token=form.submission_token, purpose="message", create=lambda: svc.message_submit(
                 organ=target, kind=d["kind"], subject=d["subject"], body=d["body"], name=d.get("name", ""),
                 phone=d.get("phone", ""), email=d.get("email", ""), may_publish=bool(d.get("may_publish")),
-                record=record, page_url=d.get("page_url", ""), attachment=form.attachment_file(), ip=ip)
-        except ParticipationActionError as exc:
+                record=record, page_url=d.get("page_url", ""), attachment=form.attachment_file(), ip=ip,
+            ).receipt_code)
+        except (ParticipationActionError, SubmissionTokenError) as exc:
             form.add_error(None, str(exc))
         else:
             form.discard_kept()
-            MESSAGE_THROTTLE.hit(ip)
-            _grant(request, message.receipt_code)
-            return redirect("participation:message_receipt", code=message.receipt_code)
+            if not once.repeated:
+                MESSAGE_THROTTLE.hit(ip)
+            _grant(request, once.ref)
+            return redirect("participation:message_receipt", code=once.ref)
     if request.method == "POST" and form.errors:
         form.keep_attachment()
     return render(request, "participation/public/message_form.html", {
