@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from docxtpl import DocxTemplate
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from gongkai.core import pdf
 
@@ -25,10 +26,19 @@ def builtin_template(kind: str) -> Path:
     return BUILTIN / f"{kind}.docx"
 
 
+def sandboxed_environment() -> ImmutableSandboxedEnvironment:
+    """The Jinja environment letters render in: sandboxed (no ``__globals__``, no private or
+    mutating attributes) and without Jinja's globals (``cycler``, ``joiner``, ``namespace``,
+    ``lipsum``, ``dict``): an organ's Word template can only print the letter's variables."""
+    env = ImmutableSandboxedEnvironment(autoescape=True)
+    env.globals = {"range": env.globals["range"]}
+    return env
+
+
 def render_docx(template: str | Path | io.BytesIO, context: dict[str, Any]) -> bytes:
     try:
         doc = DocxTemplate(template)
-        doc.render(context, autoescape=True)
+        doc.render(context, jinja_env=sandboxed_environment(), autoescape=True)
     except Exception as exc:  # a broken organ template must not lose the action
         raise LetterError(f"告知书模板无法使用：{exc}") from exc
     out = io.BytesIO()
