@@ -23,7 +23,15 @@ import time
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
+
+
+def refuse_root() -> None:
+    """In production mode (GONGKAI_DEBUG=0) the platform never runs as root: a flaw in any
+    part of it would otherwise be the whole machine's. The demo (DEBUG on) may."""
+    if not settings.DEBUG and hasattr(os, "geteuid") and os.geteuid() == 0:
+        raise CommandError("生产模式（GONGKAI_DEBUG=0）下不能以 root 身份运行平台，请用专用的非特权用户启动"
+                           "（见 docs/security.md“部署检查清单”）。")
 
 
 def mail_line() -> str:
@@ -75,6 +83,7 @@ class Command(BaseCommand):
     def handle(self, *args, bind, workers, interval, no_jobs=False, **options):
         from django.utils import timezone
 
+        refuse_root()
         settings.GONGKAI_PUBLISH_INTERVAL = interval
         call_command("collectstatic", interactive=False, verbosity=0)
         self._repair_search_index()
