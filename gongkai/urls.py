@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("gongkai.reports.urls")),
     path("", include("gongkai.participation.urls")),
     path("", include("gongkai.ops.urls")),  # /healthz, /readyz, /metrics
+    path("", include("gongkai.portal.api.urls")),  # /api/v1/ and the open-data files
     path("", include("gongkai.portal.urls")),
 ]
 

@@ -246,3 +246,27 @@ def test_public_record_links_to_no_hidden_neighbour(client, world):
     assert "公开正文" in body and 'id="interp-title"' not in body and "请参阅" not in body
     body = client.get(f"/gazette/issue/{world['issue'].pk}/").content.decode()
     assert "公开的信息" in body and "栏目0" not in body
+
+
+def test_api_serves_nothing_hidden(client, world, settings):
+    """The read API: every record id, every list with and without filters, and every URL it hands out."""
+    settings.GONGKAI_API_RATE = 0  # no limit for the crawl
+    public = world["public"]
+    for pk in _id_window(Record):
+        response = client.get(f"/api/v1/records/{pk}")
+        assert response.status_code == (200 if pk == public.pk else 404), pk
+        _assert_clean(response, world)
+    urls = set()
+    lists = ["organs", "records", "policies", "interpretations", "gazette-issues", "annual-reports", "work-plans",
+             "consultations", "messages", "qa", "places", "open-data"]
+    for name in lists:
+        for query in ("", "?q=标题", "?validity=revised", f"?organ={world['disabled'].code}", "?limit=100"):
+            response = client.get(f"/api/v1/{name}{query}")
+            _assert_clean(response, world)
+            urls.update(u.replace("http://testserver", "") for u in re.findall(r'"url": ?"([^"]+)"', _body(response)))
+    detail = client.get(f"/api/v1/records/{public.pk}").json()
+    assert detail["superseded_by"] is None and detail["interpretations"] == []
+    assert [a["id"] for a in detail["attachments"]] == [world["public_att"].pk]
+    assert public.get_absolute_url() in urls
+    for url in urls:
+        _assert_clean(client.get(url), world)
