@@ -137,9 +137,10 @@ class RecordQuerySet(models.QuerySet):
 
     @staticmethod
     def in_force_q(today: dt.date | None = None) -> Q:
-        """现行有效: marked valid and its 有效期 not yet passed."""
+        """现行有效: marked valid, its 施行日期 reached (尚未施行 before) and its 有效期 not yet passed."""
         today = today or timezone.localdate()
-        return Q(validity=Validity.VALID) & (Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+        return (Q(validity=Validity.VALID) & (Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+                & (Q(valid_from__isnull=True) | Q(valid_from__lte=today)))
 
     def in_force(self, today: dt.date | None = None):
         return self.filter(self.in_force_q(today))
@@ -230,6 +231,12 @@ class Record(models.Model):
 
     def get_effective_validity_display(self) -> str:
         return Validity(self.effective_validity).label
+
+    @property
+    def not_yet_in_force(self) -> bool:
+        """尚未施行: valid, but its 施行日期 is still ahead (not counted as 现行有效 until that day)."""
+        return bool(self.validity == Validity.VALID and self.valid_from and self.valid_from > timezone.localdate()
+                    and self.effective_validity == Validity.VALID)
 
     @property
     def is_public(self) -> bool:

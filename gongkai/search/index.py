@@ -13,6 +13,7 @@ import secrets
 from collections.abc import Callable, Iterable
 
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from gongkai.records.models import Attachment, Record, Validity
@@ -37,11 +38,14 @@ def doc_key(*, in_force: bool, published_at: dt.datetime, serial: int) -> int:
 
 
 def in_force(record: Record, today: dt.date) -> bool:
-    return _in_force(record.validity, record.valid_until, today)
+    return _in_force(record.validity, record.valid_until, today, record.valid_from)
 
 
-def _in_force(validity: str, valid_until: dt.date | None, today: dt.date) -> bool:
-    return validity == Validity.VALID and not (valid_until and valid_until < today)
+def _in_force(validity: str, valid_until: dt.date | None, today: dt.date,
+              valid_from: dt.date | None = None) -> bool:
+    """现行有效 (Record.objects.in_force): valid, 施行日期 reached, 有效期 not passed."""
+    return (validity == Validity.VALID and not (valid_until and valid_until < today)
+            and not (valid_from and valid_from > today))
 
 
 def _key_order(today: dt.date) -> list[int]:
@@ -52,9 +56,9 @@ def _key_order(today: dt.date) -> list[int]:
     optimize then appends doclists instead of interleaving them (a 100,000-record
     optimize took 32-45 s with keys in record order, 15-16 s with ascending keys).
     """
-    rows = Record.objects.public().values_list("pk", "validity", "valid_until", "published_at")
+    rows = Record.objects.public().values_list("pk", "validity", "valid_until", "published_at", "valid_from")
     return [row[0] for row in sorted(rows, key=lambda row: (
-        doc_key(in_force=_in_force(row[1], row[2], today), published_at=row[3], serial=0), row[0]))]
+        doc_key(in_force=_in_force(row[1], row[2], today, row[4]), published_at=row[3], serial=0), row[0]))]
 
 
 def record_fields(record: Record, attachments: Iterable[Attachment]) -> tuple[str, ...]:
@@ -232,6 +236,9 @@ def index_sweep_expired(*, today: dt.date | None = None) -> int:
         state.expiry_swept_on = today
         state.save(update_fields=["expiry_swept_on"])
     stale = list(SearchDoc.objects.filter(in_force=True, valid_until__lt=today).values_list("record_id", flat=True))
+    # 尚未施行 until today: now 现行有效
+    stale += list(SearchDoc.objects.filter(in_force=False, validity=Validity.VALID, record__valid_from__lte=today)
+                  .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today)).values_list("record_id", flat=True))
     if stale:
         index_sync(stale, today=today)
     return len(stale)

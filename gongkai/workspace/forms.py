@@ -3,7 +3,10 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
+from django.db import models
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from gongkai.core.models import Organ
 from gongkai.records import docno
@@ -21,6 +24,69 @@ from gongkai.records.models import (
 PUBLISH_CHOICES = [("now", "立即发布"), ("schedule", "定时发布"), ("later", "暂不发布（稍后发布）")]
 
 
+
+class DatalistInput(forms.TextInput):
+    """A text box with the browser's suggestion list (``<datalist>``): searchable, no script needed."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.options = ()
+
+    def render(self, name, value, attrs=None, renderer=None):
+        html = super().render(name, value, attrs, renderer)
+        options = "".join(
+            format_html('<option value="{}">{}</option>', r.doc_no or r.index_no, r.title) for r in self.options
+        )
+        return html + format_html('<datalist id="{}">{}</datalist>', self.attrs.get("list", ""), mark_safe(options))  # noqa: S308 - built by format_html
+
+
+class PublicDocumentField(forms.CharField):
+    """A document picked by its 发文字号, 索引号 or exact title among the public documents of the
+    organ(s) (a record that is not public is never offered: it would link the public page to a 404).
+    The browser's list (``<datalist>``) suggests the organ's latest public policy documents as one types."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("widget", DatalistInput)
+        kwargs.setdefault("help_text", "输入发文字号、索引号或标题，从本机关已公开的文件中选择。")
+        super().__init__(*args, **kwargs)
+        self.queryset = Record.objects.none()
+        self.list_id = ""
+
+    def configure(self, *, queryset, list_id: str) -> None:
+        self.queryset = queryset
+        self.list_id = list_id
+        self.widget.attrs.update({"list": list_id, "autocomplete": "off"})
+        self.widget.options = self.suggestions()
+
+    def suggestions(self):
+        return self.queryset.filter(genre__is_policy=True).order_by("-published_at")[:200]
+
+    def prepare_value(self, value):
+        if isinstance(value, Record):
+            return value.doc_no or value.index_no
+        if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
+            found = self.queryset.filter(pk=int(value)).first()
+            return (found.doc_no or found.index_no) if found else ""
+        return value
+
+    def clean(self, value):
+        text = super().clean(value).strip()
+        if not text:
+            return None
+        try:
+            normalized = docno.normalize(text)
+        except docno.DocNoError:
+            normalized = text
+        matches = list(self.queryset.filter(
+            models.Q(doc_no=normalized) | models.Q(index_no=text) | models.Q(title=text))[:2])
+        if not matches:
+            raise forms.ValidationError(f"没有找到本机关已公开的文件“{text}”。请输入已公开文件的发文字号、索引号或完整标题。")
+        if len(matches) > 1:
+            raise forms.ValidationError(f"“{text}”对应多份已公开文件，请改用索引号。")
+        return matches[0]
+
+
 class RecordForm(forms.ModelForm):
     organ = forms.ModelChoiceField(label="发布机构", queryset=Organ.objects.none())
     issuers = forms.ModelMultipleChoiceField(label="发文机关", queryset=Organ.objects.none(), required=False,
@@ -28,7 +94,7 @@ class RecordForm(forms.ModelForm):
     catalog_entries = forms.ModelMultipleChoiceField(label="目录栏目", queryset=CatalogEntry.objects.none(), required=False)
     interprets = forms.ModelChoiceField(label="解读的文件", queryset=Record.objects.none(), required=False,
                                         help_text="政策解读须选择它所解读的文件。")
-    superseded_by = forms.ModelChoiceField(label="被以下文件修订或废止", queryset=Record.objects.none(), required=False)
+    superseded_by = PublicDocumentField(label="被以下文件修订或废止")
 
     class Meta:
         model = Record
@@ -57,7 +123,10 @@ class RecordForm(forms.ModelForm):
         if self.instance.pk:
             linkable = linkable.exclude(pk=self.instance.pk)
         self.fields["interprets"].queryset = linkable.distinct()
-        self.fields["superseded_by"].queryset = linkable.distinct()
+        successors = Record.objects.public().filter(organ__in=organs)
+        if self.instance.pk:
+            successors = successors.filter(organ=self.instance.organ).exclude(pk=self.instance.pk)
+        self.fields["superseded_by"].configure(queryset=successors, list_id="successor-list")
         if self.instance.pk:
             self.fields["organ"].disabled = True
 
@@ -148,15 +217,16 @@ class WithdrawForm(forms.Form):
 
 class ValidityForm(forms.Form):
     validity = forms.ChoiceField(label="有效性", choices=Validity.choices)
-    superseded_by = forms.ModelChoiceField(label="被以下文件修订或废止", queryset=Record.objects.none(), required=False)
+    superseded_by = PublicDocumentField(label="被以下文件修订或废止")
     valid_until = forms.DateField(label="有效期至", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     note = forms.CharField(label="说明", required=False, max_length=200)
 
     def __init__(self, *args, record: Record, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["superseded_by"].queryset = (
-            Record.objects.public() | Record.objects.filter(organ=record.organ)
-        ).exclude(pk=record.pk).distinct()
+        self.fields["superseded_by"].configure(
+            queryset=Record.objects.public().filter(organ=record.organ).exclude(pk=record.pk),
+            list_id="successor-list-validity",
+        )
 
 
 class RedeterminationForm(forms.Form):
