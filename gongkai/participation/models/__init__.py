@@ -45,3 +45,14 @@ from .messages import (  # noqa: F401
     ReplyDeadlineRule,
     ReplyStatus,
 )
+from .subscriptions import (  # noqa: F401
+    Delivery,
+    DeliveryEvent,
+    DeliveryStatus,
+    DisabledReason,
+    Frequency,
+    Subscriber,
+    Subscription,
+    SubscriptionKind,
+)
+from .places import Place, PlaceKind  # noqa: F401
