@@ -101,8 +101,29 @@ def _notify(record_ids: Iterable[int]) -> None:
     state[0].update(record_ids)
 
 
+def _local_image(src: str) -> str | None:
+    """An image source on this site as a path; None for anything else (external images would let
+    a third party count the readers of a government page: tracking pixels)."""
+    value = src.strip()
+    site = settings.GONGKAI_SITE_URL.rstrip("/")
+    if site and value.startswith(site + "/"):
+        value = value[len(site):]
+    if value.startswith("/") and not value.startswith("//") and "\\" not in value:
+        return value
+    return None
+
+
+def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
+    if tag == "img" and attribute == "src":
+        return _local_image(value)
+    return value
+
+
 def sanitize_html(html: str) -> str:
-    return nh3.clean(html or "", tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, link_rel="noopener noreferrer")
+    """Editor HTML kept to ALLOWED_TAGS / ALLOWED_ATTRIBUTES (docs/security.md): no script, no
+    style, no event handler; links get rel="noopener noreferrer"; images only from this site."""
+    return nh3.clean(html or "", tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, link_rel="noopener noreferrer",
+                     attribute_filter=_attribute_filter)
 
 
 def next_index_no(*, organ: Organ, year: int) -> str:
