@@ -163,6 +163,7 @@ class AuditEventType(models.IntegerChoices):
     APPLICANT_DATA_EXPORTED = 209, "导出申请人个人信息"
     APPLICANT_DATA_ERASED = 210, "删除申请人个人信息"
     APPLICATION_LETTER = 211, "生成告知书"
+    APPLICANT_DATA_VIEWED = 212, "查看申请人完整个人信息"
     ORGAN_CHANGED = 301, "机关变更"
     MEMBERSHIP_CHANGED = 302, "角色变更"
     CALENDAR_CHANGED = 401, "工作日调整"
