@@ -7,6 +7,16 @@ import pytest
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = os.path.join(os.path.dirname(__file__), "..", "..", "test-artifacts")
+AXE = os.path.join(os.path.dirname(__file__), "vendor", "axe.min.js")
+
+
+def load_axe(page) -> None:
+    """Put axe-core into the page as loaded. Evaluated through the DevTools protocol rather than
+    added as a <script> tag, so the site's Content-Security-Policy (no inline script) stays on
+    while the tests run: a page that needs an inline script fails its browser test."""
+    page.wait_for_load_state()
+    with open(AXE, encoding="utf-8") as f:
+        page.evaluate(f.read() + "\n;0")
 
 
 @pytest.fixture(scope="session")

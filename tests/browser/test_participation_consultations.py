@@ -55,14 +55,14 @@ def _login(page, base, username):
 
 
 def _phone(browser):
-    context = browser.new_context(**PHONE, bypass_csp=True)  # axe-core is injected as a script tag
+    context = browser.new_context(**PHONE)
     page = context.new_page()
     page.set_default_timeout(15000)
     return page
 
 
 def _staff(browser):
-    context = browser.new_context(locale="zh-CN", bypass_csp=True)
+    context = browser.new_context(locale="zh-CN")
     page = context.new_page()
     page.set_default_timeout(15000)
     return page

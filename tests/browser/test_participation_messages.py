@@ -48,7 +48,7 @@ def test_ask_answer_review_publish_masked_and_rate(live_server, browser):
     base = live_server.url
 
     # The citizen, on a phone, opens the record and follows its 纠错/留言 link.
-    phone = browser.new_context(**PHONE, bypass_csp=True)  # axe-core is injected as a script tag
+    phone = browser.new_context(**PHONE)
     page = phone.new_page()
     page.set_default_timeout(15000)
     page.goto(f"{base}{policy.get_absolute_url()}")
@@ -83,7 +83,7 @@ def test_ask_answer_review_publish_masked_and_rate(live_server, browser):
     assert "待办理" in page.locator("[data-status]").inner_text()
 
     # Staff reply with the 口径库 entry inserted in one click; a reviewer approves.
-    staff = browser.new_context(locale="zh-CN", bypass_csp=True)
+    staff = browser.new_context(locale="zh-CN")
     desk = staff.new_page()
     desk.set_default_timeout(15000)
     _login(desk, base, "handler")

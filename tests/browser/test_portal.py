@@ -5,7 +5,6 @@ violation), screenshotted into test-artifacts/, and the 适老化 mode is switch
 and remembered; the site also works with JavaScript off and by keyboard alone.
 """
 
-import os
 import re
 
 import pytest
@@ -14,11 +13,10 @@ from playwright.sync_api import expect
 from gongkai.records.models import Record, Status
 from tests.portal.world import build_site
 
-from .conftest import screenshot
+from .conftest import load_axe, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-AXE = os.path.join(os.path.dirname(__file__), "vendor", "axe.min.js")
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
@@ -30,7 +28,7 @@ def _page_cache_file(settings, tmp_path):
 def check_axe(page, name: str) -> None:
     """Run axe-core on the page as loaded; the caller waits for any navigation first."""
     page.wait_for_load_state()
-    page.add_script_tag(path=AXE)
+    load_axe(page)
     result = page.evaluate(
         "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
     )

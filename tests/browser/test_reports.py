@@ -1,7 +1,6 @@
 """The 公开办 checks the tables, writes the report and sends it; a reviewer publishes it; the public sees charts."""
 
 import datetime as dt
-import os
 
 import pytest
 
@@ -11,16 +10,15 @@ from gongkai.reports.models import AnnualReport
 from tests import factories
 from tests.reports.conftest import make_app, make_appeal, make_doc
 
-from .conftest import screenshot
+from .conftest import load_axe, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-AXE = os.path.join(os.path.dirname(__file__), "vendor", "axe.min.js")
 
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(locale="zh-CN", bypass_csp=True)  # axe-core is injected as a script tag
+    context = browser.new_context(locale="zh-CN")
     page = context.new_page()
     page.set_default_timeout(15000)
     yield page
@@ -33,7 +31,7 @@ def _page_cache_file(settings, tmp_path):
 
 
 def check_axe(page, name: str) -> None:
-    page.add_script_tag(path=AXE)
+    load_axe(page)
     result = page.evaluate("async () => await axe.run(document, {runOnly: {type: 'tag', "
                            "values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})")
     bad = [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
@@ -107,7 +105,7 @@ def test_office_edits_checks_and_publishes_the_report(live_server, page, world):
         page.locator(f"#id_z_t2_{key}").check()
     # The fees the platform collected go into section 六 with one click.
     page.get_by_label("六、其他需要报告的事项", exact=True).fill("")
-    page.get_by_role("button", name="插入正文").click()
+    page.locator("#fees-sentence").get_by_role("button", name="插入正文").click()
     assert page.get_by_label("六、其他需要报告的事项", exact=True).input_value() == "2024年度，本机关未收取政府信息公开信息处理费。"
     page.get_by_role("button", name="保存").click()
     page.wait_for_selector("text=年度报告已保存")

@@ -10,12 +10,11 @@ from gongkai.workplans.models import Publication, WorkPlan
 from tests import factories
 from tests.workplans.conftest import make_region, member
 
-from .conftest import screenshot
+from .conftest import load_axe, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SEED = next((Path(__file__).parent.parent / "workplans" / "fixtures" / "seeds").glob("000_*.txt"))
-AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 
 
 def _login(page, base, username):
@@ -31,10 +30,8 @@ def _logout(page):
 
 
 def _axe(page, name):
-    page.add_script_tag(path=str(AXE))
-    # The shared base template's <ul class="messages" role="status"> trips axe's listitem rule; that is
-    # gongkai/templates/base.html (not this app's) and is reported to its owner, so it is left out here.
-    result = page.evaluate("async () => JSON.stringify(await axe.run({exclude: [['.messages']]}, "
+    load_axe(page)
+    result = page.evaluate("async () => JSON.stringify(await axe.run(document, "
                            "{runOnly: ['wcag2a', 'wcag2aa']}))")
     violations = json.loads(result)["violations"]
     assert not violations, name + "\n" + "\n".join(

@@ -33,6 +33,18 @@
       b.hidden = false;
       b.addEventListener("click", function () { window.print(); });
     });
+    // A wide table that scrolls inside its box on a phone must be reachable by keyboard.
+    function scrollables() {
+      document.querySelectorAll("main table").forEach(function (t) {
+        if (t.scrollWidth > t.clientWidth + 1) {
+          if (!t.hasAttribute("tabindex")) { t.setAttribute("tabindex", "0"); t.dataset.scrollFocus = "1"; }
+        } else if (t.dataset.scrollFocus) {
+          t.removeAttribute("tabindex"); delete t.dataset.scrollFocus;
+        }
+      });
+    }
+    scrollables();
+    window.addEventListener("resize", scrollables);
     var guide = document.createElement("div");
     guide.className = "reading-guide";
     guide.setAttribute("aria-hidden", "true");
