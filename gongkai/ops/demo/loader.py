@@ -182,8 +182,9 @@ class _Loader:
         summary.plans_created, summary.plans, summary.progress_reports = apps_loader.load_workplans(
             organs=self.organs, users=self.users, today=today)
         summary.report = apps_loader.load_report(organs=self.organs, users=self.users)
-        summary.messages = participation_messages.load(organs=self.organs, users=self.users)
+        # Consultations first: their published feedback records are among the policies the 口径库 reads.
         summary.consultations = participation_consultations.load(organs=self.organs, users=self.users, today=today)
+        summary.messages = participation_messages.load(organs=self.organs, users=self.users)
         # The letters' Word files, so that a dry run can delete them with the rest.
         self.files += [name for pk, name in Letter.objects.values_list("pk", "docx") if pk not in letters_before and name]
         summary.other_seconds = time.monotonic() - started
