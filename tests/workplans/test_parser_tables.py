@@ -198,6 +198,15 @@ def tables(draw):
             cells = [str(n_task), title, *(["\n".join(paragraphs)] if detail else []),
                      *("、".join(u) for u in units), deadline]
             rows.append(("task", cells, units))
+            # Further measures of the same task: 序号 and 工作任务 merged over them in the page.
+            for _ in range(draw(st.integers(0, 2)) if detail else 0):
+                n_task += 1
+                measure = [f"落实措施{n_task}，{draw(words)}。", *draw(st.lists(sentences, max_size=1))]
+                m_units = [draw(st.lists(st.sampled_from(UNITS), max_size=2, unique=True)) for _ in unit_headers]
+                # With neither a unit nor a time it would be the rest of the requirement above (a run-on row).
+                m_deadline = draw(st.sampled_from(DEADLINES if not any(m_units) else ["", *DEADLINES]))
+                rows.append(("measure", ["", "", "\n".join(measure), *("、".join(u) for u in m_units), m_deadline],
+                             m_units))
             if detail and draw(st.integers(0, 4)) == 0:
                 rest = draw(sentences)
                 rows.append(("run-on", ["", "", rest] + [""] * (len(header) - 3), []))
@@ -211,6 +220,8 @@ def render(header, rows, mode: str) -> str:
         if kind == "section" and len(cells) == 1:
             lines.append(cells[0])
             continue
+        if kind == "measure" and mode == "web":
+            cells = cells[2:]  # a browser leaves out the cells merged from the row above
         if mode == "excel":
             cells = [f'"{c}"' if "\n" in c else c for c in cells]
         line = "\t".join(cells)
@@ -235,10 +246,15 @@ def test_generated_tables_round_trip_with_no_text_lost(table, mode):
     unit_headers = [h for h in header if h in UNIT_HEADERS]
     roles = {"牵头单位": "lead", "责任单位": "responsible", "配合单位": "cooperating"}
     for kind, cells, units in rows:
-        if kind != "task":
+        if kind not in ("task", "measure"):
             continue
-        item = by_title(plan, cells[1])
-        assert item.number == cells[0]
+        if kind == "measure":
+            item = by_title(plan, cells[2].split("。")[0])
+        else:
+            item = by_title(plan, cells[1])
+            assert item.number == cells[0]
+            if item.children:  # a task with measures: a group; its first row holds the row's units and time
+                item = item.children[0]
         for head, names in zip(unit_headers, units, strict=True):
             assert set(names) <= set(getattr(item.units, roles[head])), (head, names, item.units, text)
         if cells[-1]:

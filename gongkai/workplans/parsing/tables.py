@@ -132,13 +132,22 @@ def _starts_row(first: str) -> bool:
     return bool(marker and marker.style == "cn_paren" and len(first) <= 40 and "。" not in first.rstrip("。"))
 
 
+def _may_run_on(cell: str) -> bool:
+    """Whether a row's last cell can go on over the next line: text, not empty, a number, units or a time."""
+    cell = cell.strip()
+    return bool(cell) and not _bare_number(cell) and not _looks_like_units(cell) and not (
+        len(cell) <= 20 and _looks_like_deadline(cell, None))
+
+
 def join_pasted_rows(lines: list[list[str]]) -> list[list[str]]:
     """Physical lines of a pasted table (cells split on tabs, lines without a tab as one cell) → its rows.
 
     A cell with several paragraphs breaks its row over several lines: a line
     continues the row above when that row has fewer cells than the header and
     the two together do not exceed it, unless the line plainly starts a row (a
-    number, a section heading, an empty first cell). A line without a tab
+    number, a section heading, an empty first cell) or the row above ended on
+    a cell that is not running text (empty, a number, unit names, a time
+    limit: the row is complete, its merged cells left out). A line without a tab
     after a full row continues its last cell only if that column holds text
     (工作要求, 备注); otherwise it is the first cell of a row whose merged cells
     were left out. Without a recognisable header the lines are returned as they are.
@@ -152,7 +161,8 @@ def join_pasted_rows(lines: list[list[str]]) -> list[list[str]]:
     current: list[str] | None = None
     for frags in lines[head_idx + 1:]:
         frags = list(frags)
-        if current is not None and frags and not _starts_row(frags[0]) and header_kinds(frags) is None and (
+        if current is not None and frags and _may_run_on(current[-1]) and not _starts_row(frags[0]) \
+                and header_kinds(frags) is None and (
             (len(current) < width and len(current) + len(frags) - 1 <= width)
             # A full row takes a line without a tab only into a last column of text (工作要求, 备注).
             or (len(frags) == 1 and len(current) >= width and kinds[-1] in ("task", "category", "note", None))
@@ -222,13 +232,19 @@ def _align(cells: list[str], kinds: list[str | None], year: int | None) -> tuple
     """Place a row with fewer cells than the header: which columns were left out (merged above or cut off)?"""
     width = len(kinds)
     missing = width - len(cells)
+    # A row that ends on an empty cell was not cut off at the end: its last cell is the last column.
+    ends_here = bool(cells) and not cells[-1]
     best: tuple[int, int, list[int]] | None = None
     for gap in combinations(range(width), missing):
+        if ends_here and width - 1 in gap:
+            continue
         it = iter(cells)
         placed = ["" if col in gap else next(it) for col in range(width)]
         score = sum(_fit(c, k, year) for c, k in zip(placed, kinds, strict=True))
-        # On a tie, prefer cut-off cells at the end (the usual paste), then merged ones at the start.
-        trailing = sum(1 for col in gap if col >= len(cells))
+        # On a tie, prefer cut-off cells at the end (the usual paste), then merged ones at the start;
+        # a row that ends on an empty cell was not cut off, so its gaps are merged cells, leftmost first.
+        last = max((col for col in range(width) if col not in gap), default=-1)
+        trailing = 0 if ends_here else sum(1 for col in gap if col > last)
         key = (score, trailing, [-c for c in gap])
         if best is None or key > (best[0], best[1], [-c for c in best[2]]):
             best = (score, trailing, list(gap))
