@@ -6,6 +6,7 @@ from .feeds import ConsultationFeed, MeetingFeed
 from .views import public_consultations as consultations
 from .views import public_meetings as meetings
 from .views import public_messages, public_qa
+from .views import public_subscriptions as subscriptions
 
 app_name = "participation"
 
@@ -35,4 +36,8 @@ urlpatterns: list = [
     path("messages/<int:pk>/", public_messages.message_detail, name="message_detail"),
     path("qa/", public_qa.qa_list, name="qa"),
     path("qa/<int:pk>/", public_qa.qa_detail, name="qa_detail"),
+    path("subscribe/", subscriptions.subscribe, name="subscribe"),
+    path("subscribe/confirm/<str:token>/", subscriptions.confirm, name="subscription_confirm"),
+    path("subscribe/manage/<str:token>/", subscriptions.manage, name="subscriptions_manage"),
+    path("subscribe/unsubscribe/<str:token>/", subscriptions.unsubscribe, name="subscriptions_unsubscribe"),
 ]

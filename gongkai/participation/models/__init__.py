@@ -45,6 +45,7 @@ from .messages import (  # noqa: F401
     ReplyDeadlineRule,
     ReplyStatus,
 )
+from .places import Place, PlaceKind  # noqa: F401
 from .subscriptions import (  # noqa: F401
     Delivery,
     DeliveryEvent,
@@ -55,4 +56,3 @@ from .subscriptions import (  # noqa: F401
     Subscription,
     SubscriptionKind,
 )
-from .places import Place, PlaceKind  # noqa: F401

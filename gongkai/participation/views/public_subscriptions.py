@@ -1,0 +1,133 @@
+"""Public subscription pages: subscribe, confirm (double opt-in), manage and unsubscribe by signed link."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.csrf import csrf_exempt
+
+from gongkai.core.throttle import Throttle, client_ip
+from gongkai.records.models import Genre, Record, Topic
+
+from ..errors import ParticipationActionError
+from ..forms.subscriptions import ManageForm, SubscribeForm
+from ..models import Frequency, Subscriber, Subscription, SubscriptionKind
+from ..services import subscriptions as svc
+
+THROTTLE = Throttle("subscribe", limit=10, window=3600)
+
+
+def _initial(request) -> dict:
+    """Prefill from the page the citizen came from (?organ=CODE, ?genre=CODE, ?topic=CODE, ?q=…, ?record=ID)."""
+    from gongkai.core.models import Organ
+
+    get = request.GET
+    initial: dict = {}
+    if get.get("record", "").isdigit():
+        record = Record.objects.public().filter(pk=int(get["record"])).first()
+        if record is not None:
+            initial.update(kind=SubscriptionKind.RECORD, record=record.pk, frequency=Frequency.IMMEDIATE)
+    elif get.get("organ"):
+        organ = Organ.objects.active().filter(code=get["organ"]).first()
+        if organ is not None:
+            initial.update(kind=SubscriptionKind.ORGAN, organ=organ.pk)
+    elif get.get("genre"):
+        genre = Genre.objects.filter(code=get["genre"]).first()
+        if genre is not None:
+            initial.update(kind=SubscriptionKind.GENRE, genre=genre.pk)
+    elif get.get("topic"):
+        topic = Topic.objects.filter(code=get["topic"]).first()
+        if topic is not None:
+            initial.update(kind=SubscriptionKind.TOPIC, topic=topic.pk)
+    elif get.get("q"):
+        initial.update(kind=SubscriptionKind.SEARCH, query=get["q"][:100])
+    elif get.get("kind") == SubscriptionKind.AUDIENCE:
+        initial.update(kind=SubscriptionKind.AUDIENCE)
+    return initial
+
+
+def subscribe(request):
+    form = SubscribeForm(request.POST or None, initial=_initial(request))
+    ip = client_ip(request)
+    record = None
+    record_id = request.POST.get("record") or form.initial.get("record")
+    if record_id and str(record_id).isdigit():
+        record = Record.objects.public().filter(pk=int(record_id)).first()
+    if request.method == "POST":
+        if THROTTLE.is_limited(ip):
+            return render(request, "participation/public/limited.html", {"nav": "subscriptions"}, status=429)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                subscription = svc.subscription_request(
+                    email=data["email"], kind=data["kind"], frequency=data["frequency"], organ=data.get("organ"),
+                    include_sub_organs=data.get("include_sub_organs", False), genre=data.get("genre"),
+                    topic=data.get("topic"), query=data.get("query", ""), record=data.get("record"),
+                    audiences=data.get("audiences") or [])
+            except ParticipationActionError as exc:
+                form.add_error(None, str(exc))
+            else:
+                THROTTLE.hit(ip)
+                return render(request, "participation/public/subscription_sent.html",
+                              {"subscription": subscription, "email": subscription.subscriber.email})
+    return render(request, "participation/public/subscribe.html", {"form": form, "record": record})
+
+
+def _from_token(token: str, action: str, model):
+    pk = svc.read_token(token, action)
+    if pk is None:
+        raise Http404("链接无效或已过期。")
+    return get_object_or_404(model, pk=pk)
+
+
+def confirm(request, token: str):
+    subscription = _from_token(token, "confirm", Subscription.objects.select_related("subscriber"))
+    if request.method == "POST":
+        try:
+            svc.subscription_confirm(subscription=subscription)
+        except ParticipationActionError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, "订阅已确认。以后每封推送邮件里都有管理和退订的链接。")
+            return redirect("participation:subscriptions_manage",
+                            token=svc.make_token("manage", subscription.subscriber_id))
+    return render(request, "participation/public/subscription_confirm.html", {"subscription": subscription})
+
+
+def manage(request, token: str):
+    subscriber = _from_token(token, "manage", Subscriber)
+    subscriptions = subscriber.subscriptions.filter(cancelled_at__isnull=True).select_related(
+        "organ", "genre", "topic", "record")
+    form = ManageForm(request.POST or None, initial={"audiences": subscriber.audiences.all()})
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        target = subscriptions.filter(pk=request.POST.get("subscription") or 0).first()
+        if action == "cancel" and target is not None:
+            svc.subscription_cancel(subscription=target)
+            messages.success(request, f"已退订：{target.describe()}。")
+        elif action == "frequency" and target is not None and request.POST.get("frequency") in Frequency.values:
+            svc.subscription_set_frequency(subscription=target, frequency=request.POST["frequency"])
+            messages.success(request, "已修改发送频率。")
+        elif action == "audiences" and form.is_valid():
+            svc.subscriber_set_audiences(subscriber=subscriber, audiences=form.cleaned_data["audiences"])
+            messages.success(request, "已保存“我是”。")
+        elif action == "all":
+            svc.subscriber_unsubscribe_all(subscriber=subscriber)
+            messages.success(request, "已退订全部。")
+        else:
+            messages.error(request, "操作无效，请重试。")
+        return redirect("participation:subscriptions_manage", token=token)
+    return render(request, "participation/public/subscriptions_manage.html", {
+        "subscriber": subscriber, "subscriptions": subscriptions, "form": form, "frequencies": Frequency.choices,
+        "token": token})
+
+
+@csrf_exempt  # RFC 8058 one-click: the mail client POSTs "List-Unsubscribe=One-Click" without a form
+def unsubscribe(request, token: str):
+    subscriber = _from_token(token, "unsubscribe", Subscriber)
+    if request.method == "POST":
+        svc.subscriber_unsubscribe_all(subscriber=subscriber)
+        return render(request, "participation/public/unsubscribed.html", {"subscriber": subscriber})
+    return render(request, "participation/public/unsubscribe.html", {"subscriber": subscriber, "token": token,
+                                                                   "manage_token": svc.make_token("manage", subscriber.pk)})
