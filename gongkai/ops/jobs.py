@@ -76,6 +76,24 @@ def _report_digest() -> str:
     return f"已发送 {send_weekly_digests()} 封合规监测周报"
 
 
+def _push_immediate() -> str:
+    from gongkai.participation.services.subscriptions import push_immediate
+
+    return push_immediate()
+
+
+def _push_daily() -> str:
+    from gongkai.participation.services.subscriptions import push_daily
+
+    return push_daily()
+
+
+def _push_weekly() -> str:
+    from gongkai.participation.services.subscriptions import push_weekly
+
+    return push_weekly()
+
+
 @dataclass(frozen=True, slots=True)
 class PeriodicJob:
     name: str
@@ -100,6 +118,10 @@ def _interval() -> int:
     return int(getattr(settings, "GONGKAI_PUBLISH_INTERVAL", 30))
 
 
+def _push_interval() -> int:
+    return int(getattr(settings, "GONGKAI_PUSH_INTERVAL", 300))
+
+
 def registry() -> dict[str, PeriodicJob]:
     jobs = [
         PeriodicJob("publish_due", "定时发布到期的信息", INTERVAL, _publish_due, seconds=_interval()),
@@ -109,6 +131,9 @@ def registry() -> dict[str, PeriodicJob]:
         PeriodicJob("participation_daily", "重算留言答复期限，复核依据已失效的口径", DAILY, _participation_daily),
         PeriodicJob("workplan_remind", "工作要点任务提醒", DAILY, _workplan_remind),
         PeriodicJob("report_digest", "合规监测周报（每周一）", WEEKLY, _report_digest),
+        PeriodicJob("push_immediate", "订阅推送：即时", INTERVAL, _push_immediate, seconds=_push_interval()),
+        PeriodicJob("push_daily", "订阅推送：每日汇总", DAILY, _push_daily),
+        PeriodicJob("push_weekly", "订阅推送：每周汇总（每周一）", WEEKLY, _push_weekly),
     ]
     jobs.extend(EXTRA_JOBS)
     return {job.name: job for job in jobs}
