@@ -8,9 +8,11 @@ from django.contrib import admin
 from django.core.files.uploadedfile import UploadedFile
 
 from gongkai.core.admin import ServiceAdmin
+from gongkai.core.models import AuditEventType
+from gongkai.core.services import reference_delete, reference_save
 
 from . import services
-from .models import LetterTemplate
+from .models import LetterTemplate, OrganLetterSettings
 
 
 class LetterTemplateForm(forms.ModelForm):
@@ -50,3 +52,25 @@ class LetterTemplateAdmin(ServiceAdmin):
 
     def service_delete(self, request, obj):
         services.letter_template_delete(actor=request.user, template=obj)
+
+
+LETTER_SETTINGS_FIELDS = ["organ", "number_format", "reconsideration_body", "payee_name", "payee_bank",
+                          "payee_account", "nontax_channel", "nontax_code"]
+
+
+@admin.register(OrganLetterSettings)
+class OrganLetterSettingsAdmin(ServiceAdmin):
+    """Per organ: the letter number format, the reconsideration organ and the fee's payment details."""
+
+    list_display = ("organ", "number_format", "reconsideration_body", "payee_name", "nontax_channel")
+    search_fields = ("organ__name",)
+    service_fields = LETTER_SETTINGS_FIELDS
+
+    def service_save(self, request, obj, data, change):
+        return reference_save(actor=request.user, obj=obj, data=data, fields=LETTER_SETTINGS_FIELDS,
+                              event_type=AuditEventType.LETTER_TEMPLATE_CHANGED, organ=data.get("organ") or obj.organ,
+                              note="告知书设置")
+
+    def service_delete(self, request, obj):
+        reference_delete(actor=request.user, obj=obj, fields=LETTER_SETTINGS_FIELDS,
+                         event_type=AuditEventType.LETTER_TEMPLATE_CHANGED, organ=obj.organ, note="删除告知书设置")

@@ -448,6 +448,12 @@ class Determination(models.Model):
     def __str__(self) -> str:
         return f"{self.application.tracking_code} {self.get_outcome_display()}"
 
+    @property
+    def label(self) -> str:
+        """``部分公开（第三十七条）`` — the outcome with its reply type, never nested twice."""
+        outcome, reply = self.get_outcome_display(), self.get_reply_type_display()
+        return reply if reply.startswith(outcome) else f"{outcome}（{reply}）"
+
 
 class LetterKind(models.TextChoices):
     RECEIPT = "receipt", "申请回执"
@@ -510,6 +516,64 @@ class LetterTemplate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organ} · {self.get_kind_display()}"
+
+
+DEFAULT_NUMBER_FORMAT = "{organ}依申〔{year}〕第{n}号"
+
+
+class OrganLetterSettings(models.Model):
+    """What an organ's letters say beyond the template: number format, reconsideration organ, payment."""
+
+    organ = models.OneToOneField(Organ, verbose_name="机关", on_delete=models.CASCADE, related_name="letter_settings")
+    number_format = models.CharField(
+        "文号格式", max_length=60, default=DEFAULT_NUMBER_FORMAT,
+        help_text="可用 {organ}（机关简称）、{year}（年份）、{n}（本机关本年度序号），例如“{organ}依申〔{year}〕第{n}号”。")
+    reconsideration_body = models.CharField(
+        "行政复议机关", max_length=100, blank=True,
+        help_text="留空按规则确定：县级以上地方人民政府工作部门为本级人民政府，人民政府为上一级人民政府；"
+                  "垂直管理等另有规定的部门请在此填写（docs/applications-remedies.md）。")
+    payee_name = models.CharField("收款单位", max_length=100, blank=True)
+    payee_bank = models.CharField("开户银行", max_length=100, blank=True)
+    payee_account = models.CharField("账号", max_length=40, blank=True)
+    nontax_channel = models.CharField("非税收入缴款渠道", max_length=200, blank=True,
+                                      help_text="例如“河北省非税收入统一缴款平台或银行柜台”。")
+    nontax_code = models.CharField("执收单位编码", max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = "告知书设置"
+        verbose_name_plural = "告知书设置"
+
+    def __str__(self) -> str:
+        return f"{self.organ} 告知书设置"
+
+    @property
+    def payment_details(self) -> str:
+        """收款单位、账号 or the non-tax channel and code, as one sentence ("" when nothing is set)."""
+        parts = []
+        if self.nontax_channel:
+            parts.append(f"通过{self.nontax_channel}缴纳" + (f"（执收单位编码：{self.nontax_code}）" if self.nontax_code else ""))
+        elif self.nontax_code:
+            parts.append(f"执收单位编码：{self.nontax_code}")
+        if self.payee_name or self.payee_account:
+            bank = f"，开户银行：{self.payee_bank}" if self.payee_bank else ""
+            parts.append(f"收款单位：{self.payee_name or self.organ.name}{bank}，账号：{self.payee_account or '—'}")
+        return "；".join(parts)
+
+
+class LetterSequence(models.Model):
+    """The last letter number an organ gave in a year (numbers per organ and year, no gaps by race)."""
+
+    organ = models.ForeignKey(Organ, verbose_name="机关", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField("年份")
+    last = models.PositiveIntegerField("已用序号", default=0)
+
+    class Meta:
+        verbose_name = "告知书序号"
+        verbose_name_plural = "告知书序号"
+        constraints = [models.UniqueConstraint(fields=["organ", "year"], name="letter_sequence_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.organ} {self.year}：{self.last}"
 
 
 class FeeNotice(models.Model):

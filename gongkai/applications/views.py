@@ -130,6 +130,8 @@ def track_detail(request, code: str):
         "app": app, "clock": clock, "letters": letters,
         "events": app.events.all(), "determination": getattr(app, "determination", None),
         "provided_files": app.files.filter(source=ApplicationFile.Source.PROVIDED),
+        "fee_notice": getattr(app, "fee_notice", None),
+        "payment_details": services.letter_settings(app.organ).payment_details,
     })
 
 

@@ -27,16 +27,35 @@ HEAD = [
     ("title", "{{ letter_title }}"),
     ("right", "{{ number }}"),
 ]
-TAIL = [
-    ("blank", ""),
+#: The signature block: kept on the page of the last paragraph (keep-with-next, see build_one).
+SIGNATURE = [
     ("right", "{{ organ_name }}"),
     ("right", "{{ date_cn }}"),
+]
+TAIL = [
+    *SIGNATURE,
     ("small", "（查询码：{{ tracking_code }}；联系电话：{{ organ_phone }}；地址：{{ organ_address }}）"),
 ]
+#: A letter to a third party names no applicant and carries no tracking code.
+TAIL_THIRD_PARTY = [
+    *SIGNATURE,
+    ("small", "（联系电话：{{ organ_phone }}；地址：{{ organ_address }}）"),
+]
+#: By decision type (docs/applications-remedies.md): 不予公开 must go to reconsideration first
+#: (行政复议法 2023 第二十三条第一款第（四）项); so must the withheld part of 部分公开.
+REVIEW_FIRST = ("自收到本告知书之日起六十日内向{{ reconsideration_body }}申请行政复议（《中华人民共和国行政复议法》"
+                "第二十条、第二十三条第一款第（四）项）；对行政复议决定不服的，可以自收到行政复议决定书之日起十五日内"
+                "向{{ court }}提起行政诉讼（《中华人民共和国行政诉讼法》第四十五条）")
+EITHER = ("自收到本告知书之日起六十日内向{{ reconsideration_body }}申请行政复议（《中华人民共和国行政复议法》第二十条），"
+          "或者自收到本告知书之日起六个月内向{{ court }}提起行政诉讼（《中华人民共和国行政诉讼法》第四十六条）")
 REMEDIES = [
-    ("body", "如对本答复不服，可以自收到本告知书之日起六十日内向{{ reconsideration_body }}申请行政复议"
-             "（《中华人民共和国行政复议法》第二十条），或者自收到本告知书之日起六个月内向{{ court }}提起行政诉讼"
-             "（《中华人民共和国行政诉讼法》第四十六条）。"),
+    ("p", "{%p if remedy_kind == 'review_first' %}"),
+    ("body", "如对本答复不服，应当先" + REVIEW_FIRST + "。"),
+    ("p", "{%p elif remedy_kind == 'partial' %}"),
+    ("body", "如对本答复中不予公开的部分不服，应当先" + REVIEW_FIRST + "。如对本答复的其他内容不服，可以" + EITHER + "。"),
+    ("p", "{%p else %}"),
+    ("body", "如对本答复不服，可以" + EITHER + "。"),
+    ("p", "{%p endif %}"),
 ]
 CLOCK = [
     ("body", "收到申请之日：{{ received_cn }}；答复期限：{{ due_cn }}{% if extension_workdays %}（含延期{{ extension_workdays }}个工作日）{% endif %}{% if excluded_workdays %}，征求意见等{{ excluded_workdays }}个工作日依法不计算在内{% endif %}。"),
@@ -46,7 +65,7 @@ LETTERS: dict[str, list[tuple[str, str]]] = {
     "receipt": [
         *HEAD,
         ("body", "{{ applicant_name }}："),
-        ("body", "本机关已收到您（单位）提交的政府信息公开申请。申请渠道：{{ channel }}；收到申请之日：{{ received_cn }}。"),
+        ("body", "本机关已收到{{ you }}提交的政府信息公开申请。申请渠道：{{ channel }}；收到申请之日：{{ received_cn }}。"),
         ("body", "所需信息：{{ app_title }}{% if app_doc_no %}（{{ app_doc_no }}）{% endif %}。"),
         ("body", "根据《中华人民共和国政府信息公开条例》第三十三条第二款，本机关将于{{ due_cn }}前答复"
                  "（自收到申请之日起20个工作日；依法补正、征求意见、延期等情形除外）。"),
@@ -60,10 +79,10 @@ LETTERS: dict[str, list[tuple[str, str]]] = {
     "correction": [
         *HEAD,
         ("body", "{{ applicant_name }}："),
-        ("body", "本机关于{{ received_cn }}收到您（单位）提交的政府信息公开申请（所需信息：{{ app_title }}）。"
+        ("body", "本机关于{{ received_cn }}收到{{ you }}提交的政府信息公开申请（所需信息：{{ app_title }}）。"
                  "经审查，申请内容不够明确，根据《中华人民共和国政府信息公开条例》第三十条，现一次性告知您作出补正，"
                  "需要补正的事项如下："),
-        ("body", "{{ items }}"),
+        ("body", "{{ items }}。"),
         ("body", "请于{{ correction_deadline_cn }}前将补正后的申请提交本机关。答复期限自本机关收到补正后的申请之日起重新计算。"
                  "无正当理由逾期不补正的，视为放弃申请，本机关不再处理该政府信息公开申请。"),
         *TAIL,
@@ -77,12 +96,12 @@ LETTERS: dict[str, list[tuple[str, str]]] = {
         ("body", "请自收到本函之日起15个工作日内提出意见。逾期未提出意见的，由本机关依照条例的规定决定是否公开。"
                  "不同意公开且有合理理由的，本机关不予公开；但本机关认为不公开可能对公共利益造成重大影响的，"
                  "可以决定予以公开，并将决定公开的政府信息内容和理由书面告知您。"),
-        *TAIL,
+        *TAIL_THIRD_PARTY,
     ],
     "fee": [
         *HEAD,
         ("body", "{{ applicant_name }}："),
-        ("body", "本机关于{{ received_cn }}收到您（单位）提交的政府信息公开申请（所需信息：{{ app_title }}）。"
+        ("body", "本机关于{{ received_cn }}收到{{ you }}提交的政府信息公开申请（所需信息：{{ app_title }}）。"
                  "因申请公开政府信息的数量、频次明显超过合理范围，根据《中华人民共和国政府信息公开条例》第四十二条和"
                  "《政府信息公开信息处理费管理办法》（国办函〔2020〕109号），本机关决定收取信息处理费。"),
         ("body", "收费标准：{{ standard }}。计算明细："),
@@ -90,7 +109,8 @@ LETTERS: dict[str, list[tuple[str, str]]] = {
         ("small", "{{ line }}"),
         ("p", "{%p endfor %}"),
         ("body", "应缴金额：{{ amount }}元（大写：{{ amount_words }}）。"),
-        ("body", "缴纳方式：{{ how_to_pay }}。请自收到本通知次日起20个工作日内缴纳（{{ pay_by_cn }}前）。"
+        ("body", "缴纳方式：{{ how_to_pay }}{% if payment_details %}；{{ payment_details }}{% endif %}。"
+                 "请自收到本通知次日起20个工作日内缴纳（{{ pay_by_cn }}前）。"
                  "逾期未缴纳的，视为放弃申请，本机关不再处理该政府信息公开申请。"
                  "{% if fee_pauses %}自本通知发出之日至缴费之日的期间，不计算在答复期限内。{% endif %}"),
         *TAIL,
@@ -98,7 +118,7 @@ LETTERS: dict[str, list[tuple[str, str]]] = {
     "extension": [
         *HEAD,
         ("body", "{{ applicant_name }}："),
-        ("body", "本机关于{{ received_cn }}收到您（单位）提交的政府信息公开申请（所需信息：{{ app_title }}）。"
+        ("body", "本机关于{{ received_cn }}收到{{ you }}提交的政府信息公开申请（所需信息：{{ app_title }}）。"
                  "因{{ reason }}，不能在原答复期限{{ old_due_cn }}前答复。根据《中华人民共和国政府信息公开条例》第三十三条第二款，"
                  "经本机关政府信息公开工作机构负责人同意，答复期限延长{{ workdays }}个工作日，延长后的答复期限为{{ due_cn }}。"),
         *TAIL,
@@ -106,16 +126,22 @@ LETTERS: dict[str, list[tuple[str, str]]] = {
     "reply": [
         *HEAD,
         ("body", "{{ applicant_name }}："),
-        ("body", "本机关于{{ received_cn }}收到您（单位）提交的政府信息公开申请，所需信息为“{{ app_title }}”"
+        ("body", "本机关于{{ received_cn }}收到{{ you }}提交的政府信息公开申请，所需信息为“{{ app_title }}”"
                  "{% if app_doc_no %}（{{ app_doc_no }}）{% endif %}。经审查，现答复如下："),
         ("body", "办理结果：{{ outcome_group }}{% if outcome_detail %}（{{ outcome_detail }}）{% endif %}。"),
         ("body", "{{ outcome_text }}"),
-        ("body", "{% if reasons %}理由：{{ reasons }}{% endif %}"),
-        ("body", "{% if provided %}提供的信息及获取方式：{{ provided }}{% endif %}"),
+        ("p", "{%p if reasons %}"),
+        ("body", "理由：{{ reasons }}。"),
+        ("p", "{%p endif %}"),
+        ("p", "{%p if provided %}"),
+        ("body", "提供的信息及获取方式：{{ provided }}"),
+        ("p", "{%p endif %}"),
         ("p", "{%p for r in public_records %}"),
         ("small", "已主动公开：{{ r.title }}（索引号 {{ r.index_no }}，{{ r.url }}）"),
         ("p", "{%p endfor %}"),
-        ("body", "{% if transfer_organ_name %}该信息由{{ transfer_organ_name }}负责公开{% if transfer_organ_contact %}，联系方式：{{ transfer_organ_contact }}{% endif %}，请向该机关申请。{% endif %}"),
+        ("p", "{%p if transfer_organ_name %}"),
+        ("body", "该信息由{{ transfer_organ_name }}负责公开{% if transfer_organ_contact %}，联系方式：{{ transfer_organ_contact }}{% endif %}，请向该机关申请。"),
+        ("p", "{%p endif %}"),
         ("body", "法律依据：{{ legal_basis }}。"),
         *CLOCK,
         *REMEDIES,
@@ -142,6 +168,28 @@ def _font(run, name: str, size: float, bold: bool = False) -> None:
     fonts.set(qn("w:eastAsia"), name)
 
 
+def _kept_with_signature(spec: list[tuple[str, str]]) -> set[int]:
+    """Indexes of the paragraphs that keep with the next: the last paragraph (or the whole
+    trailing ``{%p if %}``/``{%p for %}`` block) before the signature, and the signature but
+    its last line — so the organ's name and the date never stand alone on a page."""
+    first_sig = next(i for i, (style, text) in enumerate(spec) if style == "right" and text == "{{ organ_name }}")
+    keep = set(range(first_sig, first_sig + len(SIGNATURE) - 1))
+    depth, found = 0, False
+    for i in range(first_sig - 1, -1, -1):
+        style, text = spec[i]
+        if style == "p":
+            if "{%p end" in text:
+                depth += 1
+            elif text.startswith(("{%p if", "{%p for")):
+                depth -= 1
+        else:
+            keep.add(i)
+            found = True
+        if found and depth == 0:
+            break
+    return keep
+
+
 def build_one(kind: str, path: Path) -> None:
     doc = Document()
     section = doc.sections[0]
@@ -157,13 +205,18 @@ def build_one(kind: str, path: Path) -> None:
 
     core.created = core.modified = dt.datetime(2025, 1, 1)  # noqa: DTZ001 - document metadata
     core.revision = 1
-    for style, text in LETTERS[kind]:
+    spec = LETTERS[kind]
+    keep = _kept_with_signature(spec)
+    for index, (style, text) in enumerate(spec):
         if style == "p":
             doc.add_paragraph(text)
             continue
         para = doc.add_paragraph()
         fmt = para.paragraph_format
         fmt.space_after = Pt(6)
+        fmt.keep_together = True
+        if index in keep:
+            fmt.keep_with_next = True
         if style == "title":
             para.alignment = WD_ALIGN_PARAGRAPH.CENTER
             _font(para.add_run(text), HEADING_FONT, 18, bold=True)
@@ -173,8 +226,6 @@ def build_one(kind: str, path: Path) -> None:
         elif style == "small":
             fmt.first_line_indent = Pt(24)
             _font(para.add_run(text), FONT, 11)
-        elif style == "blank":
-            continue
         else:
             if not text.endswith("：") or "{{ applicant_name }}" not in text and "{{ party_name }}" not in text:
                 fmt.first_line_indent = Pt(32)

@@ -80,7 +80,13 @@ from .intake import (
     validate_identity,
 )
 from .letter_templates import letter_template_check, letter_template_delete, letter_template_save
-from .letters import letter_pdf, reconsideration_body
+from .letters import (
+    letter_pdf,
+    letter_settings,
+    next_letter_number,
+    reconsideration_body,
+    remedy_kind,
+)
 from .privacy import (
     PERSONAL_FIELDS,
     applicant_erase,
@@ -138,6 +144,8 @@ __all__ = [
     "erase_failure_reason",
     "extension_failure_reason",
     "letter_pdf",
+    "letter_settings",
+    "next_letter_number",
     "letter_template_check",
     "letter_template_delete",
     "letter_template_save",
@@ -147,6 +155,7 @@ __all__ = [
     "prior_in_month",
     "reconsideration_add",
     "reconsideration_body",
+    "remedy_kind",
     "remind_handlers",
     "retention_days",
     "submission_log_add",

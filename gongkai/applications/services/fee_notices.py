@@ -49,10 +49,13 @@ def application_fee_notice(*, actor, application: Application, on: dt.date, stan
     FeeNotice.objects.create(application=r.application, standard=standard.value, prior_in_month=prior, units=units,
                              pages=pages, amount=quote.amount, breakdown=list(quote.breakdown), issued_on=on,
                              pay_by=pay_by)
+    # The letter states the amount once, in its own sentence: not again in the breakdown.
+    lines = [line for line in quote.breakdown if not line.startswith("应缴金额")]
     issue_letter(r.application, kind=LetterKind.FEE, clock=r.clock, actor=actor, event=r.event,
-                 standard=standard.label, breakdown=list(quote.breakdown), amount=f"{quote.amount:.2f}",
+                 stated_deadlines={"缴费期限": pay_by},
+                 standard=standard.label, breakdown=lines, amount=f"{quote.amount:.2f}",
                  amount_words=fees.amount_in_words(quote.amount), pay_by_cn=date_cn(pay_by),
-                 how_to_pay=how_to_pay or "按本通知所附缴款信息缴入国库（非税收入）",
+                 how_to_pay=how_to_pay or "缴入国库（非税收入）",
                  fee_pauses=CLOCK_SETTINGS.fee_period_excluded)
     return r.application
 

@@ -29,7 +29,7 @@ def application_request_correction(*, actor, application: Application, on: dt.da
     r = append_event(application, actor=actor, kind=EventKind.CORRECTION_REQUESTED, on=on, deadline=deadline,
                      details={"items": items})
     issue_letter(r.application, kind=LetterKind.CORRECTION, clock=r.clock, actor=actor, event=r.event, items=items,
-                 correction_deadline_cn=date_cn(deadline))
+                 correction_deadline_cn=date_cn(deadline), stated_deadlines={"补正期限": deadline})
     return r.application
 
 

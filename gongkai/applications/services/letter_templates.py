@@ -34,6 +34,7 @@ COMMON_VARIABLES = frozenset({
     "organ_name", "organ_phone", "organ_address", "letter_title", "number", "date_cn", "applicant_name",
     "tracking_code", "track_url", "received_cn", "channel", "app_title", "app_doc_no", "due_cn",
     "extension_workdays", "excluded_workdays", "explanation", "reconsideration_body", "court",
+    "you", "payment_details",
 })
 #: The variables only one kind of letter gets (the keyword arguments of its issue_letter call).
 KIND_VARIABLES: dict[str, frozenset[str]] = {
@@ -45,7 +46,7 @@ KIND_VARIABLES: dict[str, frozenset[str]] = {
     LetterKind.EXTENSION: frozenset({"reason", "workdays", "old_due_cn"}),
     LetterKind.REPLY: frozenset({"outcome_group", "outcome_detail", "outcome_label", "outcome_text", "reasons",
                                  "provided", "public_records", "transfer_organ_name", "transfer_organ_contact",
-                                 "legal_basis"}),
+                                 "legal_basis", "remedy_kind"}),
 }
 _LISTS = {"explanation": ["2025-09-22（周一）收到申请", "答复期限：2025-10-24（周五）"],
           "breakdown": ["第1–10件：免费", "小计：0.00 元"],

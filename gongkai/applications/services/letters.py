@@ -19,22 +19,28 @@ from ..clock import Channel, ClockResult
 from ..letters.render import LetterError, builtin_template, docx_to_pdf, render_docx
 from ..models import (
     APPLICANT_LETTERS,
+    DEFAULT_NUMBER_FORMAT,
     Application,
     ApplicationEvent,
     Letter,
     LetterKind,
+    LetterSequence,
     LetterTemplate,
+    OrganLetterSettings,
 )
 from .base import ApplicationActionError, date_cn
 
 log = logging.getLogger(__name__)
 
-_ABBR = {LetterKind.RECEIPT: "收", LetterKind.CORRECTION: "补", LetterKind.CONSULTATION: "征",
-         LetterKind.FEE: "费", LetterKind.EXTENSION: "延", LetterKind.REPLY: "答"}
-
 
 def reconsideration_body(organ: Organ) -> str:
-    """行政复议机关 (行政复议法 2023 Art. 24): a department's government; a government's superior."""
+    """行政复议机关 (行政复议法 2023 Art. 24): a department's government; a government's superior.
+
+    An organ's own setting (vertically managed departments and other exceptions) wins.
+    """
+    own = OrganLetterSettings.objects.filter(organ=organ).values_list("reconsideration_body", flat=True).first()
+    if own:
+        return own
     chain = [*reversed(organ.ancestors())]
     if organ.kind in (OrganKind.GOVERNMENT, OrganKind.TOWN):
         for o in chain:
@@ -47,10 +53,31 @@ def reconsideration_body(organ: Organ) -> str:
     return "本级人民政府"
 
 
-def _base_context(app: Application, clock: ClockResult | None) -> dict[str, Any]:
+#: Inserted phrases that the template follows with its own punctuation (no "。，").
+_PHRASES = ("reason", "content", "reasons", "items", "outcome_detail", "how_to_pay")
+_END_PUNCT = "。；，,.;！!？? \n"
+
+
+def letter_settings(organ: Organ) -> OrganLetterSettings:
+    """The organ's letter settings (defaults when none were saved)."""
+    return OrganLetterSettings.objects.filter(organ=organ).first() or OrganLetterSettings(organ=organ)
+
+
+def remedy_kind(outcome_group: str) -> str:
+    """Which remedy paragraph a reply carries (docs/applications-remedies.md).
+
+    ``review_first``: 不予公开 — reconsideration before litigation (行政复议法 2023 Art. 23 ¶1 (4));
+    ``partial``: 部分公开 — the withheld part as above, the rest either way; ``either``: otherwise.
+    """
+    return {"不予公开": "review_first", "部分公开": "partial"}.get(outcome_group, "either")
+
+
+def _base_context(app: Application, clock: ClockResult | None, on) -> dict[str, Any]:
     organ = app.organ
     due = clock.due_date if clock else app.due_date
     return {
+        "you": "你单位" if app.is_organisation else "您",
+        "payment_details": letter_settings(organ).payment_details,
         "organ_name": organ.name,
         "organ_phone": organ.phone or "—",
         "organ_address": organ.address or "—",
@@ -61,7 +88,7 @@ def _base_context(app: Application, clock: ClockResult | None) -> dict[str, Any]
         "app_title": app.title,
         "app_doc_no": app.doc_no,
         "due_cn": date_cn(due),
-        "date_cn": date_cn(services.today()),
+        "date_cn": date_cn(on),
         "extension_workdays": clock.extension_workdays if clock else 0,
         "excluded_workdays": clock.excluded_workdays if clock else 0,
         "explanation": list(clock.explanation) if clock else [],
@@ -78,14 +105,40 @@ def _template_for(app: Application, kind: str):
     return builtin_template(kind)
 
 
+def next_letter_number(organ: Organ, year: int) -> str:
+    """The organ's next letter number of ``year`` in its configured format (row-locked counter)."""
+    seq, _ = LetterSequence.objects.select_for_update().get_or_create(organ=organ, year=year)
+    seq.last += 1
+    seq.save(update_fields=["last"])
+    fmt = letter_settings(organ).number_format or DEFAULT_NUMBER_FORMAT
+    try:
+        return fmt.format(organ=organ.display_name, year=year, n=seq.last)
+    except (KeyError, IndexError, ValueError):
+        return DEFAULT_NUMBER_FORMAT.format(organ=organ.display_name, year=year, n=seq.last)
+
+
 def issue_letter(app: Application, *, kind: LetterKind, clock: ClockResult | None, actor,
-                 event: ApplicationEvent | None = None, **extra: Any) -> Letter:
-    context = _base_context(app, clock)
-    context.update(extra)
-    year = (event.date if event else services.today()).year
+                 event: ApplicationEvent | None = None, stated_deadlines: dict[str, Any] | None = None,
+                 **extra: Any) -> Letter:
+    """Render and store a letter, dated on its event's date (a late record keeps its true date).
+
+    ``stated_deadlines`` (label → date) are the dates the letter asks the reader to act by; one
+    already past today is recorded as the letter's warning for the handler.
+    """
+    on = event.date if event else services.today()
+    context = _base_context(app, clock, on)
+    for key, value in extra.items():
+        context[key] = value.strip().rstrip(_END_PUNCT) if key in _PHRASES and isinstance(value, str) else value
+    if "outcome_group" in context:
+        context["remedy_kind"] = remedy_kind(context["outcome_group"])
+    year = on.year
     n = app.letters.filter(kind=kind).count() + 1
     suffix = f"-{n}" if n > 1 else ""
-    context["number"] = f"{app.organ.display_name}依申{_ABBR[kind]}〔{year}〕{app.pk}{suffix}号"
+    context["number"] = next_letter_number(app.organ, year)
+    today = services.today()
+    late = [f"{label}{date_cn(d)}已过" for label, d in (stated_deadlines or {}).items() if d and d < today]
+    if late:
+        context["warning"] = f"告知书所载{'、'.join(late)}（告知书日期为{date_cn(on)}），请核实是否需要另行告知申请人。"
     context["letter_title"] = kind.label if kind != LetterKind.RECEIPT else "政府信息公开申请回执"
     try:
         data = render_docx(_template_for(app, kind), context)
