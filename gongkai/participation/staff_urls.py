@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import staff_answers, staff_messages
+from .views import staff_answers, staff_messages, staff_subscriptions
 from .views import staff_consultations as consultations
 from .views import staff_meetings as meetings
 
@@ -53,4 +53,5 @@ urlpatterns: list = [
     path("decisions/", meetings.catalog_list, name="catalogs"),
     path("decisions/<int:pk>/", meetings.catalog_detail, name="catalog"),
     path("decisions/<int:pk>/publish/", meetings.catalog_publish, name="catalog_publish"),
+    path("subscriptions/", staff_subscriptions.subscription_stats, name="subscriptions"),
 ]

@@ -248,3 +248,22 @@ def test_subscribe_form_from_a_policy_page(client, organ, genre, django_capture_
     assert Subscription.objects.get().record == record and len(mail.outbox) == 1
     bad = client.post("/subscribe/", {"email": "not-an-email", "kind": "organ", "frequency": "daily"})
     assert bad.status_code == 200 and "请选择机关" in bad.content.decode()
+
+
+def test_staff_see_counts_and_only_admins_see_addresses(client, organ, editor):
+    from django.contrib.auth import get_user_model
+
+    _confirmed(email="secret@example.org", kind=SubscriptionKind.ORGAN, organ=organ)
+    client.force_login(editor)
+    body = client.get("/workspace/participation/subscriptions/").content.decode()
+    assert organ.name in body and "secret@example.org" not in body
+    admin = get_user_model().objects.create_superuser("root", "root@example.org", "x")
+    client.force_login(admin)
+    assert "secret@example.org" in client.get("/workspace/participation/subscriptions/").content.decode()
+
+
+def test_record_page_offers_subscriptions(client, organ, genre, settings, tmp_path):
+    settings.GONGKAI_PAGE_CACHE_FILE = str(tmp_path / "portal-generation")
+    record = _publish(organ, genre)
+    body = client.get(record.get_absolute_url()).content.decode()
+    assert f"/subscribe/?record={record.pk}" in body and f"/subscribe/?organ={organ.code}" in body
