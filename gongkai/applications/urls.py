@@ -24,5 +24,6 @@ urlpatterns = [
     path("workspace/applications/files/<int:pk>/", views.file, name="file"),
     path("workspace/applications/<int:pk>/", views.detail, name="detail"),
     path("workspace/applications/<int:pk>/convert/", views.convert, name="convert"),
+    path("workspace/applications/<int:pk>/personal-data/", views.personal_data, name="personal_data"),
     path("workspace/applications/<int:pk>/<str:action>/", views.act, name="act"),
 ]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import mimetypes
+import time
 from collections.abc import Callable
 from urllib.parse import urlencode
 
@@ -40,6 +41,7 @@ from .models import (
     due_soon_until,
 )
 from .services import ApplicationActionError
+from .services.privacy import applicant_reveal
 
 TRACK_SESSION_KEY = "gongkai_track_codes"
 
@@ -283,6 +285,7 @@ def _detail_context(request, app: Application, bound: dict | None = None) -> dic
     bound = bound or {}
     closed = app.closed_on is not None
     organs = organs_where(user, Perm.APPLICATION_HANDLE)
+    revealed = _revealed(request, app)
     consultations = services.open_consultations(app)
     try:
         clock = services.application_clock(app, on=today)
@@ -295,6 +298,7 @@ def _detail_context(request, app: Application, bound: dict | None = None) -> dic
     similar = selectors.similar_to(user, app) if not closed else []
     return {
         "app": app, "clock": clock, "clock_error": clock_error, "today": today, "closed": closed,
+        "revealed": revealed, "can_reveal": services.can_handle(user, app) and not app.erased_at,
         "events": app.events.select_related("created_by"),
         "letters": app.letters.all(), "files": app.files.all(),
         "determination": getattr(app, "determination", None),
@@ -314,6 +318,32 @@ def _detail_context(request, app: Application, bound: dict | None = None) -> dic
 def detail(request, pk: int):
     app = _app(request, pk)
     return render(request, "applications/workspace/detail.html", _detail_context(request, app))
+
+
+REVEAL_SESSION_KEY = "gongkai_revealed_applicants"
+REVEAL_SECONDS = 600
+
+
+def _revealed(request, app: Application) -> bool:
+    """Whether the user asked (audited) to see this applicant's full numbers in the last ten minutes."""
+    until = request.session.get(REVEAL_SESSION_KEY, {}).get(str(app.pk), 0)
+    return until > time.time() and services.can_handle(request.user, app)
+
+
+@staff_required
+@require_POST
+def personal_data(request, pk: int):
+    """Show the applicant's full ID and phone numbers for ten minutes; the request is audited."""
+    app = _app(request, pk)
+    try:
+        applicant_reveal(actor=request.user, application=app, reason=request.POST.get("reason", ""))
+    except ApplicationActionError as exc:
+        messages.error(request, str(exc))
+    else:
+        granted = {k: v for k, v in request.session.get(REVEAL_SESSION_KEY, {}).items() if v > time.time()}
+        granted[str(app.pk)] = time.time() + REVEAL_SECONDS
+        request.session[REVEAL_SESSION_KEY] = granted
+    return redirect("applications:detail", pk=app.pk)
 
 
 #: Each action of the detail page: its form (validation, Chinese errors), the service it

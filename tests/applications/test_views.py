@@ -139,8 +139,11 @@ def test_editor_without_handling_role_is_refused(client, organ, application):
 def test_detail_shows_personal_data_and_clock(client, handler, application):
     client.force_login(handler)
     page = client.get(reverse("applications:detail", args=[application.pk])).content.decode()
-    assert "张三" in page and VALID_ID in page and "13812345678" in page
+    assert "张三" in page and VALID_ID not in page and "13812345678" not in page  # masked until asked
     assert "答复期限" in page and "2025年10月24日" in page
+    client.post(reverse("applications:personal_data", args=[application.pk]), {"reason": "联系申请人"})
+    page = client.get(reverse("applications:detail", args=[application.pk])).content.decode()
+    assert VALID_ID in page and "13812345678" in page
 
 
 def test_actions_through_the_page(client, handler, head, application, today):

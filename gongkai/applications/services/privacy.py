@@ -14,7 +14,7 @@ from gongkai.core.models import AuditEventType
 
 from .. import identity, services
 from ..models import Application, ApplicationFile
-from .base import ERASED, ApplicationActionError
+from .base import ERASED, ApplicationActionError, require_handle
 from .events import lock_application
 
 PERSONAL_FIELDS = ("name", "id_number", "contact_person", "legal_representative", "phone", "email", "address",
@@ -23,6 +23,17 @@ PERSONAL_FIELDS = ("name", "id_number", "contact_person", "legal_representative"
 
 def retention_days() -> int:
     return int(getattr(settings, "GONGKAI_APPLICATION_RETENTION_DAYS", 5 * 365))
+
+
+@transaction.atomic
+def applicant_reveal(*, actor, application: Application, reason: str = "") -> Application:
+    """A handler asks to see the applicant's full ID and phone numbers (shown masked by default); audited."""
+    require_handle(actor, application)
+    if application.erased_at:
+        raise ApplicationActionError("申请人个人信息已按保存期限删除。")
+    audit_log(actor=actor, event_type=AuditEventType.APPLICANT_DATA_VIEWED, obj=application,
+              organ=application.organ, note=reason.strip()[:300] or "办理需要")
+    return application
 
 
 def applicant_export(*, actor, id_number: str, organs=None) -> dict[str, Any]:
