@@ -88,3 +88,29 @@ def test_formula_in_a_comment_is_exported_as_text(organ, open_consultation):
     svc.comment_submit(consultation=open_consultation, body="=HYPERLINK(\"http://x\")", name="李四")
     sheet = load_workbook(io.BytesIO(comments_xlsx([open_consultation]))).active
     assert sheet.cell(row=2, column=9).value.startswith("'=")
+
+
+def test_draft_upload_and_a_hearing_on_the_consultation_page(client, organ, editor, reviewer):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from gongkai.participation.services import meetings as meeting_svc
+
+    client.force_login(editor)
+    today = timezone.localdate()
+    data = {"organ": organ.pk, "kind": "policy", "title": "关于《测试规定》公开征求意见的公告", "purpose": "理由",
+            "starts_on": today.isoformat(), "ends_on": (today + dt.timedelta(days=30)).isoformat(),
+            "accepts_online": "on", "draft_upload": SimpleUploadedFile("草案.exe", b"MZ")}
+    response = client.post(reverse("participation_staff:consultation_create"), data)
+    assert response.status_code == 400 and "草案附件只能是" in response.content.decode()
+    data["draft_upload"] = SimpleUploadedFile("草案.pdf", b"%PDF draft")
+    client.post(reverse("participation_staff:consultation_create"), data)
+    c = Consultation.objects.get()
+    assert c.draft_file.read() == b"%PDF draft"
+    svc.consultation_submit(actor=editor, consultation=c)  # the uploaded draft is a draft
+    svc.consultation_review(actor=reviewer, consultation=c, decision="approved", opinion="不涉密", publish_now=True)
+    hearing = meeting_svc.meeting_create(actor=editor, organ=organ, data={
+        "kind": "hearing", "title": "测试规定听证会", "starts_at": timezone.now() + dt.timedelta(days=5),
+        "place": "听证室", "consultation": c})
+    assert "测试规定听证会" not in client.get(c.get_absolute_url()).content.decode()  # not published yet
+    meeting_svc.meeting_publish(actor=reviewer, meeting=hearing)
+    assert "测试规定听证会" in client.get(c.get_absolute_url()).content.decode()

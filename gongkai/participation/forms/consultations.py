@@ -112,6 +112,10 @@ class LookupForm(forms.Form):
 
 
 class ConsultationForm(forms.ModelForm):
+    draft_upload = forms.FileField(label="草案附件（选填）", required=False,
+                                   help_text="PDF、Word或WPS文件，不超过20MB；公众可以在征集页面下载。")
+    draft_index_no = forms.CharField(label="草案信息的索引号（选填）", max_length=40, required=False,
+                                     help_text="草案已作为政府信息录入工作台的，填写它的索引号。")
     sections_text = forms.CharField(
         label="分条征求意见的条款", required=False, widget=forms.Textarea(attrs={"rows": 6}),
         help_text="每行一条：条款名称、一个竖线“|”、条文，例如“第三条|办理时限为十五个工作日。”不分条的留空。")
@@ -130,6 +134,8 @@ class ConsultationForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = ConsultationKind.choices
+        if self.instance.pk and self.instance.draft_record_id:
+            self.initial["draft_index_no"] = self.instance.draft_record.index_no
         if self.instance.pk:
             self.initial["sections_text"] = "\n".join(f"{s.heading}|{s.text}" for s in self.instance.sections.all())
             self.initial["questions_text"] = "\n".join(
@@ -156,8 +162,20 @@ class ConsultationForm(forms.ModelForm):
                 out.append({"heading": heading.strip()[:100], "text": text.strip()})
         return out
 
+    def clean_draft_index_no(self):
+        from gongkai.records.models import Record
+
+        index_no = (self.cleaned_data.get("draft_index_no") or "").strip()
+        if not index_no:
+            return None
+        record = Record.objects.filter(index_no=index_no).first()
+        if record is None:
+            raise forms.ValidationError(f"没有找到索引号为“{index_no}”的信息。")
+        return record
+
     def data_for_service(self) -> dict:
-        return {f: self.cleaned_data.get(f) for f in self.Meta.fields}
+        return {f: self.cleaned_data.get(f) for f in self.Meta.fields} | {
+            "draft_record": self.cleaned_data.get("draft_index_no")}
 
 
 class ReviewForm(forms.Form):

@@ -71,6 +71,8 @@ class RegistrationLookupForm(forms.Form):
 
 
 class MeetingForm(forms.ModelForm):
+    consultation_id = forms.IntegerField(label="相关意见征集编号（选填）", required=False,
+                                         help_text="为意见征集召开的座谈会、听证会填写征集的编号（工作台地址中的数字）。")
     class Meta:
         model = Meeting
         fields = ["kind", "title", "starts_at", "ends_at", "place", "topics", "attendance_open", "how_to_apply",
@@ -83,6 +85,8 @@ class MeetingForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for name in ("starts_at", "ends_at", "registration_deadline"):
             self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+        if self.instance.pk and self.instance.consultation_id:
+            self.initial["consultation_id"] = self.instance.consultation_id
 
 
 class DecideForm(forms.Form):

@@ -75,19 +75,23 @@ ATTACHMENT_MAX_MB = 10
 FEEDBACK_GENRE_CODES = ("notice", "other")
 
 
+def _snapshot(consultation: Consultation) -> dict[str, Any]:
+    return snapshot(consultation, AUDITED_FIELDS) | {"draft_file": consultation.draft_file.name or ""}
+
+
 def _lock(consultation: Consultation) -> Consultation:
     return Consultation.objects.select_for_update().select_related("organ").get(pk=consultation.pk)
 
 
 def _transition(*, actor, consultation: Consultation, to: str, event: AuditEventType, note: str = "",
                 **fields: Any) -> Consultation:
-    before = snapshot(consultation, AUDITED_FIELDS)
+    before = _snapshot(consultation)
     consultation.status = to
     for key, value in fields.items():
         setattr(consultation, key, value)
     consultation.save()
     audit_log(actor=actor, event_type=event, obj=consultation, organ=consultation.organ,
-              changes=diff(before, snapshot(consultation, AUDITED_FIELDS)), note=note)
+              changes=diff(before, _snapshot(consultation)), note=note)
     return consultation
 
 
@@ -147,25 +151,45 @@ def _set_questions(consultation: Consultation, questions: Sequence[dict[str, Any
                                             required=bool(item.get("required")))
 
 
+def _check_draft(data: dict[str, Any], organ: Organ) -> None:
+    record = data.get("draft_record")
+    if record is not None and record.organ_id != organ.pk and not Record.objects.public().filter(pk=record.pk).exists():
+        raise ParticipationActionError("草案信息必须是本机关的信息或已公开的信息。")
+
+
+def _attach_draft(consultation: Consultation, upload: UploadedFile | None) -> None:
+    if upload is None:
+        return
+    name = (upload.name or "").lower()
+    if not name.endswith((".pdf", ".doc", ".docx", ".wps", ".odt", ".txt")):
+        raise ParticipationActionError("草案附件只能是PDF、Word、WPS或文本文件。")
+    if upload.size == 0 or upload.size > 20 * 1024 * 1024:
+        raise ParticipationActionError("草案附件不能是空文件，也不能超过20MB。")
+    consultation.draft_file.save(upload.name, upload, save=False)
+
+
 @transaction.atomic
 def consultation_create(*, actor, organ: Organ, data: dict[str, Any], sections: Sequence[dict[str, str]] = (),
-                        questions: Sequence[dict[str, Any]] = ()) -> Consultation:
+                        questions: Sequence[dict[str, Any]] = (), draft_file: UploadedFile | None = None) -> Consultation:
     require(actor, Perm.RECORD_DRAFT, organ)
     data = clean_consultation_data(data)
+    _check_draft(data, organ)
     consultation = Consultation(organ=organ, created_by=actor, status=ConsultationStatus.DRAFT, **data)
     consultation.full_clean(exclude=["draft_file"])
+    _attach_draft(consultation, draft_file)
     consultation.save()
     _set_sections(consultation, sections)
     _set_questions(consultation, questions)
     audit_log(actor=actor, event_type=AuditEventType.CONSULTATION_CREATED, obj=consultation, organ=organ,
-              changes=diff({}, snapshot(consultation, AUDITED_FIELDS)))
+              changes=diff({}, _snapshot(consultation)))
     return consultation
 
 
 @transaction.atomic
 def consultation_update(*, actor, consultation: Consultation, data: dict[str, Any],
                         sections: Sequence[dict[str, str]] | None = None,
-                        questions: Sequence[dict[str, Any]] | None = None) -> Consultation:
+                        questions: Sequence[dict[str, Any]] | None = None,
+                        draft_file: UploadedFile | None = None) -> Consultation:
     consultation = _lock(consultation)
     require(actor, Perm.RECORD_DRAFT, consultation.organ)
     if consultation.status not in CONSULTATION_EDITABLE:
@@ -173,15 +197,17 @@ def consultation_update(*, actor, consultation: Consultation, data: dict[str, An
             f"“{consultation.get_status_display()}”状态的意见征集不能修改；只有草稿和退回修改的可以修改。")
     merged = {f: getattr(consultation, f) for f in EDIT_FIELDS} | data
     data = clean_consultation_data(merged)
-    before = snapshot(consultation, AUDITED_FIELDS)
+    _check_draft(data, consultation.organ)
+    before = _snapshot(consultation)
     for key, value in data.items():
         setattr(consultation, key, value)
     consultation.full_clean(exclude=["draft_file"])
+    _attach_draft(consultation, draft_file)
     consultation.save()
     _set_sections(consultation, sections)
     _set_questions(consultation, questions)
     audit_log(actor=actor, event_type=AuditEventType.CONSULTATION_EDITED, obj=consultation,
-              organ=consultation.organ, changes=diff(before, snapshot(consultation, AUDITED_FIELDS)))
+              organ=consultation.organ, changes=diff(before, _snapshot(consultation)))
     return consultation
 
 
@@ -192,11 +218,11 @@ def consultation_link_final(*, actor, consultation: Consultation, record: Record
     require(actor, Perm.RECORD_DRAFT, consultation.organ)
     if record is not None and not Record.objects.public().filter(pk=record.pk).exists():
         raise ParticipationActionError("只能关联已公开发布的正式文件。")
-    before = snapshot(consultation, AUDITED_FIELDS)
+    before = _snapshot(consultation)
     consultation.final_record = record
     consultation.save(update_fields=["final_record", "updated_at"])
     audit_log(actor=actor, event_type=AuditEventType.CONSULTATION_EDITED, obj=consultation,
-              organ=consultation.organ, changes=diff(before, snapshot(consultation, AUDITED_FIELDS)))
+              organ=consultation.organ, changes=diff(before, _snapshot(consultation)))
     return consultation
 
 

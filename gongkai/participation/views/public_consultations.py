@@ -13,6 +13,7 @@ from gongkai.core.throttle import client_ip
 
 from ..errors import ParticipationActionError
 from ..forms.consultations import COMMENT_THROTTLE, LOOKUP_THROTTLE, CommentForm, LookupForm
+from ..models import Meeting
 from ..selectors import consultations as sel
 from ..services import consultations as svc
 
@@ -47,6 +48,7 @@ def consultation_detail(request, pk: int):
         "comments": sel.public_comments(consultation),
         "final_record": sel.public_record(consultation.final_record),
         "draft_record": sel.public_record(consultation.draft_record),
+        "meetings": Meeting.objects.public().filter(consultation=consultation).order_by("starts_at"),
         "nav": "consultations",
     })
 

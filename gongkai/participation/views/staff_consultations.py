@@ -58,13 +58,14 @@ def consultation_create(request):
     if not organs.exists():
         raise PermissionDenied("您没有起草意见征集的权限。")
     organ = organs.filter(pk=request.POST.get("organ") or request.GET.get("organ")).first() or organs.first()
-    form = forms.ConsultationForm(request.POST or None)
+    form = forms.ConsultationForm(request.POST or None, request.FILES or None)
     warnings: tuple[str, ...] = ()
     if request.method == "POST" and form.is_valid():
         try:
             consultation = svc.consultation_create(
                 actor=request.user, organ=organ, data=form.data_for_service(),
-                sections=form.cleaned_data["sections_text"], questions=form.cleaned_data["questions_text"])
+                sections=form.cleaned_data["sections_text"], questions=form.cleaned_data["questions_text"],
+                draft_file=form.cleaned_data.get("draft_upload"))
         except ParticipationActionError as exc:
             form.add_error(None, str(exc))
         else:
@@ -81,12 +82,13 @@ def consultation_create(request):
 @staff_required
 def consultation_edit(request, pk: int):
     consultation = _consultation_for(request.user, pk)
-    form = forms.ConsultationForm(request.POST or None, instance=consultation)
+    form = forms.ConsultationForm(request.POST or None, request.FILES or None, instance=consultation)
     if request.method == "POST" and form.is_valid():
         try:
             svc.consultation_update(actor=request.user, consultation=consultation, data=form.data_for_service(),
                                     sections=form.cleaned_data["sections_text"],
-                                    questions=form.cleaned_data["questions_text"])
+                                    questions=form.cleaned_data["questions_text"],
+                                    draft_file=form.cleaned_data.get("draft_upload"))
         except ParticipationActionError as exc:
             form.add_error(None, str(exc))
         else:

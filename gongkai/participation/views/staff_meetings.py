@@ -54,6 +54,13 @@ def _meeting_for(user, pk: int) -> Meeting:
     return meeting
 
 
+def _meeting_data(form) -> dict:
+    data = {f: form.cleaned_data.get(f) for f in form.Meta.fields}
+    pk = form.cleaned_data.get("consultation_id")
+    data["consultation"] = Consultation.objects.filter(pk=pk).first() if pk else None
+    return data
+
+
 @staff_required
 def meeting_list(request):
     meetings = Meeting.objects.filter(organ__in=_organs(request.user)).select_related("organ").order_by("-starts_at")
@@ -67,8 +74,7 @@ def meeting_create(request):
     form = forms.MeetingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            meeting = svc.meeting_create(actor=request.user, organ=organ,
-                                         data={f: form.cleaned_data.get(f) for f in form.Meta.fields})
+            meeting = svc.meeting_create(actor=request.user, organ=organ, data=_meeting_data(form))
         except ParticipationActionError as exc:
             form.add_error(None, str(exc))
         else:
@@ -84,8 +90,7 @@ def meeting_edit(request, pk: int):
     form = forms.MeetingForm(request.POST or None, instance=meeting)
     if request.method == "POST" and form.is_valid():
         try:
-            svc.meeting_update(actor=request.user, meeting=Meeting.objects.get(pk=pk),
-                               data={f: form.cleaned_data.get(f) for f in form.Meta.fields})
+            svc.meeting_update(actor=request.user, meeting=Meeting.objects.get(pk=pk), data=_meeting_data(form))
         except ParticipationActionError as exc:
             form.add_error(None, str(exc))
         else:
