@@ -14,6 +14,7 @@ urlpatterns: list = [
     path("consultations/", consultations.consultation_list, name="consultations"),
     path("consultations/<int:pk>/", consultations.consultation_detail, name="consultation"),
     path("consultations/<int:pk>/comment/", consultations.comment_create, name="comment_create"),
+    path("consultations/<int:pk>/draft/", consultations.consultation_draft, name="consultation_draft"),
     path("consultations/receipt/<str:code>/", consultations.comment_receipt, name="comment_receipt"),
     path("consultations/lookup/", consultations.comment_lookup, name="comment_lookup"),
     path("consultations/feed.xml", ConsultationFeed(), name="feed_consultations"),

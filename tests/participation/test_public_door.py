@@ -102,7 +102,13 @@ def test_public_pages_show_only_public(client, world):
 def test_every_consultation_id_is_public_or_404(client, world):
     public_ids = set(Consultation.objects.public().values_list("pk", flat=True))
     assert public_ids == {world["public"].pk, world["closed"].pk}
+    from django.core.files.base import ContentFile
+
+    for c in Consultation.objects.all():
+        c.draft_file.save(f"draft{c.pk}.pdf", ContentFile(f"MARKERFILE{c.title}".encode()), save=True)
     for pk in range(1, max(Consultation.objects.values_list("pk", flat=True)) + 3):
+        response = client.get(reverse("participation:consultation_draft", args=[pk]))
+        assert response.status_code == (200 if pk in public_ids else 404), pk
         for name in ("consultation", "comment_create"):
             response = client.get(reverse(f"participation:{name}", args=[pk]))
             if pk in public_ids:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
+
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -120,3 +122,12 @@ def comment_lookup(request):
     return render(request, "participation/public/comment_lookup.html", {
         "form": form, "comment": comment, "feedback": feedback, "nav": "consultations",
     }, status=400 if form.errors else 200)
+
+
+def consultation_draft(request, pk: int):
+    """The uploaded draft of a public consultation (nothing else of it is ever served as a file)."""
+    consultation = sel.public_consultation(pk)
+    if consultation is None or not consultation.draft_file:
+        raise Http404("没有找到这份草案。")
+    ext = os.path.splitext(consultation.draft_file.name)[1]
+    return FileResponse(consultation.draft_file.open("rb"), as_attachment=True, filename=f"征求意见稿{ext}")
