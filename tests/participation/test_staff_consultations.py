@@ -114,3 +114,24 @@ def test_draft_upload_and_a_hearing_on_the_consultation_page(client, organ, edit
     assert "测试规定听证会" not in client.get(c.get_absolute_url()).content.decode()  # not published yet
     meeting_svc.meeting_publish(actor=reviewer, meeting=hearing)
     assert "测试规定听证会" in client.get(c.get_absolute_url()).content.decode()
+
+
+def test_questionnaire_results_count_each_option(client, organ, editor, open_consultation):
+    from gongkai.participation.models import ConsultationQuestion
+    from gongkai.participation.selectors.consultations import questionnaire_results
+
+    single = ConsultationQuestion.objects.create(consultation=open_consultation, text="是否赞成？", kind="single",
+                                                 options=["赞成", "反对"])
+    multi = ConsultationQuestion.objects.create(consultation=open_consultation, text="关注哪些方面？", kind="multiple",
+                                                options=["收费", "车位", "管理"])
+    for one, many in (("赞成", ["收费", "车位"]), ("赞成", ["车位"]), ("反对", [])):
+        svc.comment_submit(consultation=open_consultation, body="意见", name="李四",
+                           answers={str(single.pk): one, str(multi.pk): many})
+    rejected = svc.comment_submit(consultation=open_consultation, body="广告", name="某",
+                                  answers={str(single.pk): "反对"})
+    svc.comment_moderate(actor=editor, comment=rejected, moderation=CommentModeration.REJECTED)
+    first, second = questionnaire_results(open_consultation)
+    assert first.options == [("赞成", 2), ("反对", 1)] and first.answered == 3
+    assert second.options == [("收费", 1), ("车位", 2), ("管理", 0)] and second.answered == 2
+    client.force_login(editor)
+    assert "问卷结果" in client.get(reverse("participation_staff:consultation", args=[open_consultation.pk])).content.decode()

@@ -161,3 +161,27 @@ def participation_figures(*, organs, year: int) -> ParticipationFigures:
         partly_adopted=comments.filter(disposition=Disposition.PARTLY).count(),
         feedback_published=held.filter(feedback__status=FeedbackStatus.PUBLISHED).count(),
     )
+
+
+@dataclass(frozen=True)
+class QuestionResult:
+    text: str
+    kind: str
+    answered: int
+    options: list[tuple[str, int]]  # (option, how many chose it), for choice questions
+    texts: list[str]  # the free-text answers
+
+
+def questionnaire_results(consultation: Consultation) -> list[QuestionResult]:
+    """Counts per option of each questionnaire question, over the comments that are not invalid."""
+    answers = list(consultation.comments.exclude(moderation=CommentModeration.REJECTED)
+                   .values_list("answers", flat=True))
+    results = []
+    for q in consultation.questions.all():
+        given = [a.get(str(q.pk)) for a in answers if a and a.get(str(q.pk))]
+        chosen: list[str] = [v for g in given for v in (g if isinstance(g, list) else [g])]
+        results.append(QuestionResult(
+            text=q.text, kind=q.get_kind_display(), answered=len(given),
+            options=[(o, chosen.count(o)) for o in q.options],
+            texts=[str(g) for g in given] if not q.options else []))
+    return results

@@ -118,6 +118,7 @@ def consultation_detail(request, pk: int):
         "feedback_review_problem": svc.feedback_review_failure_reason(actor=user, consultation=consultation),
         "undisposed": svc.undisposed_comments(consultation).count(),
         "counts": svc.disposition_counts(consultation),
+        "questionnaire": sel.questionnaire_results(consultation),
         "review_form": forms.ReviewForm(),
         "close_form": forms.CloseForm(),
         "withdraw_form": forms.WithdrawForm(),
