@@ -31,17 +31,20 @@ from django.utils import timezone
 from gongkai.records import docno
 from gongkai.records.models import Record, Validity
 
-from . import doctable, text
+from . import doctable, spelling, text
 from .backends import Filters, get_backend
 from .backends.base import FACETS, NO_FILTERS
-from .models import SearchDoc, SearchTerm
-from .segment import get_segmenter
+from .models import SearchDoc, SearchState, SearchTerm
+from .segment import DEFAULT_TERMS, get_segmenter
 
 PER_PAGE = 20
 EXTRA_CAP = 200
 BROADEN_BELOW = PER_PAGE  # fewer exact results than a page: add the records holding every word, scattered
 BROADENED = 5
 SNIPPET_WIDTH = 120
+VOCABULARY_TITLES = 50_000  # the newest public titles whose words make the "did you mean" vocabulary
+_LOOSE = re.compile(r"^(?P<prefix>[^\d\s〔〕\[\]()（）【】]{2,}?)\s*[〔\[(（【]?\s*(?P<year>(?:19|20)\d{2})\s*[〕\])）】]?"
+                    r"\s*[-—－_/.,，、]?\s*第?\s*0*(?P<seq>\d{1,5})\s*号?$")
 _SEQ_ONLY = re.compile(r"^(?P<prefix>[^\d〔〕\[\]()（）【】]+?)\s*第?\s*0*(?P<seq>\d+)\s*号$")
 
 
@@ -93,6 +96,7 @@ class SearchResult:
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
     docno: str = ""
     suggestions: list[tuple[str, int]] = field(default_factory=list)
+    did_you_mean: tuple[str, int] | None = None  # a near-miss of the index's own words, and what it finds
 
     @property
     def num_pages(self) -> int:
@@ -107,6 +111,17 @@ class SearchResult:
         return min(self.total, self.page * self.per_page)
 
 
+def _loose_docno(raw: str) -> str:
+    """A 发文字号 typed without its marks: 保政办函2021 15, 保政办函(2021)15, 保政办函2021-15 → 保政办函〔2021〕15号."""
+    m = _LOOSE.match(raw.strip())
+    if not m:
+        return ""
+    try:
+        return docno.normalize(f"{m.group('prefix')}〔{m.group('year')}〕{int(m.group('seq'))}号")
+    except docno.DocNoError:
+        return ""
+
+
 def docno_records(raw: str, using: str = "default") -> tuple[str, list[int]]:
     """Keys of records whose 发文字号 is the query (any spelling), or 'prefix + N号' without the year."""
     raw = (raw or "").strip()
@@ -118,6 +133,11 @@ def docno_records(raw: str, using: str = "default") -> tuple[str, list[int]]:
     if canonical:
         keys = list(qs.filter(doc_no=canonical).order_by("-key").values_list("key", flat=True))
         return canonical, keys
+    loose = _loose_docno(raw)
+    if loose:  # only a number that exists: "工作要点 2021 3" stays a word search
+        keys = list(qs.filter(doc_no=loose).order_by("-key").values_list("key", flat=True))
+        if keys:
+            return loose, keys
     m = _SEQ_ONLY.match(re.sub(r"\s+", "", raw))
     if m and len(m.group("prefix")) >= 2:
         pattern = f"{m.group('prefix')}〔"
@@ -156,9 +176,38 @@ def search(raw: str, *, filters: Filters = NO_FILTERS, sort: str = "relevance", 
     if with_facets:
         result.facets = _facet_values(eng.facet_counts, filters)
     result.hits = _hits(keys, tiers, query, with_snippets)
+    if result.exact_total < BROADEN_BELOW:  # few hold the query as typed: maybe a slip of the input method
+        result.did_you_mean = did_you_mean(query, filters, found=result.exact_total)
     if result.total == 0:
         result.suggestions = suggestions(query, filters)
     return result
+
+
+_vocabulary: tuple[str, spelling.Vocabulary] | None = None
+
+
+def vocabulary() -> spelling.Vocabulary:
+    """The index's own words (the dictionary's terms and the public titles' words), per index generation."""
+    global _vocabulary
+    generation = SearchState.objects.filter(pk=1).values_list("generation", flat=True).first() or ""
+    if _vocabulary is None or _vocabulary[0] != generation:
+        titles = Record.objects.public().order_by("-published_at").values_list("title", flat=True)[:VOCABULARY_TITLES]
+        terms = [*DEFAULT_TERMS, *SearchTerm.objects.filter(is_active=True).values_list("word", flat=True)]
+        _vocabulary = (generation, spelling.Vocabulary.build(titles, segmenter().cut, terms))
+    return _vocabulary[1]
+
+
+def did_you_mean(query: text.Query, filters: Filters, *, found: int) -> tuple[str, int] | None:
+    """A corrected query that finds more than this one (征务公开 → 政务公开), with its count."""
+    corrected = vocabulary().correct(query.pieces, segmenter().cut)
+    if tuple(corrected) == tuple(query.pieces):
+        return None
+    backend = get_backend()
+    table = doctable.get(backend.conn)
+    allowed = table.allowed(filters)
+    pos = table.locate(backend.match("all", [text.normalize(p) for p in corrected]))
+    n = int(allowed[pos].sum()) if allowed is not None else len(pos)
+    return (" ".join(corrected), n) if n > found else None
 
 
 @dataclass

@@ -64,6 +64,8 @@ def api(request):
         "facets": {FACET_LABELS[name][0]: [{"value": v.value, "label": v.label, "count": v.count, "selected": v.selected}
                                            for v in values] for name, values in result.facets.items()},
         "suggestions": [{"query": q, "count": n} for q, n in result.suggestions],
+        "did_you_mean": ({"query": result.did_you_mean[0], "count": result.did_you_mean[1]}
+                         if result.did_you_mean else None),
     }, json_dumps_params={"ensure_ascii": False})
 
 

@@ -1,0 +1,48 @@
+"""“您是不是要找” from the index's own words, a 发文字号 typed without its marks, the empty page's width."""
+
+import rjieba
+from django.urls import reverse
+
+from gongkai.search import query
+from gongkai.search.spelling import Vocabulary
+
+_JIEBA = rjieba.Jieba()
+_JIEBA.add_word("政务公开", None, None)
+
+
+def cut(text):
+    return _JIEBA.cut(text, False)
+
+
+def test_nearest_word_of_the_same_length_wins_by_weight():
+    vocab = Vocabulary.build(["保定市政务公开工作要点", "政务公开年度报告", "年度报告"], cut, ["政府信息公开"])
+    assert vocab.nearest("征务公开") == "政务公开"
+    assert vocab.nearest("政务公开") is None  # known words are left alone
+    assert vocab.nearest("政府信息公") == "政府信息公开"  # a character left out
+    assert vocab.correct(["征务公开工作"], cut) == ["政务公开工作"]
+    assert vocab.correct(["年度报高", "2024"], cut) == ["年度报告", "2024"]
+    assert vocab.correct(["完全无关的词"], cut) == ["完全无关的词"]
+
+
+def test_results_page_offers_the_corrected_query(client, publish):
+    rec = publish(title="保定市2024年政务公开工作要点", body="<p>推进基层政务公开。</p>")
+    query._vocabulary = None
+    body = client.get(reverse("search:results"), {"q": "征务公开"}).content.decode()
+    assert "您是不是要找" in body and "q=%E6%94%BF%E5%8A%A1%E5%85%AC%E5%BC%80" in body  # 政务公开
+    empty = client.get(reverse("search:results"), {"q": "无此词语"}).content.decode()
+    assert "没有找到" in empty and "search-layout-full" in empty  # no facets: the help uses the whole width
+    api = client.get(reverse("search:api"), {"q": "征务公开"}).json()
+    assert api["did_you_mean"] == {"query": "政务公开", "count": 1}
+    found = client.get(reverse("search:results"), {"q": "政务公开"}).content.decode()
+    assert "您是不是要找" not in found
+    assert "保定市2024年" in found and rec.get_absolute_url() in found
+
+
+def test_docno_typed_without_marks_finds_the_document_first(client, publish):
+    target = publish(title="关于做好信息公开的通知", doc_no="保政办函〔2021〕15号")
+    publish(title="转发保政办函2021年15个事项的说明", body="<p>保政办函2021 15</p>")
+    for typed in ("保政办函2021 15", "保政办函(2021)15", "保政办函2021-15"):
+        result = query.search(typed)
+        assert result.docno == "保政办函〔2021〕15号", typed
+        assert result.hits and result.hits[0].record == target, typed
+    assert query.search("工作要点 2021 3").docno == ""  # no such number: a word search
