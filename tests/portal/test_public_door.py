@@ -270,3 +270,28 @@ def test_api_serves_nothing_hidden(client, world, settings):
     assert public.get_absolute_url() in urls
     for url in urls:
         _assert_clean(client.get(url), world)
+
+
+def test_open_data_files_hold_nothing_hidden(client, world, settings, tmp_path):
+    from gongkai.portal.api import opendata
+
+    settings.GONGKAI_OPEN_DATA_DIR = str(tmp_path / "open-data")
+    opendata.generate_all()
+    names = [f.name for f in opendata.files()]
+    assert "catalog-all.csv" in names and "catalog-all.xlsx" in names
+    for name in names:
+        response = client.get(f"/open-data/{name}")
+        assert response.status_code == 200
+        body = b"".join(response.streaming_content)
+        if name.endswith(".xlsx"):
+            import io
+
+            from openpyxl import load_workbook
+
+            wb = load_workbook(io.BytesIO(body), read_only=True)
+            body = "\n".join(str(c) for ws in wb for row in ws.iter_rows(values_only=True) for c in row).encode()
+        text = body.decode("utf-8-sig", errors="replace")
+        for marker in world["hidden"]:
+            assert marker not in text, (name, marker)
+        assert world["public"].title in text
+    _assert_clean(client.get("/open-data/"), world)

@@ -396,3 +396,16 @@ def qa(request, organ: str = "", q: str = ""):
                     "topic": a.topic.name if a.topic_id else None, "audience": a.audience,
                     "valid_until": a.valid_until, "url": _abs(request, reverse("participation:qa_detail", args=[a.pk]))})
     return out
+
+
+# --- open data -----------------------------------------------------------------------------------
+
+
+@api.get("/open-data", response=list[schemas.OpenDataFile], tags=["开放数据"], summary="开放数据文件",
+         description="整体下载的政府信息目录（全部机关及各机关；CSV、JSON Lines、XLSX），每晚更新。")
+@decorate_view(api_view())
+def open_data_files(request):
+    from . import opendata
+
+    return [{"name": f.name, "scope": f.scope, "format": f.format, "size": f.size, "generated_at": f.generated_at,
+             "url": _abs(request, reverse("open_data_file", args=[f.name]))} for f in opendata.files()]

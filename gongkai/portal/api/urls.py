@@ -1,4 +1,4 @@
-"""/api/v1/: the ninja API, its Chinese documentation page, and JSON 404s for anything else below it."""
+"""/api/v1/ (the ninja API, its Chinese documentation page, JSON 404s below it) and /open-data/."""
 
 from functools import wraps
 
@@ -32,5 +32,7 @@ _patterns, _app_name, _namespace = api.urls
 urlpatterns = [
     path("api/v1/", (_with_preflight(_patterns), _app_name, _namespace)),
     path("api/v1/docs/", views.docs, name="api_docs"),
+    path("open-data/", views.open_data, name="open_data"),
+    path("open-data/<str:name>", views.open_data_file, name="open_data_file"),
     path("api/<path:rest>", views.not_found, name="api_not_found"),
 ]

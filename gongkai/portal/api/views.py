@@ -27,3 +27,46 @@ def docs(request):
 
 def not_found(request, rest: str = ""):
     return error(404, "没有这个接口。接口说明见 /api/v1/docs/，OpenAPI 描述见 /api/v1/openapi.json。")
+
+
+CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "jsonl": "application/x-ndjson; charset=utf-8",
+                 "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+@require_safe
+def open_data(request):
+    from gongkai.core.models import Organ
+
+    from . import opendata
+
+    entries = opendata.files()
+    names = dict(Organ.objects.active().values_list("code", "name"))
+    scopes: dict[str, list] = {}
+    for entry in entries:
+        if entry.scope == opendata.ALL or entry.scope in names:
+            scopes.setdefault(entry.scope, []).append(entry)
+    rows = [("本平台全部机关" if scope == opendata.ALL else names[scope], files) for scope, files in scopes.items()]
+    return render(request, "portal/api/open_data.html", {"rows": rows, "fields": opendata.FIELDS})
+
+
+@require_safe
+def open_data_file(request, name: str):
+    from django.http import FileResponse, Http404, HttpResponse
+
+    from . import opendata
+
+    if name == "dictionary.csv":
+        response = HttpResponse(opendata.dictionary_csv(), content_type=CONTENT_TYPES["csv"])
+        response["Content-Disposition"] = 'attachment; filename="dictionary.csv"'
+        return response
+    entry = opendata.find(name)
+    if entry is None:
+        raise Http404("没有这个数据文件。")
+    try:
+        entry = opendata.fresh(entry)
+    except FileNotFoundError as exc:
+        raise Http404("没有这个数据文件。") from exc
+    response = FileResponse(open(opendata.data_dir() / entry.name, "rb"), as_attachment=True,  # noqa: SIM115
+                            filename=entry.name, content_type=CONTENT_TYPES[entry.format])
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
