@@ -110,3 +110,10 @@ def test_apply_online_and_find_the_result(client, world):
                            {"name": "", "kind": "citizen", "phone": "12", "reason": "我想了解开放日安排"})
     body = response.content.decode()
     assert response.status_code == 400 and "请填写姓名" in body and "我想了解开放日安排" in body
+
+
+def test_meeting_search_finds_public_meetings_by_normalised_substring(world):
+    from gongkai.participation.selectors.meetings import public_meetings
+
+    assert [m.title for m in public_meetings(q="参 观")] == ["公开的开放日"]
+    assert not public_meetings(q="MARKERDRAFT").exists()

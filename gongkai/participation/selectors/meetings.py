@@ -5,12 +5,19 @@ from __future__ import annotations
 from django.utils import timezone
 
 from gongkai.records.models import Record
+from gongkai.search.text import normalize
 
 from ..models import Concern, ConcernStatus, Consultation, DecisionCatalog, Meeting, Registration
 
 
-def public_meetings(*, when: str = "", organ=None, kind: str = ""):
+def public_meetings(*, when: str = "", organ=None, kind: str = "", q: str = ""):
+    """Public meetings; ``q`` matches title, topics, place and decisions by normalised substring
+    (the same rule as the consultation search, see selectors/consultations.py)."""
     qs = Meeting.objects.public().select_related("organ")
+    needle = normalize(q or "")
+    if needle:
+        rows = qs.values_list("pk", "title", "topics", "place", "decisions")
+        qs = qs.filter(pk__in=[pk for pk, *texts in rows if needle in normalize(" ".join(texts))])
     now = timezone.now()
     if organ is not None:
         qs = qs.filter(organ=organ)

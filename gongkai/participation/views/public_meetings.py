@@ -29,9 +29,10 @@ def meeting_list(request):
     when = when if when in ("upcoming", "past") else ""
     kind = request.GET.get("kind", "")
     kind = kind if kind in MeetingKind.values else ""
-    page = Paginator(sel.public_meetings(when=when, kind=kind), 20).get_page(request.GET.get("page"))
+    q = (request.GET.get("q") or "").strip()[:100]
+    page = Paginator(sel.public_meetings(when=when, kind=kind, q=q), 20).get_page(request.GET.get("page"))
     return render(request, "participation/public/meeting_list.html", {
-        "page": page, "when": when, "kind": kind, "kinds": MeetingKind.choices})
+        "page": page, "when": when, "kind": kind, "kinds": MeetingKind.choices, "q": q})
 
 
 def meeting_detail(request, pk: int):
