@@ -94,6 +94,12 @@ def _push_weekly() -> str:
     return push_weekly()
 
 
+def _open_data() -> str:
+    from gongkai.portal.api.opendata import open_data_nightly
+
+    return open_data_nightly()
+
+
 @dataclass(frozen=True, slots=True)
 class PeriodicJob:
     name: str
@@ -134,6 +140,7 @@ def registry() -> dict[str, PeriodicJob]:
         PeriodicJob("push_immediate", "订阅推送：即时", INTERVAL, _push_immediate, seconds=_push_interval()),
         PeriodicJob("push_daily", "订阅推送：每日汇总", DAILY, _push_daily),
         PeriodicJob("push_weekly", "订阅推送：每周汇总（每周一）", WEEKLY, _push_weekly),
+        PeriodicJob("open_data", "生成开放数据文件", DAILY, _open_data),
     ]
     jobs.extend(EXTRA_JOBS)
     return {job.name: job for job in jobs}
