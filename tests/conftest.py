@@ -19,6 +19,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.GONGKAI_REPORT_PREGENERATE = False  # LibreOffice at every publication: only where a test asks
     # Fast hashing in tests: real password hashing is ~0.25 s a user.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Jobs run at once in tests; tests/ops/test_jobs.py uses the database queue of production.

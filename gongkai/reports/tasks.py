@@ -41,3 +41,13 @@ def send_weekly_digests() -> int:
 @task()
 def weekly_digest() -> int:
     return send_weekly_digests()
+
+
+@task()
+def pregenerate_report_files(report_id: int) -> int:
+    """Make the stored Word and PDF files of a report that has just gone public (reports.stored)."""
+    from .models import AnnualReport
+    from .stored import pregenerate
+
+    report = AnnualReport.objects.select_related("organ").filter(pk=report_id).first()
+    return pregenerate(report) if report is not None else 0

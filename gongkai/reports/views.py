@@ -19,7 +19,7 @@ from gongkai.core.permissions import Perm, organs_where, require, staff_required
 from gongkai.participation.selectors.consultations import participation_figures
 from gongkai.records.models import Record
 
-from . import exports, forms, monitor, selectors, services, tables
+from . import exports, forms, monitor, selectors, services, stored, tables
 from .layout import table_context
 from .models import AnnualReport
 
@@ -176,8 +176,14 @@ def cell(request, slug: str):
 @staff_required
 def download(request, slug: str):
     organ, year = _staff_report(request, slug)
+    fmt = request.GET.get("format", "")
+    if fmt in stored.SLOW_FORMATS:  # LibreOffice and Word files on demand: limited per user
+        throttle = stored.staff_throttle()
+        if throttle.is_limited(str(request.user.pk)):
+            return HttpResponse("生成文件过于频繁，请稍后再试。", status=429, content_type="text/plain; charset=utf-8")
+        throttle.hit(str(request.user.pk))
     data = selectors.report_data(organ, year, frozen=request.GET.get("live") != "1")
-    return _file(data, request.GET.get("format", ""), charts=request.GET.get("charts") == "1")
+    return _file(data, fmt, charts=request.GET.get("charts") == "1")
 
 
 def _file(data, fmt: str, *, charts: bool = False) -> HttpResponse:
@@ -239,5 +245,15 @@ def public_file(request, slug: str):
     report = selectors.public_report(code, year)
     if report is None:
         raise Http404("该年度报告尚未公开。")
-    return _file(selectors.report_data(report.organ, year, frozen=True), request.GET.get("format", ""),
-                 charts=request.GET.get("charts") == "1")
+    fmt, charts = request.GET.get("format", ""), request.GET.get("charts") == "1"
+    if fmt not in stored.SLOW_FORMATS:
+        return _file(selectors.report_data(report.organ, year, frozen=True), fmt, charts=charts)
+    data = selectors.report_data(report.organ, year, frozen=True)
+    try:
+        blob = stored.published_file(report, fmt, charts=charts)  # made once, then served stored
+    except exports.ExportError as exc:
+        return HttpResponse(str(exc), status=503, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(blob, content_type=exports.CONTENT_TYPES[fmt])
+    disposition = "inline" if fmt == "pdf" else "attachment"
+    response["Content-Disposition"] = f'{disposition}; filename="{exports.filename(data, fmt)}"'
+    return response
