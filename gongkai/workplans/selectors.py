@@ -28,7 +28,7 @@ def tasks_for(user):
 
 
 def ledger(plan: WorkPlan):
-    return (plan.tasks.select_related("parent")
+    return (plan.tasks.select_related("parent", "plan")
             .prefetch_related(Prefetch("units", queryset=TaskUnit.objects.prefetch_related("organs")), "reports")
             .order_by("path"))
 

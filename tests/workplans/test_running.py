@@ -102,3 +102,12 @@ def test_my_tasks_lists_only_running_overdue_tasks(client, plan, baoding, office
     assert "已逾期" not in client.get(reverse("workplans:my_tasks")).content.decode()
     services.workplan_activate(actor=office, plan=plan)
     assert "项任务已逾期" in client.get(reverse("workplans:my_tasks")).content.decode()
+
+
+def test_the_ledger_page_does_not_query_the_plan_per_task(client, plan, office, django_assert_max_num_queries):
+    services.workplan_activate(actor=office, plan=plan)
+    client.force_login(office)
+    url = reverse("workplans:plan", args=[plan.pk])
+    client.get(url)
+    with django_assert_max_num_queries(plan.tasks.count()):  # 19 today; one query a task for its plan would be 40+
+        assert client.get(url).status_code == 200
