@@ -113,6 +113,7 @@ class EventKind(LabelledStrEnum):
     FEE_EXPIRED = "fee_expired", "缴费期限届满未缴费"
     EXTENDED = "extended", "批准延期"
     DETERMINED = "determined", "作出答复"
+    WITHDRAWN = "withdrawn", "申请人撤回申请"
 
 
 class ConsultedParty(LabelledStrEnum):
@@ -674,6 +675,7 @@ class _Clock:
         if self.state is ClockState.WAITING_CORRECTION and kind not in (
             EventKind.CORRECTED,
             EventKind.CORRECTION_EXPIRED,
+            EventKind.WITHDRAWN,
         ):
             raise ClockError(
                 "申请待补正期间只能记录收到补正（corrected）或补正期限届满（correction_expired）"
@@ -694,6 +696,8 @@ class _Clock:
             self._fee_closed(ev)
         elif kind is EventKind.EXTENDED:
             self._extended(ev)
+        elif kind is EventKind.WITHDRAWN:
+            self._withdrawn(ev)
         else:
             self._determined(ev)
 
@@ -988,6 +992,14 @@ class _Clock:
             "申请人逾期未按收费通知要求缴纳费用，视为放弃申请，不再处理（年度报告表三（六）2）"
         )
         self.steps.append(f"{self._day(ev.date)} 缴费期限届满未缴费 → 视为放弃申请，终止办理")
+
+    def _withdrawn(self, ev: ClockEvent) -> None:
+        """The applicant withdraws (申请人撤回): processing ends; table 三 (六) 3 其他."""
+        self._end_all_pauses(ev.date)
+        self.state = ClockState.ABANDONED
+        self.stopped_on = ev.date
+        self.state_reason = "申请人撤回申请，终止办理（年度报告表三（六）3 其他）"
+        self.steps.append(f"{self._day(ev.date)} 申请人撤回申请 → 终止办理")
 
     # -- extension, determination --------------------------------------------------------
 

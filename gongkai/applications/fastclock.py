@@ -28,7 +28,7 @@ from .clock import DEFAULT_SETTINGS, ClockSettings, EventKind
 
 __all__ = ["KIND_CODES", "fast_clock", "supports"]
 
-RECEIVED, C_REQ, C_DONE, C_EXP, CONS_SENT, CONS_END, FEE_SENT, FEE_PAID, FEE_EXP, EXT, DET = range(11)
+RECEIVED, C_REQ, C_DONE, C_EXP, CONS_SENT, CONS_END, FEE_SENT, FEE_PAID, FEE_EXP, EXT, DET, WDR = range(12)
 
 #: EventKind → the small integer :func:`fast_clock` takes.
 KIND_CODES: dict[str, int] = {
@@ -44,6 +44,7 @@ KIND_CODES: dict[str, int] = {
     EventKind.FEE_EXPIRED: FEE_EXP,
     EventKind.EXTENDED: EXT,
     EventKind.DETERMINED: DET,
+    EventKind.WITHDRAWN: WDR,
 }
 
 # States (the ClockState values).
@@ -153,7 +154,7 @@ def fast_clock(
             starts.clear()
             ends.clear()
             state = RUNNING
-        elif kind == DET or kind == C_EXP or kind == FEE_EXP:
+        elif kind == DET or kind == C_EXP or kind == FEE_EXP or kind == WDR:
             if block >= 0 and block_eff:
                 record(block, o)
             block = -1

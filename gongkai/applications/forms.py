@@ -414,3 +414,30 @@ class AppealResultForm(forms.Form):
     result = forms.ChoiceField(label="结果", choices=AppealResult.choices)
     decided_on = forms.DateField(label="决定（判决）日期", widget=DATE, required=False)
 
+
+
+# -- the applicant's side of the tracking page ----------------------------------------------------
+
+
+class ThreadForm(forms.Form):
+    """A message, an online 补正 or a payment proof (text and one file)."""
+
+    body = forms.CharField(label="内容", max_length=5000, widget=forms.Textarea(attrs={"rows": 4, "maxlength": 5000}))
+    file = forms.FileField(label="附件（可选）", required=False,
+                           help_text=f"一个文件，不超过 20MB；格式：{'、'.join(FILE_EXTENSIONS)}。")
+
+    def clean_file(self):
+        f = self.cleaned_data.get("file")
+        if f:
+            ext = f.name.rsplit(".", 1)[-1].lower() if "." in f.name else ""
+            if ext not in FILE_EXTENSIONS:
+                raise forms.ValidationError(f"附件“{f.name}”的格式不支持，可上传：{'、'.join(FILE_EXTENSIONS)}。")
+            if f.size > MAX_FILE_BYTES:
+                raise forms.ValidationError(f"附件“{f.name}”超过 20MB。")
+        return f
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(label="撤回理由", max_length=500, widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text="撤回后本申请终止办理，不能恢复；如仍需要该信息，可以重新申请。")
+    confirm = forms.BooleanField(label="我确认撤回本申请")

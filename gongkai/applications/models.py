@@ -125,6 +125,7 @@ class ReplyType(models.TextChoices):
     CONFIRM_REISSUE = "confirm_reissue", "要求确认或重新出具已获取信息"
     ABANDONED_CORRECTION = "abandoned_correction", "逾期不补正（第三十条）"
     ABANDONED_FEE = "abandoned_fee", "逾期不缴费"
+    WITHDRAWN = "withdrawn", "申请人撤回申请"
     OTHER = "other", "其他"
 
 
@@ -147,8 +148,11 @@ OUTCOME_REPLY_TYPES: dict[str, tuple[str, ...]] = {
     Outcome.NOT_PROCESSED_CONFIRM: (ReplyType.CONFIRM_REISSUE,),
     Outcome.OTHER_NO_CORRECTION: (ReplyType.ABANDONED_CORRECTION,),
     Outcome.OTHER_NO_FEE: (ReplyType.ABANDONED_FEE,),
-    Outcome.OTHER: (ReplyType.OTHER,),
+    Outcome.OTHER: (ReplyType.OTHER, ReplyType.WITHDRAWN),
 }
+
+#: The outcome a withdrawal is counted under: table 三 (六) 3 其他 (docs/applications.md).
+WITHDRAWN_OUTCOME = Outcome.OTHER
 
 #: The legal basis printed by default for each outcome row.
 OUTCOME_BASIS: dict[str, str] = {
@@ -416,6 +420,48 @@ class ApplicationFile(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ThreadKind(models.TextChoices):
+    MESSAGE = "message", "留言"
+    CORRECTION = "correction", "网上补正"
+    FEE_PROOF = "fee_proof", "缴费凭证"
+
+
+class ThreadStatus(models.TextChoices):
+    OPEN = "open", "待处理"
+    ACCEPTED = "accepted", "已采纳"
+    DONE = "done", "已处理"
+
+
+class ApplicationMessage(models.Model):
+    """The two-way thread of an application: messages both ways, an online 补正, a fee payment proof.
+
+    A 补正 or a payment proof from the applicant waits (``OPEN``) until staff accept it, which records
+    the ``corrected`` / ``fee_paid`` event (services/applicant.py). Kept with the application's record.
+    """
+
+    application = models.ForeignKey(Application, verbose_name="申请", on_delete=models.CASCADE,
+                                    related_name="thread")
+    kind = models.CharField("类型", max_length=20, choices=ThreadKind.choices, default=ThreadKind.MESSAGE)
+    from_applicant = models.BooleanField("申请人发出", default=True)
+    body = models.TextField("内容", max_length=5000)
+    file = models.FileField("附件", upload_to=upload_path, blank=True)
+    file_name = models.CharField("附件名", max_length=200, blank=True)
+    status = models.CharField("状态", max_length=20, choices=ThreadStatus.choices, default=ThreadStatus.OPEN,
+                              editable=False)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="工作人员", null=True, blank=True,
+                               on_delete=models.SET_NULL, related_name="+")
+    received_on = models.DateField("收到日期", help_text="补正或缴费凭证被确认时，按这一天记录。")
+    created_at = models.DateTimeField("时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "申请往来记录"
+        verbose_name_plural = "申请往来记录"
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.application.tracking_code} {self.get_kind_display()}"
 
 
 class Determination(models.Model):

@@ -12,6 +12,8 @@ urlpatterns = [
     path("track/<str:code>/", views.track_detail, name="track_detail"),
     path("track/<str:code>/letters/<int:pk>/<str:fmt>/", views.track_letter, name="track_letter"),
     path("track/<str:code>/files/<int:pk>/", views.track_file, name="track_file"),
+    path("track/<str:code>/thread/<int:pk>/", views.track_thread_file, name="track_thread_file"),
+    path("track/<str:code>/act/<str:action>/", views.track_act, name="track_act"),
     # Workspace.
     path("workspace/applications/", views.queue, name="queue"),
     path("workspace/applications/export.csv", views.export_csv, name="export"),
@@ -24,6 +26,9 @@ urlpatterns = [
     path("workspace/applications/files/<int:pk>/", views.file, name="file"),
     path("workspace/applications/<int:pk>/", views.detail, name="detail"),
     path("workspace/applications/<int:pk>/convert/", views.convert, name="convert"),
+    path("workspace/applications/<int:pk>/thread/", views.thread_reply, name="thread_reply"),
+    path("workspace/applications/<int:pk>/thread/<int:mid>/accept/", views.thread_accept, name="thread_accept"),
+    path("workspace/applications/<int:pk>/thread/<int:mid>/file/", views.thread_file, name="thread_file"),
     path("workspace/applications/<int:pk>/personal-data/", views.personal_data, name="personal_data"),
     path("workspace/applications/<int:pk>/<str:action>/", views.act, name="act"),
 ]

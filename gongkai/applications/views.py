@@ -38,6 +38,7 @@ from .models import (
     Letter,
     Litigation,
     Reconsideration,
+    ThreadKind,
     due_soon_until,
 )
 from .services import ApplicationActionError
@@ -134,6 +135,11 @@ def track_detail(request, code: str):
         "provided_files": app.files.filter(source=ApplicationFile.Source.PROVIDED),
         "fee_notice": getattr(app, "fee_notice", None),
         "payment_details": services.letter_settings(app.organ).payment_details,
+        "thread": app.thread.all(), "withdraw_form": forms.WithdrawForm(auto_id="withdraw-%s"),
+        **{f"{name}_form": forms.ThreadForm(auto_id=f"{name}-%s") for name in TRACK_THREAD},
+        "can_correct": not services.thread_refusal(app, ThreadKind.CORRECTION),
+        "can_prove_fee": not services.thread_refusal(app, ThreadKind.FEE_PROOF),
+        "can_withdraw": not hasattr(app, "determination") and app.clock_state not in ("stopped", "abandoned"),
     })
 
 
@@ -158,6 +164,49 @@ def _quote(s: str) -> str:
     return quote(s)
 
 
+TRACK_THREAD = {"message": ThreadKind.MESSAGE, "correction": ThreadKind.CORRECTION,
+                "fee_proof": ThreadKind.FEE_PROOF}
+
+
+def track_act(request, code: str, action: str):
+    """The applicant answers from the tracking page: message, 补正, payment proof, withdrawal."""
+    app = _granted(request, code)
+    detail = reverse("applications:track_detail", args=[app.tracking_code])
+    if request.method != "POST":
+        return redirect(detail)
+    if action == "withdraw":
+        form = forms.WithdrawForm(request.POST)
+        done = "已撤回申请，本申请终止办理。"
+    elif action in TRACK_THREAD:
+        form = forms.ThreadForm(request.POST, request.FILES)
+        done = {"message": "留言已发送。", "correction": "补正已提交，受理机关确认后重新计算答复期限。",
+                "fee_proof": "缴费凭证已上传，受理机关确认后恢复计时。"}[action]
+    else:
+        raise Http404
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, "；".join(errors))
+        return redirect(f"{detail}#{action}")
+    d = form.cleaned_data
+    try:
+        if action == "withdraw":
+            services.application_withdraw(application=app, reason=d["reason"])
+        else:
+            services.application_thread_post(application=app, body=d["body"], kind=TRACK_THREAD[action],
+                                              upload=d.get("file"))
+    except ApplicationActionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, done)
+    return redirect(f"{detail}#thread")
+
+
+def track_thread_file(request, code: str, pk: int):
+    app = _granted(request, code)
+    m = get_object_or_404(app.thread.exclude(file=""), pk=pk)
+    return FileResponse(m.file.open("rb"), as_attachment=True, filename=m.file_name or "附件")
+
+
 def track_letter(request, code: str, pk: int, fmt: str):
     app = _granted(request, code)
     letter = get_object_or_404(app.letters.filter(kind__in=APPLICANT_LETTERS), pk=pk)
@@ -176,6 +225,48 @@ def track_file(request, code: str, pk: int):
 def _app(request, pk: int) -> Application:
     """An application the user may handle; others are 404 (their existence is not revealed)."""
     return get_object_or_404(selectors.visible_applications(request.user).select_related("organ", "handler"), pk=pk)
+
+
+@staff_required
+def thread_reply(request, pk: int):
+    """Staff answer in the applicant's thread (the applicant gets an e-mail when they gave one)."""
+    app = _app(request, pk)
+    if request.method == "POST":
+        form = forms.ThreadForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                services.application_thread_post(application=app, body=form.cleaned_data["body"],
+                                                  upload=form.cleaned_data.get("file"), actor=request.user)
+            except ApplicationActionError as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(request, "留言已发送给申请人。")
+        else:
+            for errors in form.errors.values():
+                messages.error(request, "；".join(errors))
+    return redirect(f"{reverse('applications:detail', args=[app.pk])}#thread")
+
+
+@staff_required
+def thread_accept(request, pk: int, mid: int):
+    """Accept the applicant's online 补正 or payment proof: records the clock event."""
+    app = _app(request, pk)
+    msg = get_object_or_404(app.thread.all(), pk=mid)
+    if request.method == "POST":
+        try:
+            services.application_thread_accept(actor=request.user, message=msg)
+        except ApplicationActionError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, "已确认，期限已重新计算。")
+    return redirect(f"{reverse('applications:detail', args=[app.pk])}#thread")
+
+
+@staff_required
+def thread_file(request, pk: int, mid: int):
+    app = _app(request, pk)
+    m = get_object_or_404(app.thread.exclude(file=""), pk=mid)
+    return FileResponse(m.file.open("rb"), as_attachment=True, filename=m.file_name or "附件")
 
 
 @staff_required

@@ -34,6 +34,12 @@ that a test or a benchmark freezes every service by replacing that one name.
 from __future__ import annotations
 
 from .appeals import appeal_set_result, litigation_add, reconsideration_add
+from .applicant import (
+    application_thread_accept,
+    application_thread_post,
+    application_withdraw,
+    thread_refusal,
+)
 from .base import (
     CLOCK_SETTINGS,
     ERASED,
@@ -100,6 +106,10 @@ from .submissions import ApplyGate, apply_gate, submission_log_add
 from .tracking import TrackingRefused, application_track
 
 __all__ = [
+    "application_thread_accept",
+    "application_thread_post",
+    "application_withdraw",
+    "thread_refusal",
     "ALREADY_PUBLIC_TEXT",
     "APPLICANT_FIELDS",
     "CLOCK_SETTINGS",
