@@ -157,9 +157,9 @@ def test_tracking_is_throttled_against_guessing(client):
     from gongkai.participation.forms.messages import TRACK_THROTTLE
 
     url = reverse("participation:message_track")
-    for _ in range(TRACK_THROTTLE.limit):
-        assert client.post(url, {"code": "LYAAAAAAAAAA", "check": "1234"}).status_code == 400
-    assert client.post(url, {"code": "LYAAAAAAAAAA", "check": "1234"}).status_code == 429
+    for i in range(TRACK_THROTTLE.limit):  # a new code each time: the per-address limit, not the per-code one
+        assert client.post(url, {"code": f"LYAAAAAAAA{i:02d}", "check": "1234"}).status_code == 400
+    assert client.post(url, {"code": "LYAAAAAAAAZZ", "check": "1234"}).status_code == 429
 
 
 @pytest.mark.django_db

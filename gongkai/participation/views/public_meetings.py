@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from gongkai.core.idempotency import SubmissionTokenError, submit_once
-from gongkai.core.throttle import client_ip
+from gongkai.core.throttle import Throttle, client_ip
 
 from ..errors import ParticipationActionError
 from ..forms.meetings import (
@@ -88,6 +88,10 @@ def registration_receipt(request, code: str):
     return render(request, "participation/public/registration_receipt.html", {"r": registration})
 
 
+#: Failed look-ups of one registration code, from any address (the per-address limit is LOOKUP_THROTTLE).
+LOOKUP_CODE_THROTTLE = Throttle(name="meeting-lookup-code", limit=5, window=3600)
+
+
 @require_http_methods(["GET", "POST"])
 def registration_lookup(request):
     form = RegistrationLookupForm(request.POST or None)
@@ -98,8 +102,12 @@ def registration_lookup(request):
             return render(request, "participation/public/limited.html", {}, status=429)
         if form.is_valid():
             LOOKUP_THROTTLE.hit(ip)
-            registration = sel.registration_by_code(form.cleaned_data["code"], form.cleaned_data["phone_tail"])
+            code = form.cleaned_data["code"]
+            if LOOKUP_CODE_THROTTLE.is_limited(code):  # guesses of one code's phone tail from many addresses
+                return render(request, "participation/public/limited.html", {}, status=429)
+            registration = sel.registration_by_code(code, form.cleaned_data["phone_tail"])
             if registration is None:
+                LOOKUP_CODE_THROTTLE.hit(code)
                 form.add_error(None, "查询码或电话后四位不正确，请核对后重新输入。")
     return render(request, "participation/public/registration_lookup.html", {
         "form": form, "r": registration, "statuses": RegistrationStatus}, status=400 if form.errors else 200)

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from gongkai.core.calendar import get_work_calendar
 from gongkai.core.idempotency import SubmissionTokenError, submit_once
 from gongkai.core.models import Organ
-from gongkai.core.throttle import client_ip
+from gongkai.core.throttle import Throttle, client_ip
 from gongkai.records.models import Record
 
 from ..errors import ParticipationActionError
@@ -145,6 +145,10 @@ def message_receipt(request, code: str):
                   {"m": message, "deadline": deadline, "nav": "messages"})
 
 
+#: Failed checks of one receipt code, from any address (the per-address limit is TRACK_THROTTLE).
+TRACK_CODE_THROTTLE = Throttle(name="message-track-code", limit=5, window=3600)
+
+
 @require_http_methods(["GET", "POST"])
 def message_track(request):
     ip = client_ip(request)
@@ -156,10 +160,13 @@ def message_track(request):
             TRACK_THROTTLE.hit(ip)
             code = form.cleaned_data["code"]
             check = form.cleaned_data["check"].strip()
+            if TRACK_CODE_THROTTLE.is_limited(code):  # guesses of one code's check from many addresses
+                return render(request, "participation/public/limited.html", {}, status=429)
             message = Message.objects.filter(receipt_code=code).first()
             if message and _contact_matches(message, check):
                 _grant(request, code)
                 return redirect("participation:message_track_detail", code=code)
+            TRACK_CODE_THROTTLE.hit(code)
             form.add_error(None, "查询码或验证信息不正确，请核对留言后得到的查询码。")
     return render(request, "participation/public/message_track.html", {"form": form, "nav": "messages"},
                   status=400 if form.errors else 200)
