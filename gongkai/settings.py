@@ -175,6 +175,18 @@ GONGKAI_INDEX_NO_FORMAT = env.str("GONGKAI_INDEX_NO_FORMAT", default="{code}/{ye
 
 # --- Applications (依申请公开) and public URLs ----------------------------------------
 GONGKAI_SITE_URL = env.str("GONGKAI_SITE_URL", default="http://127.0.0.1:8000")
+
+# 政务公开地图 (docs/map.md): no tile server by default, so the map page is a list and requests nothing
+# from outside. An office sets its 天地图 URL with its key (tk=…) or its own tiles; GONGKAI_MAP_CRS is
+# "gcj02" for tiles drawn in GCJ-02 (高德, 腾讯), "wgs84" otherwise. The tile host is added to the CSP.
+GONGKAI_MAP_TILE_URL = env.str("GONGKAI_MAP_TILE_URL", default="")
+GONGKAI_MAP_TILE_ATTRIBUTION = env.str("GONGKAI_MAP_TILE_ATTRIBUTION", default="")
+GONGKAI_MAP_CRS = env.str("GONGKAI_MAP_CRS", default="wgs84")
+GONGKAI_MAP_CENTER = env.str("GONGKAI_MAP_CENTER", default="")  # "lat,lng" when there are no places yet
+# Read API (docs/adr/0010-public-api.md): requests per minute per client; keys as JSON {"key": "who"}.
+GONGKAI_API_RATE = env.int("GONGKAI_API_RATE", default=600)
+GONGKAI_API_KEY_RATE = env.int("GONGKAI_API_KEY_RATE", default=6000)
+GONGKAI_API_KEYS = env.json("GONGKAI_API_KEYS", default={})
 GONGKAI_APPLICATION_DUE_SOON_WORKDAYS = env.int("GONGKAI_APPLICATION_DUE_SOON_WORKDAYS", default=5)
 GONGKAI_APPLICATION_RETENTION_DAYS = env.int("GONGKAI_APPLICATION_RETENTION_DAYS", default=5 * 365)
 GONGKAI_APPLY_CHALLENGE_AFTER = env.int("GONGKAI_APPLY_CHALLENGE_AFTER", default=3)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import staff_answers, staff_messages, staff_subscriptions
+from .views import staff_answers, staff_messages, staff_places, staff_subscriptions
 from .views import staff_consultations as consultations
 from .views import staff_meetings as meetings
 
@@ -54,4 +54,8 @@ urlpatterns: list = [
     path("decisions/<int:pk>/", meetings.catalog_detail, name="catalog"),
     path("decisions/<int:pk>/publish/", meetings.catalog_publish, name="catalog_publish"),
     path("subscriptions/", staff_subscriptions.subscription_stats, name="subscriptions"),
+    path("places/", staff_places.place_list, name="places"),
+    path("places/new/", staff_places.place_edit, name="place_create"),
+    path("places/<int:pk>/", staff_places.place_edit, name="place_edit"),
+    path("places/<int:pk>/delete/", staff_places.place_delete, name="place_delete"),
 ]

@@ -6,6 +6,7 @@ from .feeds import ConsultationFeed, MeetingFeed
 from .views import public_consultations as consultations
 from .views import public_meetings as meetings
 from .views import public_messages, public_qa
+from .views import public_places as places
 from .views import public_subscriptions as subscriptions
 
 app_name = "participation"
@@ -41,4 +42,8 @@ urlpatterns: list = [
     path("subscribe/confirm/<str:token>/", subscriptions.confirm, name="subscription_confirm"),
     path("subscribe/manage/<str:token>/", subscriptions.manage, name="subscriptions_manage"),
     path("subscribe/unsubscribe/<str:token>/", subscriptions.unsubscribe, name="subscriptions_unsubscribe"),
+    path("map/", places.place_map, name="map"),
+    path("map/<int:pk>/", places.place_detail, name="place"),
+    path("map/<int:pk>/qr.svg", places.place_qr, name="place_qr"),
+    path("map/<int:pk>/correct/", places.place_correct, name="place_correct"),
 ]

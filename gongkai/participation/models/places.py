@@ -60,7 +60,8 @@ class Place(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=(Q(latitude__isnull=True, longitude__isnull=True)
-                           | Q(latitude__gte=-90, latitude__lte=90, longitude__gte=-180, longitude__lte=180)),
+                           | Q(latitude__isnull=False, longitude__isnull=False, latitude__gte=-90, latitude__lte=90,
+                               longitude__gte=-180, longitude__lte=180)),
                 name="place_coordinates_valid",
                 violation_error_message="经纬度须同时填写，纬度在 -90 到 90 之间，经度在 -180 到 180 之间。",
             ),

@@ -409,3 +409,23 @@ def open_data_files(request):
 
     return [{"name": f.name, "scope": f.scope, "format": f.format, "size": f.size, "generated_at": f.generated_at,
              "url": _abs(request, reverse("open_data_file", args=[f.name]))} for f in opendata.files()]
+
+
+# --- places ---------------------------------------------------------------------------------------
+
+
+@api.get("/places", response=list[schemas.PlaceOut], tags=["政务公开地图"], summary="服务场所",
+         description="政务服务中心、政务公开专区、政府信息查阅点等场所；`kind` 类型代码、`organ` 机关代码、`q` 关键词。坐标为 WGS-84。")
+@decorate_view(api_view())
+def places(request, kind: str = "", organ: str = "", q: str = ""):
+    from gongkai.participation.selectors.places import public_places
+
+    out = []
+    for p in public_places(q=q, kind=kind, organ_code=organ):
+        out.append({"id": p.pk, "name": p.name, "kind": p.get_kind_display(), "kind_code": p.kind,
+                    "organ": p.organ.name, "address": p.address,
+                    "latitude": float(p.latitude) if p.latitude is not None else None,
+                    "longitude": float(p.longitude) if p.longitude is not None else None,
+                    "opening_hours": p.opening_hours, "phone": p.phone, "services": p.services,
+                    "accessibility": p.accessibility, "url": _abs(request, p.get_absolute_url())})
+    return out
