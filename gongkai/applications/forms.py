@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.core import signing
+from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 
 from gongkai.core.idempotency import OnceFormMixin
@@ -25,6 +26,7 @@ from .models import (
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 ORG_KINDS = [(k.value, k.label) for k in ApplicantKind.organisations()]
 MAX_FILES = 5
+DESCRIPTION_MAX = 2000  # characters; the form shows a counter (apply.js)
 MAX_FILE_BYTES = 20 * 1024 * 1024
 FILE_EXTENSIONS = ("pdf", "doc", "docx", "wps", "ofd", "jpg", "jpeg", "png", "txt", "xls", "xlsx", "zip")
 
@@ -74,6 +76,10 @@ class ApplicantForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["name"].label = "姓名或名称"
         self.fields["email"].help_text = "填写后，每份告知书都会通过电子邮件通知您。"
+        desc = self.fields["description"]
+        desc.max_length = DESCRIPTION_MAX
+        desc.validators.append(MaxLengthValidator(DESCRIPTION_MAX, f"内容描述不能超过 {DESCRIPTION_MAX} 字。"))
+        desc.widget.attrs["maxlength"] = DESCRIPTION_MAX
 
     def clean(self):
         data = super().clean()

@@ -80,3 +80,29 @@ def test_the_receipt_in_a_new_session_asks_for_the_check_with_the_code_filled(cl
     assert r.status_code == 302 and r.url.startswith(reverse("applications:track"))
     page = client.get(r.url).content.decode()
     assert f'value="{application.tracking_code}"' in page
+
+
+def test_the_form_suggests_published_records_and_caps_the_description(client, apply_url, today):  # noqa: F811
+    page = client.get(apply_url).content.decode()
+    assert 'data-apply-suggest="/search/api/"' in page and "applications/apply.js" in page
+    assert 'maxlength="2000"' in page and "data-counter" in page
+    r = client.post(apply_url, form_data(description="长" * 2001), REMOTE_ADDR="10.1.1.1")
+    assert r.status_code == 400 and "内容描述不能超过 2000 字" in r.content.decode()
+    assert not Application.objects.exists()
+
+
+def test_provisional_mark_only_while_the_clock_runs(client, organ, handler, today):
+    import datetime as dt
+
+    from gongkai.applications import services
+
+    from .conftest import applicant_data
+
+    today.set(dt.date(2026, 12, 14))  # the due date falls in 2027, whose schedule is not published
+    app = services.application_submit(organ=organ, data=applicant_data())
+    client.post(reverse("applications:track"), {"code": app.tracking_code, "check": "5678"})
+    url = reverse("applications:track_detail", args=[app.tracking_code])
+    page = client.get(url).content.decode()
+    assert "（暂定）" in page and "放假办法" in page  # the explanation says how 2027 was counted
+    services.application_determine(actor=handler, application=app, on=today.day, outcome="r3_1")
+    assert "<strong>（暂定）</strong>" not in client.get(url).content.decode()
