@@ -303,6 +303,7 @@ MIDDLEWARE = [
     *MIDDLEWARE[:1],  # the page cache
     "gongkai.ops.replica.ReplicaMiddleware",
     "gongkai.ops.observability.XAccelMiddleware",
+    "gongkai.ops.idempotency.IdempotencyMiddleware",  # a retried form submission is answered once
     *MIDDLEWARE[1:],
 ]
 GONGKAI_METRICS_IPS = env.list("GONGKAI_METRICS_IPS", default=["127.0.0.1", "::1"])

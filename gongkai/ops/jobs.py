@@ -70,6 +70,12 @@ def _workplan_remind() -> str:
     return reminders_summary(reminders_run())
 
 
+def _idempotency_prune() -> str:
+    from .idempotency import idempotency_prune
+
+    return f"清除 {idempotency_prune()} 条过期的提交记录"
+
+
 def _report_digest() -> str:
     from gongkai.reports.tasks import send_weekly_digests
 
@@ -141,6 +147,7 @@ def registry() -> dict[str, PeriodicJob]:
         PeriodicJob("push_daily", "订阅推送：每日汇总", DAILY, _push_daily),
         PeriodicJob("push_weekly", "订阅推送：每周汇总（每周一）", WEEKLY, _push_weekly),
         PeriodicJob("open_data", "生成开放数据文件", DAILY, _open_data),
+        PeriodicJob("idempotency_prune", "清除过期的提交记录", DAILY, _idempotency_prune),
     ]
     jobs.extend(EXTRA_JOBS)
     return {job.name: job for job in jobs}

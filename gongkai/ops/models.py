@@ -40,3 +40,25 @@ class JobRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.job} {self.period}（{self.get_status_display()}）"
+
+
+class IdempotencyKey(models.Model):
+    """A form submission already answered: a client that retries it (a lost answer, a server that
+    died after committing) gets the same answer again instead of a second application or message.
+
+    The row is written in the same transaction as whatever the submission wrote."""
+
+    key = models.CharField("幂等键", max_length=80, unique=True)
+    path = models.CharField("地址", max_length=300)
+    created_at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    status = models.PositiveSmallIntegerField("响应状态", default=0)
+    location = models.CharField("跳转地址", max_length=500, blank=True)
+    content_type = models.CharField("内容类型", max_length=100, blank=True)
+    body = models.BinaryField("响应内容", blank=True, default=b"")
+
+    class Meta:
+        verbose_name = "已处理的提交"
+        verbose_name_plural = "已处理的提交"
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.path}"

@@ -7,11 +7,12 @@ Each runs on a temporary database (never the demo database).
 
 from __future__ import annotations
 
-from . import applications, clock, pages, report, search
+from . import applications, clock, cluster, pages, report, search
 from .common import Benchmark
 
 BENCHMARKS: dict[str, Benchmark] = {
-    b.name: b for b in (applications.BENCHMARK, clock.BENCHMARK, pages.BENCHMARK, report.BENCHMARK, search.BENCHMARK)
+    b.name: b for b in (applications.BENCHMARK, clock.BENCHMARK, cluster.BENCHMARK, pages.BENCHMARK, report.BENCHMARK,
+                        search.BENCHMARK)
 }
 
 __all__ = ["BENCHMARKS", "Benchmark"]

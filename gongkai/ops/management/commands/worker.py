@@ -19,27 +19,28 @@ from django_tasks_db.models import DBTaskResult
 from django_tasks_db.utils import exclusive_transaction
 
 logger = logging.getLogger("gongkai.ops.worker")
-SWEEP_SECONDS = 10
+SWEEP_SECONDS = 10  # requeueing the tasks of dead workers
+SCHEDULE_SECONDS = 1  # the scheduler: shorter than the shortest period
 
 
 class GongkaiWorker(Worker):
     def __init__(self, *, with_scheduler: bool = False, **kwargs):
         super().__init__(**kwargs)
         self.with_scheduler = with_scheduler
-        self._last_sweep = 0.0
+        self._last_sweep = self._last_schedule = 0.0
 
     def sweep(self) -> None:
         from gongkai.ops import jobs
 
         now = time.monotonic()
-        if now - self._last_sweep < SWEEP_SECONDS:
-            return
-        self._last_sweep = now
         try:
-            requeued = jobs.requeue_stale()
-            if requeued:
-                logger.warning("requeued %d tasks of workers that stopped mid-job", requeued)
-            if self.with_scheduler:
+            if now - self._last_sweep >= SWEEP_SECONDS:
+                self._last_sweep = now
+                requeued = jobs.requeue_stale()
+                if requeued:
+                    logger.warning("requeued %d tasks of workers that stopped mid-job", requeued)
+            if self.with_scheduler and now - self._last_schedule >= SCHEDULE_SECONDS:
+                self._last_schedule = now
                 jobs.schedule()
         except OperationalError as exc:  # the database is restarting: try again on the next sweep
             logger.warning("sweep skipped: %s", exc)

@@ -1,0 +1,740 @@
+"""``gongkai bench cluster`` — the production profile on one machine, under load and faults.
+
+Builds, over loopback only and in a temporary directory: a PostgreSQL primary and a streaming
+replica made with ``pg_basebackup`` (each on its own port), Redis, two app servers (gunicorn),
+nginx in front, and two job workers and two schedulers. It loads ``--records`` records,
+then drives a mixed load for ``--duration`` seconds: anonymous page reads and searches through
+nginx (most of the traffic), application submissions (a client retries one whose connection
+failed), and staff withdrawing a record or scheduling one for publication every
+``--change-every`` seconds. After a pure-read phase it injects faults one at a time, each for
+``--fault-seconds``: SIGKILL of an app server (then restarted), a Redis restart, SIGKILL of a
+worker (mid-job when one is running), the replica stopped and started again.
+
+It checks and prints (``--json``: one object):
+
+* ``submissions``: every submission answered with success exists exactly once;
+* ``withdrawals``: no withdrawn record served with 200 by either app server (polled directly)
+  after its withdrawal committed;
+* ``jobs``: every period of the periodic jobs has one run, every scheduled record was published
+  (or refused) exactly once, runs retried;
+* throughput, p50/p99 and error rate before, during and after each fault, and the replica lag.
+
+Everything is torn down at the end. The primary is a temporary one because the machine's own
+PostgreSQL allows no replication connection (its ``pg_hba.conf`` has no ``replication`` entry);
+the command says so in its output.
+"""
+
+from __future__ import annotations
+
+import argparse
+import glob
+import http.client
+import json
+import os
+import random
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+import uuid
+from pathlib import Path
+from typing import Any
+
+from .common import Benchmark, Say, Size
+
+__all__ = ["BENCHMARK", "Cluster", "measure"]
+
+TARGET_RATIO = 0.8
+TARGET_P99_MS = 50.0
+FAULTS = ("app_server_kill", "redis_restart", "worker_kill", "replica_stop")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _pg_bin(name: str) -> str:
+    found = shutil.which(name)
+    if found:
+        return found
+    candidates = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"))
+    if not candidates:
+        raise RuntimeError(f"找不到 PostgreSQL 程序 {name}")
+    return candidates[-1]
+
+
+def missing_programs() -> list[str]:
+    """What this machine lacks to build the cluster (empty: it can)."""
+    missing = []
+    for name in ("initdb", "pg_ctl", "pg_basebackup"):
+        try:
+            _pg_bin(name)
+        except RuntimeError:
+            missing.append(name)
+    missing += [p for p in ("redis-server", "nginx") if shutil.which(p) is None and not os.path.exists(f"/usr/sbin/{p}")]
+    return missing
+
+
+def _http(port: int, method: str, path: str, *, body: str | None = None, headers: dict | None = None,
+          timeout: float = 10) -> tuple[int, dict[str, str], bytes]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        conn.request(method, path, body=body, headers=headers or {})
+        resp = conn.getresponse()
+        headers = {k.lower(): v for k, v in resp.getheaders()}
+        headers["set-cookie"] = "; ".join(resp.msg.get_all("Set-Cookie") or [])
+        return resp.status, headers, resp.read()
+    finally:
+        conn.close()
+
+
+# --- the cluster -------------------------------------------------------------------------------
+
+
+class Cluster:
+    """The processes of the production profile, each on its own loopback port, in one directory."""
+
+    def __init__(self, *, say: Say, app_workers: int = 2) -> None:
+        self.say = say
+        self.app_workers = app_workers
+        self.dir = Path(tempfile.mkdtemp(prefix="gongkai-cluster-"))
+        self.dir.chmod(0o755)
+        self.ports = {name: _free_port() for name in ("primary", "replica", "redis", "app1", "app2", "nginx")}
+        self.procs: dict[str, subprocess.Popen] = {}
+        self.pg_user = "postgres" if os.geteuid() == 0 else None
+        self.var = self.dir / "var"
+        (self.var / "media").mkdir(parents=True)
+        self.pgdir = self.dir / "pg"
+        self.pgdir.mkdir()
+        if self.pg_user:
+            shutil.chown(self.pgdir, self.pg_user)
+
+    # PostgreSQL refuses to run as root: its programs run as the postgres user then.
+    def _pg(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+        cmd = [_pg_bin(args[0]), *args[1:]]
+        if self.pg_user:
+            cmd = ["runuser", "-u", self.pg_user, "--", *cmd]
+        return subprocess.run(cmd, capture_output=True, text=True, check=check, timeout=120)  # noqa: S603
+
+    def env(self) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "GONGKAI_", "PROMETHEUS"))}
+        env.update({
+            "DJANGO_SETTINGS_MODULE": "gongkai.settings",
+            "DATABASE_URL": f"postgres://postgres@127.0.0.1:{self.ports['primary']}/gongkai",
+            "GONGKAI_REPLICA_URL": f"postgres://postgres@127.0.0.1:{self.ports['replica']}/gongkai",
+            "GONGKAI_CACHE_URL": f"redis://127.0.0.1:{self.ports['redis']}/0",
+            "GONGKAI_VAR_DIR": str(self.var),
+            "GONGKAI_MEDIA_ROOT": str(self.var / "media"),
+            "GONGKAI_STATIC_ROOT": str(self.var / "static"),
+            "GONGKAI_DEBUG": "0",
+            "GONGKAI_SECRET_KEY": "bench-cluster-only-secret-key-" + "x" * 40,
+            "GONGKAI_ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "GONGKAI_SSL_REDIRECT": "0",
+            "GONGKAI_LOG_LEVEL": "ERROR",
+            "GONGKAI_TASKS": "database",
+            "GONGKAI_PUBLISH_INTERVAL": "2",
+            "GONGKAI_JOB_TIMEOUT": "5",
+            "GONGKAI_JOB_BACKOFF": "1",
+            "GONGKAI_X_ACCEL_PREFIX": "/_protected/",
+            "GONGKAI_APPLY_CHALLENGE_AFTER": "100000000",
+            "GONGKAI_APPLY_RATE_LIMIT": "100000000",
+            "GONGKAI_REPLICA_MAX_LAG": "5",
+        })
+        return env
+
+    def django(self, *args: str, timeout: float = 900) -> str:
+        out = subprocess.run([sys.executable, "-m", "django", *args], env=self.env(),  # noqa: S603
+                             capture_output=True, text=True, timeout=timeout)
+        if out.returncode:
+            raise RuntimeError(f"gongkai {' '.join(args)} 失败：\n{out.stderr[-3000:]}")
+        return out.stdout
+
+    def python(self, code: str, timeout: float = 1800) -> str:
+        out = subprocess.run([sys.executable, "-c", code], env=self.env(), capture_output=True, text=True,  # noqa: S603
+                             timeout=timeout)
+        if out.returncode:
+            raise RuntimeError(f"基准进程失败：\n{out.stderr[-3000:]}")
+        return out.stdout
+
+    # -- PostgreSQL -----------------------------------------------------------------------------
+
+    def start_primary(self) -> None:
+        data = self.pgdir / "primary"
+        self._pg("initdb", "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync",
+                 "--locale=C.UTF-8")
+        with open(data / "postgresql.conf", "a") as conf:
+            conf.write(f"\nlisten_addresses = '127.0.0.1'\nport = {self.ports['primary']}\n"
+                       f"unix_socket_directories = '{self.pgdir}'\nwal_level = replica\nmax_wal_senders = 4\n"
+                       "fsync = off\nfull_page_writes = off\nshared_buffers = 64MB\nmax_connections = 80\n")
+        with open(data / "pg_hba.conf", "a") as hba:
+            hba.write("\nhost replication all 127.0.0.1/32 trust\n")
+        self._pg("pg_ctl", "-D", str(data), "-l", str(self.pgdir / "primary.log"), "-w", "start")
+        self._pg("createdb", "-h", "127.0.0.1", "-p", str(self.ports["primary"]), "-U", "postgres", "gongkai")
+
+    def start_replica(self, *, fresh: bool = False) -> None:
+        data = self.pgdir / "replica"
+        if fresh:
+            self._pg("pg_basebackup", "-h", "127.0.0.1", "-p", str(self.ports["primary"]), "-U", "postgres",
+                     "-D", str(data), "-R", "-X", "stream", "-c", "fast")
+        self._pg("pg_ctl", "-D", str(data), "-l", str(self.pgdir / "replica.log"), "-w", "-o",
+                 f"-p {self.ports['replica']}", "start")
+
+    def stop_replica(self) -> None:
+        self._pg("pg_ctl", "-D", str(self.pgdir / "replica"), "-m", "immediate", "-w", "stop", check=False)
+
+    # -- Redis, app servers, workers, nginx -------------------------------------------------------
+
+    def start_redis(self) -> None:
+        self.procs["redis"] = subprocess.Popen(  # noqa: S603
+            [shutil.which("redis-server") or "redis-server", "--port", str(self.ports["redis"]), "--bind", "127.0.0.1",
+             "--save", "", "--appendonly", "no", "--dir", str(self.dir)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self._wait_port(self.ports["redis"], "Redis")
+
+    def start_app(self, name: str) -> None:
+        self.procs[name] = subprocess.Popen(  # noqa: S603
+            [sys.executable, "-m", "gunicorn", "gongkai.wsgi", "--bind", f"127.0.0.1:{self.ports[name]}",
+             "--workers", str(self.app_workers), "--log-level", "error", "--timeout", "30"],
+            env=self.env(), stdout=subprocess.DEVNULL, stderr=self._log(name),
+            start_new_session=True)  # its own process group: a SIGKILL takes its workers too
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if _http(self.ports[name], "GET", "/healthz")[0] == 200:
+                    return
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError(f"应用服务器 {name} 未能启动")
+
+    def start_worker(self, name: str) -> None:
+        self.procs[name] = subprocess.Popen(  # noqa: S603
+            [sys.executable, "-m", "gongkai.cli", "worker", "--interval", "0.2", "-v0",
+             "--worker-id", name, "--no-startup-delay"],
+            env=self.env(), stdout=subprocess.DEVNULL, stderr=self._log(name))
+
+    def start_scheduler(self, name: str) -> None:
+        """One scheduler per app server, as deploy/ runs them: each period is still enqueued once."""
+        self.procs[name] = subprocess.Popen(  # noqa: S603
+            [sys.executable, "-m", "gongkai.cli", "scheduler", "--tick", "0.5"],
+            env=self.env(), stdout=subprocess.DEVNULL, stderr=self._log(name))
+
+    def start_nginx(self) -> None:
+        nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+        (self.dir / "nginx").mkdir(exist_ok=True)
+        user = "user root;\n" if os.geteuid() == 0 else ""
+        conf = self.dir / "nginx" / "nginx.conf"
+        conf.write_text(f"""{user}worker_processes 1;
+pid {self.dir}/nginx/nginx.pid;
+error_log {self.dir}/nginx/error.log error;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    client_body_temp_path {self.dir}/nginx/body;
+    proxy_temp_path {self.dir}/nginx/proxy;
+    fastcgi_temp_path {self.dir}/nginx/fastcgi;
+    uwsgi_temp_path {self.dir}/nginx/uwsgi;
+    scgi_temp_path {self.dir}/nginx/scgi;
+    upstream app {{
+        server 127.0.0.1:{self.ports['app1']} max_fails=1 fail_timeout=2s;
+        server 127.0.0.1:{self.ports['app2']} max_fails=1 fail_timeout=2s;
+        keepalive 16;
+    }}
+    server {{
+        listen 127.0.0.1:{self.ports['nginx']};
+        location /_protected/ {{ internal; alias {self.var}/media/; }}
+        location / {{
+            proxy_pass http://app;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_set_header Host 127.0.0.1;
+            proxy_set_header X-Request-ID $request_id;
+            proxy_connect_timeout 1s;
+            proxy_next_upstream error timeout http_502;
+        }}
+    }}
+}}
+""")
+        self.procs["nginx"] = subprocess.Popen(  # noqa: S603
+            [nginx, "-c", str(conf), "-p", str(self.dir / "nginx"), "-g", "daemon off;"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self._wait_port(self.ports["nginx"], "nginx")
+
+    def kill(self, name: str, sig: int = signal.SIGKILL) -> None:
+        proc = self.procs.get(name)
+        if proc is not None and proc.poll() is None and name.startswith("app"):
+            os.killpg(proc.pid, sig)  # the whole server: master and workers
+        elif proc is not None and proc.poll() is None:
+            proc.send_signal(sig)
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout=5)
+        if name.startswith("app") and proc is not None:
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)  # workers left behind by a stopped master
+            except ProcessLookupError:
+                pass
+
+    def _log(self, name: str):
+        return open(self.dir / f"{name}.log", "ab")  # noqa: SIM115 - the child process keeps it
+
+    def log_tails(self, lines: int = 8) -> dict[str, list[str]]:
+        tails = {}
+        for path in sorted(self.dir.glob("*.log")):
+            text = path.read_text(errors="replace").strip().splitlines()
+            if text:
+                tails[path.stem] = text[-lines:]
+        return tails
+
+    def _wait_port(self, port: int, what: str) -> None:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                return
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError(f"{what} 未能启动")
+
+    def teardown(self) -> None:
+        for name in list(self.procs):
+            self.kill(name, signal.SIGTERM)
+        for name in ("replica", "primary"):
+            if (self.pgdir / name).exists():
+                self._pg("pg_ctl", "-D", str(self.pgdir / name), "-m", "immediate", "-w", "stop", check=False)
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+# --- the driver (runs inside a Django process configured for the cluster) --------------------------
+
+
+def drive(config: dict) -> dict:
+    """The load, the staff changes, the polls and the final checks. Returns the checks and samples."""
+    import datetime as dt
+
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.db import close_old_connections
+    from django.utils import timezone
+
+    from gongkai.applications.models import Application, IdType
+    from gongkai.core.models import AuditEvent, AuditEventType
+    from gongkai.ops import jobs
+    from gongkai.ops.models import JobRun, JobRunStatus
+    from gongkai.ops.replica import replica_lag
+    from gongkai.records import services
+    from gongkai.records.models import Record, Status
+
+    nginx, apps_ = config["nginx"], config["apps"]
+    rng = random.Random(20)  # noqa: S311 - load pattern, not security
+    staff = get_user_model().objects.create_superuser("bench-staff", "staff@example.invalid", "bench-pass-123")
+    public = list(Record.objects.public().values_list("pk", flat=True)[:5000])
+    rng.shuffle(public)
+    to_withdraw = public[: max(len(public) // 3, 1)]
+    to_read = public[len(to_withdraw):] or public
+    drafts = list(Record.objects.filter(status=Status.DRAFT).values_list("pk", flat=True)[:500])
+    organ_code = Record.objects.filter(pk__in=to_read[:1]).values_list("organ__code", flat=True).first()
+
+    samples: list[tuple[float, str, int, float]] = []  # (time, kind, status or -1, ms)
+    lock = threading.Lock()
+    start = time.time()
+    Path(config["output"] + ".started").write_text(str(start))  # the faults are timed from here
+    writes_from = start + config["pure_read"]
+    stop_at = start + config["duration"]
+    withdrawn: list[tuple[int, float]] = []
+    stale: list[dict] = []
+    scheduled: list[int] = []
+    submissions: dict[str, str] = {}  # marker → "ok" | "failed" | "unknown"
+
+    def record(kind: str, status: int, t0: float) -> None:
+        with lock:
+            samples.append((time.time(), kind, status, (time.perf_counter() - t0) * 1e3))
+
+    def reader() -> None:
+        while time.time() < stop_at:
+            roll = rng.random()
+            if roll < 0.7:
+                path = f"/record/{rng.choice(to_read)}/"
+            elif roll < 0.85:
+                path = f"/records/?page={rng.randrange(1, 20)}"
+            elif roll < 0.95:
+                path = "/search/?q=" + urllib.parse.quote("政府信息公开")
+            else:
+                path = "/"
+            t0 = time.perf_counter()
+            try:
+                status = _http(nginx, "GET", path)[0]
+            except OSError:
+                status = -1
+            record("read", status, t0)
+
+    def submit_once(marker: str) -> str:
+        form_path = f"/apply/organ/{organ_code}/"
+        status, headers, body = _http(nginx, "GET", form_path)
+        token = ""
+        for part in headers.get("set-cookie", "").split(";"):
+            name, _, value = part.strip().partition("=")
+            if name.endswith("csrftoken"):
+                token = value
+        cookie = f"csrftoken={token}"
+        fields = {
+            "csrfmiddlewaretoken": token, "person_kind": "natural", "name": "基准申请人",
+            "id_type": IdType.RESIDENT_ID, "id_number": "11010519491231002X", "phone": "13800000000",
+            "title": marker, "description": "基准测试的申请内容。", "delivery": _first_choice(Application, "delivery"),
+            "receive_via": "email", "email": "applicant@example.invalid", "agree": "on",
+        }
+        t0 = time.perf_counter()
+        status, headers, _ = _http(nginx, "POST", form_path, body=urllib.parse.urlencode(fields), headers={
+            "Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie, "Referer": f"http://127.0.0.1:{nginx}/",
+            "Idempotency-Key": "bench-" + marker.rsplit("-", 1)[-1]})  # a retry of the same submission carries the same key
+        record("submit", status, t0)
+        if status in (302, 303) and "/apply/receipt/" in headers.get("location", ""):
+            return "ok"
+        return "failed" if status < 500 else "unknown"
+
+    submit_errors: list[str] = []
+
+    def submitter() -> None:
+        try:
+            submit_loop()
+        except Exception as exc:  # noqa: BLE001 - reported in the result
+            submit_errors.append(repr(exc))
+
+    def submit_loop() -> None:
+        while time.time() < stop_at:
+            marker = f"集群基准-{uuid.uuid4().hex[:12]}"
+            outcome = "unknown"
+            for _ in range(3):  # a client retries a submission whose connection failed
+                try:
+                    outcome = submit_once(marker)
+                except OSError:
+                    outcome = "unknown"
+                    time.sleep(0.3)
+                    continue
+                if outcome != "unknown":
+                    break
+            submissions[marker] = outcome
+            time.sleep(0.2)
+
+    def staff_changes() -> None:
+        close_old_connections()
+        turn = 0
+        while time.time() < stop_at - 2:
+            if time.time() < writes_from:
+                time.sleep(0.2)
+                continue
+            try:
+                if turn % 2 == 0 and to_withdraw:
+                    pk = to_withdraw.pop()
+                    services.record_withdraw(actor=staff, record=Record.objects.get(pk=pk), reason="集群基准撤回")
+                    with lock:
+                        withdrawn.append((pk, time.time()))  # committed: the service has returned
+                elif drafts:
+                    pk = drafts.pop()
+                    Record.objects.filter(pk=pk).update(status=Status.SCHEDULED,
+                                                        published_at=timezone.now())
+                    scheduled.append(pk)
+            except Exception as exc:  # noqa: BLE001 - counted, the load goes on
+                with lock:
+                    samples.append((time.time(), "staff_error", -1, 0.0))
+                print(f"staff change failed: {exc}", file=sys.stderr)
+                close_old_connections()
+            turn += 1
+            time.sleep(config["change_every"])
+
+    def poller() -> None:
+        while time.time() < stop_at:
+            with lock:
+                watch = list(withdrawn[-20:])
+            for pk, committed in watch:
+                for name, port in apps_.items():
+                    asked = time.time()
+                    try:
+                        status = _http(port, "GET", f"/record/{pk}/", timeout=3)[0]
+                    except OSError:
+                        continue
+                    if status == 200 and asked > committed:
+                        stale.append({"record": pk, "server": name, "seconds_after_commit": round(asked - committed, 3)})
+            time.sleep(0.1)
+
+    lags: list[float] = []
+
+    def lag_sampler() -> None:
+        while time.time() < stop_at:
+            try:
+                lags.append(replica_lag())
+            except Exception:  # noqa: BLE001, S110 - the replica is down during its fault
+                pass
+            finally:
+                close_old_connections()
+            time.sleep(1)
+
+    threads = [threading.Thread(target=reader, daemon=True) for _ in range(config["readers"])]
+    threads += [threading.Thread(target=f, daemon=True) for f in (submitter, staff_changes, poller, lag_sampler)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=config["duration"] + 60)
+    end = time.time()
+
+    # Let the queue settle (a killed worker's task comes back after GONGKAI_JOB_TIMEOUT).
+    close_old_connections()
+    deadline = time.time() + 60
+    pending = [JobRunStatus.QUEUED, JobRunStatus.RUNNING, JobRunStatus.RETRYING]
+    while time.time() < deadline and (JobRun.objects.filter(status__in=pending).exists()
+                                      or Record.objects.filter(pk__in=scheduled, status=Status.SCHEDULED).exists()):
+        time.sleep(1)
+
+    ok = [m for m, o in submissions.items() if o == "ok"]
+    found = dict.fromkeys(submissions, 0)
+    for title in Application.objects.filter(title__in=list(submissions)).values_list("title", flat=True):
+        found[title] += 1
+    publish_events = dict.fromkeys(scheduled, 0)
+    for pk in AuditEvent.objects.filter(
+            event_type__in=[AuditEventType.RECORD_PUBLISHED, AuditEventType.RECORD_SCHEDULE_FAILED],
+            object_id__in=[str(pk) for pk in scheduled]).values_list("object_id", flat=True):
+        publish_events[int(pk)] += 1
+    registry = jobs.registry()
+    interval = registry["publish_due"]
+    periods = set()
+    t = start + interval.seconds
+    while t < end - interval.seconds:
+        periods.add(interval.period(dt.datetime.fromtimestamp(t, tz=dt.UTC)))
+        t += interval.seconds
+    runs = JobRun.objects.filter(job="publish_due", period__in=periods)
+    return {
+        "start": start, "end": end, "samples": samples,
+        "submissions": {"answered_success": len(ok), "lost": sum(1 for m in ok if found[m] == 0),
+                        "duplicated": sum(1 for m in submissions if found[m] > 1),
+                        "failed_or_unknown": len(submissions) - len(ok),
+                        "answers": _count(str(st) for _, kind, st, _ in samples if kind == "submit"),
+                        "client_errors": submit_errors[:3]},
+        "withdrawals": {"withdrawn": len(withdrawn), "stale_served": len(stale), "stale": stale[:10]},
+        "jobs": {
+            "periods": len(periods), "periods_without_run": len(periods) - runs.count(),
+            "runs_not_done": JobRun.objects.exclude(status=JobRunStatus.DONE).count(),
+            "run_statuses": _count(JobRun.objects.values_list("status", flat=True)),
+            "runs_retried": JobRun.objects.filter(attempts__gt=1).count(),
+            "daily_runs": {name: JobRun.objects.filter(job=name).count()
+                           for name in ("applications_daily", "workplan_remind")},
+            "scheduled_records": len(scheduled),
+            "scheduled_not_exactly_once": sum(1 for n in publish_events.values() if n != 1),
+        },
+        "replica_lag_seconds": {"max": round(max(lags), 3) if lags else None,
+                                "mean": round(sum(lags) / len(lags), 3) if lags else None},
+    }
+
+
+def _count(values) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for v in values:
+        counts[v] = counts.get(v, 0) + 1
+    return counts
+
+
+def _choices(model, field: str) -> list[str]:
+    return [str(c[0]) for c in model._meta.get_field(field).choices or []]
+
+
+def _first_choice(model, field: str) -> str:
+    values = [v for v in _choices(model, field) if v]
+    return values[0] if values else ""
+
+
+def drive_main() -> None:
+    config = json.loads(sys.argv[1])
+    result = drive(config)
+    Path(config["output"]).write_text(json.dumps(result, ensure_ascii=False))
+
+
+# --- faults and figures ---------------------------------------------------------------------------
+
+
+def _stats(samples: list, lo: float, hi: float) -> dict[str, Any]:
+    reads = sorted(ms for t, kind, status, ms in samples if kind == "read" and lo <= t < hi and status > 0)
+    errors = sum(1 for t, kind, status, _ in samples if kind in ("read", "submit") and lo <= t < hi
+                 and (status < 0 or status >= 500))
+    total = sum(1 for t, kind, _, _ in samples if kind in ("read", "submit") and lo <= t < hi)
+    span = max(hi - lo, 1e-6)
+
+    def pct(p: float) -> float | None:
+        return round(reads[min(len(reads) - 1, int(len(reads) * p))], 2) if reads else None
+
+    return {"seconds": round(span, 1), "rps": round(len(reads) / span, 1), "p50_ms": pct(0.5), "p99_ms": pct(0.99),
+            "error_rate": round(errors / total, 4) if total else 0.0}
+
+
+def measure(*, records: int, duration: float, fault_seconds: float, change_every: float, readers: int = 4,
+            say: Say = lambda msg: None) -> dict[str, Any]:
+    missing = missing_programs()
+    if missing:
+        return {"skipped": f"缺少程序：{'、'.join(missing)}"}
+    cluster = Cluster(say=say)
+    faults: list[dict[str, Any]] = []
+    try:
+        say(f"建立集群：{cluster.dir}")
+        cluster.start_primary()
+        cluster.start_redis()  # the loader's writes bump the page cache's generations there
+        cluster.django("migrate", "--noinput", "-v0")
+        cluster.django("collectstatic", "--noinput", "-v0")
+        t0 = time.monotonic()
+        facts = json.loads(cluster.python(
+            "import django, json; django.setup(); from gongkai.ops.bench.pages import load; "
+            f"print(json.dumps(load({int(records)})))").strip().splitlines()[-1])
+        say(f"已载入 {facts['records']} 条信息，用时 {time.monotonic() - t0:.0f} 秒")
+        cluster.start_replica(fresh=True)
+        cluster.start_app("app1")
+        cluster.start_app("app2")
+        cluster.start_nginx()
+        cluster.start_worker("worker1")
+        cluster.start_worker("worker2")
+        cluster.start_scheduler("scheduler1")
+        cluster.start_scheduler("scheduler2")
+        output = cluster.dir / "drive.json"
+        pure_read = max(duration * 0.2, 3)
+        config = {"nginx": cluster.ports["nginx"], "apps": {"app1": cluster.ports["app1"], "app2": cluster.ports["app2"]},
+                  "duration": duration, "pure_read": pure_read, "change_every": change_every, "readers": readers,
+                  "output": str(output)}
+        say(f"负载 {duration:.0f} 秒：先只读 {pure_read:.0f} 秒，然后每 {change_every:g} 秒一次撤回或定时发布，并逐一注入故障")
+        driver = subprocess.Popen(  # noqa: S603
+            [sys.executable, "-c", "from gongkai.ops.bench.cluster import drive_main; drive_main()", json.dumps(config)],
+            env=cluster.env(), stderr=subprocess.PIPE, text=True)
+        started = Path(str(output) + ".started")
+        while not started.exists():
+            if driver.poll() is not None:
+                raise RuntimeError(f"负载进程失败：\n{driver.stderr.read()[-3000:]}")
+            time.sleep(0.05)
+        time.sleep(0.05)
+        begin = float(started.read_text())
+        writes_from = begin + pure_read
+        slot = (duration - pure_read) / (len(FAULTS) + 1)
+        for i, fault in enumerate(FAULTS):
+            at = writes_from + slot * (i + 1) - fault_seconds / 2
+            while time.time() < at:
+                time.sleep(0.05)
+            entry: dict[str, Any] = {"fault": fault, "start": time.time()}
+            if fault == "app_server_kill":
+                cluster.kill("app1")
+                time.sleep(fault_seconds)
+                cluster.start_app("app1")
+            elif fault == "redis_restart":
+                cluster.kill("redis", signal.SIGKILL)
+                time.sleep(min(fault_seconds, 1.0))
+                cluster.start_redis()
+                time.sleep(max(fault_seconds - 1.0, 0))
+            elif fault == "worker_kill":
+                deadline = time.time() + fault_seconds
+                running = ""
+                while time.time() < deadline and not running:  # wait for a job in flight on worker1
+                    running = cluster._pg("psql", "-h", "127.0.0.1", "-p", str(cluster.ports["primary"]), "-U",
+                                          "postgres", "-d", "gongkai", "-tAc",
+                                          "SELECT count(*) FROM django_tasks_db_dbtaskresult WHERE status = 'RUNNING' "
+                                          "AND worker_ids::jsonb ? 'worker1'", check=False).stdout.strip()
+                    running = "" if running in ("", "0") else running
+                entry["mid_job"] = bool(running)
+                cluster.kill("worker1")
+                time.sleep(max(deadline - time.time(), 0))
+                cluster.start_worker("worker1")
+            elif fault == "replica_stop":
+                cluster.stop_replica()
+                time.sleep(fault_seconds)
+                cluster.start_replica()
+            entry["end"] = time.time()
+            faults.append(entry)
+            say(f"故障 {fault}：{entry['end'] - entry['start']:.1f} 秒")
+        _, err = driver.communicate(timeout=duration + 180)
+        if driver.returncode:
+            raise RuntimeError(f"负载进程失败：\n{err[-3000:]}")
+        result = json.loads(output.read_text())
+        if not passed(result):
+            result["logs"] = cluster.log_tails()
+    finally:
+        cluster.teardown()
+        say("集群已拆除")
+    samples = result.pop("samples")
+    start, end = result.pop("start"), result.pop("end")
+    windows: dict[str, Any] = {"pure_read": _stats(samples, start, start + pure_read)}
+    first_fault = faults[0]["start"] if faults else end
+    windows["with_writes"] = _stats(samples, start + pure_read, first_fault)
+    for i, f in enumerate(faults):
+        after_end = faults[i + 1]["start"] if i + 1 < len(faults) else end
+        windows[f["fault"]] = {"during": _stats(samples, f["start"], f["end"]),
+                               "after": _stats(samples, f["end"], after_end),
+                               **({"mid_job": f["mid_job"]} if "mid_job" in f else {})}
+    pure, mixed = windows["pure_read"]["rps"], windows["with_writes"]["rps"]
+    return {
+        "records": facts["records"], "duration_s": duration, "fault_seconds": fault_seconds,
+        "primary": "临时主库（本机 PostgreSQL 的 pg_hba.conf 不允许 replication 连接）",
+        **result,
+        "throughput": windows,
+        "cached_ratio_with_writes": round(mixed / pure, 3) if pure else None,
+        "staff_errors": sum(1 for _, kind, _, _ in samples if kind == "staff_error"),
+    }
+
+
+def passed(r: dict[str, Any]) -> bool:
+    if "skipped" in r:
+        return True
+    return (r["submissions"]["lost"] == 0 and r["jobs"]["runs_not_done"] == 0 and r["submissions"]["duplicated"] == 0
+            and r["withdrawals"]["stale_served"] == 0 and r["jobs"]["scheduled_not_exactly_once"] == 0
+            and r["jobs"]["periods"] > 0 and r["jobs"]["periods_without_run"] < r["jobs"]["periods"] / 2)
+
+
+def _lines(r: dict[str, Any]) -> list[str]:
+    if "skipped" in r:
+        return [f"跳过：{r['skipped']}"]
+    s, w, j = r["submissions"], r["withdrawals"], r["jobs"]
+    lines = [f"信息 {r['records']} 条，负载 {r['duration_s']:.0f} 秒；{r['primary']}",
+             f"提交：成功 {s['answered_success']}，丢失 {s['lost']}，重复 {s['duplicated']}",
+             f"撤回：{w['withdrawn']} 条，撤回后仍被返回 {w['stale_served']} 次",
+             f"定时任务：{j['periods']} 个周期，缺少 {j['periods_without_run']}，未完成 {j['runs_not_done']}，"
+             f"重试 {j['runs_retried']}；定时发布 {j['scheduled_records']} 条，非恰好一次 {j['scheduled_not_exactly_once']}",
+             f"副本延迟：最大 {r['replica_lag_seconds']['max']} 秒",
+             f"写入期间缓存吞吐 / 纯读：{r['cached_ratio_with_writes']}（目标 ≥ {TARGET_RATIO}）"]
+    for name, window in r["throughput"].items():
+        for phase, st in ([("", window)] if "rps" in window else
+                          [(k, v) for k, v in window.items() if isinstance(v, dict)]):
+            lines.append(f"  {name}{' ' + phase if phase else ''}: {st['rps']} 次/秒，p50 {st['p50_ms']} ms，"
+                         f"p99 {st['p99_ms']} ms，错误率 {st['error_rate']:.2%}")
+    return lines
+
+
+def _add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--fault-seconds", type=float, default=10.0, help="每个故障持续的秒数（默认10）")
+    parser.add_argument("--change-every", type=float, default=5.0, help="撤回或定时发布的间隔秒数（默认5）")
+    parser.add_argument("--readers", type=int, default=4, help="并发读取的客户端数（默认4）")
+
+
+def _check(args: argparse.Namespace) -> str | None:
+    if args.fault_seconds <= 0 or args.change_every <= 0 or args.readers < 1:
+        return "错误：--fault-seconds、--change-every 和 --readers 应为正数"
+    if args.duration < 6 * args.fault_seconds:
+        return "错误：--duration 至少应为 --fault-seconds 的6倍（四个故障之间要有间隔）"
+    return None
+
+
+def _measure(args: argparse.Namespace, *, say: Say) -> dict[str, Any]:
+    return measure(records=args.records, duration=float(args.duration), fault_seconds=args.fault_seconds,
+                   change_every=args.change_every, readers=args.readers, say=say)
+
+
+BENCHMARK = Benchmark(
+    name="cluster",
+    description="生产部署（主库+副本、Redis、两台应用服务器、nginx、两个任务进程）在负载和故障下的表现",
+    measure=_measure,
+    sizes=(Size("--records", 100_000, "载入的信息条数"), Size("--duration", 180, "负载总时长（秒）")),
+    add_arguments=_add_arguments,
+    check=_check,
+    lines=_lines,
+    passed=passed,
+)
