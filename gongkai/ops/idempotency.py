@@ -4,7 +4,8 @@ A POST that carries a key runs in one transaction with the insert of its
 :class:`~gongkai.ops.models.IdempotencyKey` row. A success (2xx or a redirect) is stored on the
 row and commits with the submission; any later POST with the same key — a client retrying after
 a lost answer or a server killed after the commit — gets the stored answer and writes nothing.
-A refusal (4xx, 5xx) removes the row, so the corrected form can be sent again. A retry that
+A refusal or an error (4xx, 5xx) rolls the whole transaction back — the row and whatever the
+view wrote before answering with an error page — so the corrected form can be sent again. A retry that
 arrives while the first attempt is still running waits for it (row lock), then gets its answer.
 """
 
@@ -59,7 +60,9 @@ class IdempotencyMiddleware:
                     return _replay(row)
                 response = self.get_response(request)
                 if response.status_code >= 400 or getattr(response, "streaming", False):
-                    row.delete()  # refused: the same key may be sent again, corrected
+                    # Refused or failed: nothing of it stays (an error page answers after the view's
+                    # writes), and the same key may be sent again, corrected.
+                    transaction.set_rollback(True)
                     return response
                 row.status = response.status_code
                 row.location = response.get("Location", "")[:500]

@@ -52,3 +52,16 @@ def test_posts_without_a_key_are_untouched_and_old_keys_are_pruned():
     IdempotencyKey.objects.create(key="old-key-123", path="/apply/", status=302)
     IdempotencyKey.objects.update(created_at=timezone.now() - dt.timedelta(days=8))
     assert idempotency_prune() == 1
+
+
+def test_an_error_page_after_the_views_writes_leaves_nothing_behind():
+    from gongkai.core.models import Organ
+
+    def view(request):
+        Organ.objects.create(name="半途而废局", code="11130600HALF0000X")
+        return HttpResponse("服务器错误", status=500)
+
+    rf = RequestFactory()
+    assert IdempotencyMiddleware(view)(rf.post("/apply/", {"idempotency_key": "key-half-done"})).status_code == 500
+    assert not Organ.objects.filter(code="11130600HALF0000X").exists()
+    assert not IdempotencyKey.objects.exists()
