@@ -231,8 +231,9 @@ def test_manage_page_by_signed_link(client, organ):
     assert page.status_code == 200 and "m@example.org" in page.content.decode()
     assert client.get(f"/subscribe/manage/{token}x/").status_code == 404
     assert client.get(f"/subscribe/manage/{svc.make_token('unsubscribe', sub.subscriber_id)}/").status_code == 404
-    client.post(f"/subscribe/manage/{token}/", {"action": "frequency", "subscription": sub.pk, "frequency": "weekly"})
-    assert Subscription.objects.get().frequency == "weekly"
+    done = client.post(f"/subscribe/manage/{token}/", {"action": "frequency", "subscription": sub.pk,
+                                                       "frequency": "weekly"}, follow=True)
+    assert Subscription.objects.get().frequency == "weekly" and "已修改发送频率" in done.content.decode()
     client.post(f"/subscribe/manage/{token}/", {"action": "cancel", "subscription": sub.pk})
     assert Subscription.objects.get().cancelled_at is not None
 

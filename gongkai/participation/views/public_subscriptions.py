@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 
 from gongkai.core.throttle import Throttle, client_ip
@@ -16,6 +16,14 @@ from ..models import Frequency, Subscriber, Subscription, SubscriptionKind
 from ..services import subscriptions as svc
 
 THROTTLE = Throttle("subscribe", limit=10, window=3600)
+# Public pages show no session messages (they would make pages uncacheable): the outcome rides in ?done=.
+DONE = {"confirmed": "订阅已确认。以后每封推送邮件里都有管理和退订的链接。", "cancelled": "已退订这一项。",
+        "frequency": "已修改发送频率。", "audiences": "已保存“我是”。", "all": "已退订全部。",
+        "invalid": "操作无效，请重试。"}
+
+
+def _back(token: str, done: str):
+    return redirect(reverse("participation:subscriptions_manage", args=[token]) + f"?done={done}")
 
 
 def _initial(request) -> dict:
@@ -83,16 +91,16 @@ def _from_token(token: str, action: str, model):
 
 def confirm(request, token: str):
     subscription = _from_token(token, "confirm", Subscription.objects.select_related("subscriber"))
+    error = ""
     if request.method == "POST":
         try:
             svc.subscription_confirm(subscription=subscription)
         except ParticipationActionError as exc:
-            messages.error(request, str(exc))
+            error = str(exc)
         else:
-            messages.success(request, "订阅已确认。以后每封推送邮件里都有管理和退订的链接。")
-            return redirect("participation:subscriptions_manage",
-                            token=svc.make_token("manage", subscription.subscriber_id))
-    return render(request, "participation/public/subscription_confirm.html", {"subscription": subscription})
+            return _back(svc.make_token("manage", subscription.subscriber_id), "confirmed")
+    return render(request, "participation/public/subscription_confirm.html",
+                  {"subscription": subscription, "error": error})
 
 
 def manage(request, token: str):
@@ -103,24 +111,23 @@ def manage(request, token: str):
     if request.method == "POST":
         action = request.POST.get("action", "")
         target = subscriptions.filter(pk=request.POST.get("subscription") or 0).first()
+        done = "invalid"
         if action == "cancel" and target is not None:
             svc.subscription_cancel(subscription=target)
-            messages.success(request, f"已退订：{target.describe()}。")
+            done = "cancelled"
         elif action == "frequency" and target is not None and request.POST.get("frequency") in Frequency.values:
             svc.subscription_set_frequency(subscription=target, frequency=request.POST["frequency"])
-            messages.success(request, "已修改发送频率。")
+            done = "frequency"
         elif action == "audiences" and form.is_valid():
             svc.subscriber_set_audiences(subscriber=subscriber, audiences=form.cleaned_data["audiences"])
-            messages.success(request, "已保存“我是”。")
+            done = "audiences"
         elif action == "all":
             svc.subscriber_unsubscribe_all(subscriber=subscriber)
-            messages.success(request, "已退订全部。")
-        else:
-            messages.error(request, "操作无效，请重试。")
-        return redirect("participation:subscriptions_manage", token=token)
+            done = "all"
+        return _back(token, done)
     return render(request, "participation/public/subscriptions_manage.html", {
         "subscriber": subscriber, "subscriptions": subscriptions, "form": form, "frequencies": Frequency.choices,
-        "token": token})
+        "token": token, "done": DONE.get(request.GET.get("done", ""), "")})
 
 
 @csrf_exempt  # RFC 8058 one-click: the mail client POSTs "List-Unsubscribe=One-Click" without a form
