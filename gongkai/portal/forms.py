@@ -53,9 +53,11 @@ class RecordFilterForm(_Base):
 
 
 class PolicyFilterForm(_Base):
+    q = forms.CharField(label="关键词或发文字号", required=False, max_length=100)
     validity = forms.ChoiceField(label="有效性", required=False, choices=POLICY_VALIDITY_CHOICES)
     issuer = forms.ChoiceField(label="发文机关", required=False)
     genre = forms.ChoiceField(label="体裁", required=False)
+    topic = forms.ChoiceField(label="主题分类", required=False)
     year = forms.TypedChoiceField(label="成文年份", required=False, coerce=int, empty_value=None)
     sort = forms.ChoiceField(label="排序", required=False, choices=SORT_CHOICES)
 
@@ -64,7 +66,21 @@ class PolicyFilterForm(_Base):
         self.fields["issuer"].choices = self.organ_choices
         self.fields["genre"].choices = [("", "全部")] + [
             (g.code, g.name) for g in Genre.objects.filter(is_policy=True)]
+        self.fields["topic"].choices = [("", "全部")] + [(t.code, t.name) for t in Topic.objects.all()]
         self.fields["year"].choices = _years()
+
+    def with_counts(self, counts: dict[str, dict[str, int]]) -> None:
+        """Show how many documents each value has (with the other filters applied), and drop the
+        values that have none (a year without documents is not offered); a chosen value stays."""
+        for name, by_value in counts.items():
+            chosen = str(self.data.get(name, "")) if self.is_bound else ""
+            choices = []
+            for value, label in self.fields[name].choices:
+                if value == "":
+                    choices.append((value, label))
+                elif str(value) in by_value or str(value) == chosen:
+                    choices.append((value, f"{label}（{by_value.get(str(value), 0)}）"))
+            self.fields[name].choices = choices
 
 
 class GazetteFilterForm(forms.Form):

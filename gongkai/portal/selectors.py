@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models.functions import TruncYear
 from django.utils import timezone
 
 from gongkai.core.models import Organ
@@ -85,8 +86,11 @@ class RecordFilter:
     validity: str = ""
     policy_only: bool = False
     sort: str = "-published"
+    record_ids: list[int] | None = None  # what a keyword search found (None: no keyword)
 
     def apply(self, qs):
+        if self.record_ids is not None:
+            qs = qs.filter(pk__in=self.record_ids)
         if self.organ is not None:
             qs = qs.filter(organ=self.organ)
         if self.issuer is not None:
@@ -110,9 +114,28 @@ class RecordFilter:
             qs = qs.filter(validity_q(self.validity))
         return qs.order_by(*SORTS.get(self.sort, SORTS["-published"]))
 
+    def apply_without(self, **clear):
+        """The public records this filter finds with some of its conditions cleared (facet counts)."""
+        return replace(self, **clear).apply(public_records())
+
 
 def filtered_records(flt: RecordFilter):
     return listed(flt.apply(public_records()))
+
+
+def policy_facet_counts(flt: RecordFilter) -> dict[str, dict[str, int]]:
+    """For each facet of the policy library, the documents per value with the other filters applied."""
+    counts: dict[str, dict[str, int]] = {}
+
+    def base(**clear):
+        return flt.apply_without(**clear).order_by()
+
+    counts["genre"] = {c: n for c, n in base(genre_code="").values_list("genre__code").annotate(n=Count("id"))}
+    counts["topic"] = {c: n for c, n in base(topic_code="").values_list("topic__code").annotate(n=Count("id")) if c}
+    counts["issuer"] = {c: n for c, n in base(issuer=None).values_list("issuers__code").annotate(n=Count("id")) if c}
+    counts["year"] = {str(y.year): n for y, n in base(written_year=None).annotate(y=TruncYear("written_on"))
+                      .values_list("y").annotate(n=Count("id")) if y}
+    return counts
 
 
 def with_public_successor(qs):

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_safe
 from gongkai.participation.selectors import answers as answer_selectors
 from gongkai.participation.selectors import consultations as consultation_selectors
 from gongkai.records.models import GazetteIssue, Genre
+from gongkai.search.query import record_ids_matching
 
 from . import a11y, selectors, site
 from .cache import A11Y_COOKIE, cached_count, page_cache_exempt
@@ -213,16 +214,22 @@ def policies(request):
     form = PolicyFilterForm(request.GET or None, organs=organs)
     data = form.cleaned_data if form.is_valid() else getattr(form, "cleaned_data", {})
     validity = data.get("validity") or "in_force"
+    q = (data.get("q") or "").strip()
     flt = selectors.RecordFilter(
         issuer={o.code: o for o in organs}.get(data.get("issuer") or ""),
         genre_code=data.get("genre") or "",
+        topic_code=data.get("topic") or "",
         written_year=data.get("year"),
         validity="" if validity == "all" else validity,
         policy_only=True,
         sort=data.get("sort") or "-published",
+        record_ids=record_ids_matching(q) if q else None,
     )
+    form.with_counts(selectors.policy_facet_counts(flt))
     qs = selectors.with_public_successor(selectors.filtered_records(flt))
-    return render(request, "portal/policies.html", {"form": form, "page": _page(request, qs), "validity": validity})
+    return render(request, "portal/policies.html", {
+        "form": form, "page": _page(request, qs), "validity": validity, "q": q,
+    })
 
 
 # --- a record ------------------------------------------------------------------------

@@ -210,6 +210,19 @@ def did_you_mean(query: text.Query, filters: Filters, *, found: int) -> tuple[st
     return (" ".join(corrected), n) if n > found else None
 
 
+def record_ids_matching(raw: str, *, limit: int = 5000) -> list[int]:
+    """Ids of the public records the search finds for ``raw`` (its 发文字号 first, then by tier), for a
+    list that filters by the search (the policy library's keyword box)."""
+    query = parse(raw)
+    if query.is_empty:
+        return []
+    canonical, extra = docno_records(raw)
+    eng = run_engine(get_backend(), query, extra=extra, with_facets=False, broaden=not canonical)
+    keys = [int(eng.table.keys[p]) for tier in eng.tiers for p in tier[:limit]][:limit]
+    record_of = dict(SearchDoc.objects.filter(key__in=keys).values_list("key", "record_id"))
+    return [record_of[k] for k in keys if k in record_of]
+
+
 @dataclass
 class EngineResult:
     """The index's part of a search: every match, in tiers, as positions in the :class:`DocTable`."""

@@ -21,6 +21,10 @@
     });
   }
   document.addEventListener("DOMContentLoaded", function () {
+    // Filters fold away on a phone so the first result is visible without scrolling past them.
+    if (window.matchMedia && window.matchMedia("(max-width: 800px)").matches) {
+      document.querySelectorAll("details[data-collapse-on-phone]").forEach(function (d) { d.open = false; });
+    }
     document.querySelectorAll("[data-a11y-toggle]").forEach(function (a) {
       a.addEventListener("click", function (ev) {
         ev.preventDefault();
