@@ -7,6 +7,7 @@ from collections import Counter
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.http import HttpRequest
 from django.utils import timezone
 
 from gongkai.applications.identity import check_credit_code, check_resident_id
@@ -231,7 +232,8 @@ def test_demo_grows_without_duplicating_and_is_idempotent():
 
 def _assert_accounts_log_in(client):
     for account in MAIN_ACCOUNTS + staff_accounts()[:2]:
-        assert client.login(username=account.username, password=DEMO_PASSWORD), account.username
+        # django-axes checks every sign-in against its request (login lockout): give the test one.
+        assert client.login(request=HttpRequest(), username=account.username, password=DEMO_PASSWORD), account.username
         client.logout()
     admin = get_user_model().objects.get(username="admin")
     assert admin.is_superuser and admin.is_staff
