@@ -112,6 +112,20 @@ class MeetingSitemap(Sitemap):
         return item.updated_at
 
 
+class ReachSitemap(Sitemap):
+    """政务公开地图 (the map and every public place), subscriptions, the open data and the API's documentation."""
+
+    changefreq = "weekly"
+
+    def items(self):
+        from gongkai.participation.selectors.places import public_places
+
+        return ["participation:map", "participation:subscribe", "open_data", "api_docs", *public_places()]
+
+    def location(self, item):
+        return reverse(item) if isinstance(item, str) else item.get_absolute_url()
+
+
 SITEMAPS = {"pages": PagesSitemap, "organs": OrganSitemap, "records": RecordSitemap,
             "participation": ParticipationPagesSitemap, "consultations": ConsultationSitemap,
-            "messages": MessageSitemap, "qa": AnswerSitemap, "meetings": MeetingSitemap}
+            "messages": MessageSitemap, "qa": AnswerSitemap, "meetings": MeetingSitemap, "reach": ReachSitemap}

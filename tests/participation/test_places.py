@@ -131,3 +131,10 @@ def test_api_lists_public_places(client, places, settings):
     data = client.get("/api/v1/places").json()
     assert {p["name"] for p in data} == {"莲池区政务公开专区", "市政务服务中心", "法律援助中心"}
     assert {p["name"] for p in client.get("/api/v1/places?kind=legal_aid").json()} == {"法律援助中心"}
+
+
+def test_sitemap_lists_the_map_and_public_places_only(client, places, settings, tmp_path):
+    settings.GONGKAI_PAGE_CACHE_FILE = str(tmp_path / "portal-generation")
+    body = client.get("/sitemap-reach.xml").content.decode()
+    assert "/map/" in body and places["zone"].get_absolute_url() in body and "/open-data/" in body
+    assert places["hidden"].get_absolute_url() not in body and places["disabled"].get_absolute_url() not in body
