@@ -45,6 +45,7 @@ from . import (
     generate,
     participation_consultations,
     participation_messages,
+    participation_places,
     seeds,
 )
 from .generate import TZ, Item
@@ -118,6 +119,7 @@ class Summary:
     other_seconds: float = 0.0  # of ``seconds``: applications, work plans and the report
     messages: str = ""  # participation_messages.load: the 口径库 and the message box
     consultations: str = ""  # participation_consultations.load: consultations, meetings, concerns
+    places: str = ""  # participation_places.load: the map's places, 适用对象 tags on policies
 
 
 class _Rollback(Exception):
@@ -185,6 +187,7 @@ class _Loader:
         # Consultations first: their published feedback records are among the policies the 口径库 reads.
         summary.consultations = participation_consultations.load(organs=self.organs, users=self.users, today=today)
         summary.messages = participation_messages.load(organs=self.organs, users=self.users)
+        summary.places = participation_places.load(organs=self.organs)
         # The letters' Word files, so that a dry run can delete them with the rest.
         self.files += [name for pk, name in Letter.objects.values_list("pk", "docx") if pk not in letters_before and name]
         summary.other_seconds = time.monotonic() - started

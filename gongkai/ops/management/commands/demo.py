@@ -67,6 +67,8 @@ class Command(BaseCommand):
             self.stdout.write(f"留言与口径库：{summary.messages}。")
         if summary.consultations:
             self.stdout.write(f"公众参与：{summary.consultations}。")
+        if summary.places:
+            self.stdout.write(f"政务公开地图与精准推送：{summary.places}。")
         self.stdout.write("")
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
         self.stdout.write(format_table(summary.main_accounts, ("用户名", "角色", "机关")))
