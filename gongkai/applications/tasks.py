@@ -26,3 +26,16 @@ def applications_recompute_all() -> dict[str, int]:
     from . import services
 
     return services.applications_recompute()
+
+
+@task()
+def letter_render(letter_id: int) -> bool:
+    """Render a letter stored without its Word file (the public receipt); True when it rendered now."""
+    from . import services
+    from .models import Letter
+
+    letter = Letter.objects.filter(pk=letter_id).first()
+    if letter is None or letter.docx:
+        return False
+    services.letter_ensure_rendered(letter)
+    return True

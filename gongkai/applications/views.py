@@ -153,8 +153,10 @@ def _letter_response(letter: Letter, fmt: str):
         response = HttpResponse(data, content_type="application/pdf")
         response["Content-Disposition"] = f"inline; filename*=UTF-8''{_quote(name)}.pdf"
         return response
-    if not letter.docx:
-        raise Http404
+    try:
+        services.letter_ensure_rendered(letter)  # a receipt still waiting for its background job
+    except ApplicationActionError as exc:
+        return HttpResponse(str(exc), status=503, content_type="text/plain; charset=utf-8")
     return FileResponse(letter.docx.open("rb"), as_attachment=True, filename=f"{name}.docx")
 
 

@@ -18,6 +18,7 @@ D = dt.date
 
 
 def text_of(letter) -> str:
+    services.letter_ensure_rendered(letter)  # the public receipt renders after the commit
     with letter.docx.open("rb") as fh:
         return "\n".join(p.text for p in Document(io.BytesIO(fh.read())).paragraphs)
 

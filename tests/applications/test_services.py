@@ -35,7 +35,7 @@ def test_submit_online_sets_receipt_due_date_receipt_letter_and_audit(applicatio
     assert app.clock_state == "running"
     assert kinds(app) == ["received"]
     assert app.tracking_code.startswith("GK") and len(app.tracking_code) == 12
-    letter = app.letters.get()
+    letter = services.letter_ensure_rendered(app.letters.get())  # rendered by a job after the commit
     assert letter.kind == LetterKind.RECEIPT and letter.to_applicant and letter.docx.name.endswith(".docx")
     types = set(AuditEvent.objects.for_object(app).values_list("event_type", flat=True))
     assert {AuditEventType.APPLICATION_EVENT, AuditEventType.APPLICATION_RECEIVED, AuditEventType.APPLICATION_LETTER} <= types

@@ -87,6 +87,7 @@ from .intake import (
 )
 from .letter_templates import letter_template_check, letter_template_delete, letter_template_save
 from .letters import (
+    letter_ensure_rendered,
     letter_pdf,
     letter_settings,
     next_letter_number,
@@ -153,6 +154,7 @@ __all__ = [
     "due_soon_workdays",
     "erase_failure_reason",
     "extension_failure_reason",
+    "letter_ensure_rendered",
     "letter_pdf",
     "letter_settings",
     "next_letter_number",

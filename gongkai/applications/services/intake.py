@@ -85,7 +85,10 @@ def _create(*, organ: Organ, data: dict[str, Any], channel: Channel, arrived_on:
     app = appended.application
     audit_log(actor=actor, event_type=AuditEventType.APPLICATION_RECEIVED, obj=app, organ=organ,
               note=f"{channel.label}，收到申请之日 {app.receipt_date.isoformat()}")
-    issue_letter(app, kind=LetterKind.RECEIPT, clock=appended.clock, actor=actor, event=appended.event)
+    # Rendered in the background (the receipt page shows it when ready): a public submission
+    # is not held up by docxtpl; staff registrations render at once.
+    issue_letter(app, kind=LetterKind.RECEIPT, clock=appended.clock, actor=actor, event=appended.event,
+                 defer=actor is None)
     return app
 
 

@@ -117,13 +117,27 @@ def next_letter_number(organ: Organ, year: int) -> str:
         return DEFAULT_NUMBER_FORMAT.format(organ=organ.display_name, year=year, n=seq.last)
 
 
+def _json_safe(value: Any) -> bool:
+    if isinstance(value, str | int | float | bool) or value is None:
+        return True
+    if isinstance(value, list | tuple):
+        return all(_json_safe(v) for v in value)
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _json_safe(v) for k, v in value.items())
+    return False
+
+
 def issue_letter(app: Application, *, kind: LetterKind, clock: ClockResult | None, actor,
                  event: ApplicationEvent | None = None, stated_deadlines: dict[str, Any] | None = None,
-                 **extra: Any) -> Letter:
+                 defer: bool = False, **extra: Any) -> Letter:
     """Render and store a letter, dated on its event's date (a late record keeps its true date).
 
     ``stated_deadlines`` (label → date) are the dates the letter asks the reader to act by; one
     already past today is recorded as the letter's warning for the handler.
+
+    ``defer``: store the letter with its context and render the Word file in a background job
+    after the commit (``letter_render``; the public submission does this, so that a submission
+    is not held up by docxtpl). Whoever asks for the file first renders it if the job has not.
     """
     on = event.date if event else services.today()
     context = _base_context(app, clock, on)
@@ -140,15 +154,20 @@ def issue_letter(app: Application, *, kind: LetterKind, clock: ClockResult | Non
     if late:
         context["warning"] = f"告知书所载{'、'.join(late)}（告知书日期为{date_cn(on)}），请核实是否需要另行告知申请人。"
     context["letter_title"] = kind.label if kind != LetterKind.RECEIPT else "政府信息公开申请回执"
-    try:
-        data = render_docx(_template_for(app, kind), context)
-    except LetterError as exc:
-        raise ApplicationActionError(str(exc)) from exc
     letter = Letter(application=app, kind=kind, number=context["number"], event=event,
                     to_applicant=kind in APPLICANT_LETTERS,
-                    context={k: v for k, v in context.items() if isinstance(v, str | int)})
-    letter.docx.save(f"{kind}-{app.pk}{suffix}.docx", ContentFile(data), save=False)
-    letter.save()
+                    context={k: v for k, v in context.items() if _json_safe(v)})
+    if defer:
+        letter.save()
+        pk = letter.pk
+        transaction.on_commit(lambda: _enqueue_render(pk))
+    else:
+        try:
+            data = render_docx(_template_for(app, kind), context)
+        except LetterError as exc:
+            raise ApplicationActionError(str(exc)) from exc
+        letter.docx.save(f"{kind}-{app.pk}{suffix}.docx", ContentFile(data), save=False)
+        letter.save()
     audit_log(actor=actor, event_type=AuditEventType.APPLICATION_LETTER, obj=app, organ=app.organ,
               note=f"{kind.label} {letter.number}")
     if letter.to_applicant:
@@ -156,8 +175,36 @@ def issue_letter(app: Application, *, kind: LetterKind, clock: ClockResult | Non
     return letter
 
 
+def _enqueue_render(letter_pk: int) -> None:
+    """Queue the rendering; after the commit nothing may fail the answer, so errors only log."""
+    try:
+        from ..tasks import letter_render
+
+        letter_render.enqueue(letter_pk)
+    except Exception:  # noqa: BLE001 - the letter is rendered on first request instead
+        log.exception("告知书生成任务未能排队（首次查看时生成）")
+
+
+def letter_ensure_rendered(letter: Letter) -> Letter:
+    """Render a deferred letter's Word file now, if the background job has not yet (idempotent)."""
+    if letter.docx:
+        return letter
+    with transaction.atomic():
+        row = Letter.objects.select_for_update().select_related("application__organ").get(pk=letter.pk)
+        if not row.docx:
+            try:
+                data = render_docx(_template_for(row.application, row.kind), dict(row.context))
+            except LetterError as exc:
+                raise ApplicationActionError(str(exc)) from exc
+            row.docx.save(f"{row.kind}-{row.application_id}-{row.pk}.docx", ContentFile(data), save=False)
+            row.save(update_fields=["docx"])
+    letter.docx = row.docx
+    return letter
+
+
 def letter_pdf(letter: Letter) -> bytes:
     """The PDF of a letter, rendered on first request and stored."""
+    letter_ensure_rendered(letter)
     if letter.pdf:
         with letter.pdf.open("rb") as fh:
             return fh.read()

@@ -7,11 +7,11 @@ Each runs on a temporary database (never the demo database).
 
 from __future__ import annotations
 
-from . import api, applications, clock, cluster, pages, report, search
+from . import api, applications, apply, clock, cluster, pages, report, search
 from .common import Benchmark
 
 BENCHMARKS: dict[str, Benchmark] = {
-    b.name: b for b in (api.BENCHMARK, applications.BENCHMARK, clock.BENCHMARK, cluster.BENCHMARK, pages.BENCHMARK, report.BENCHMARK,
+    b.name: b for b in (api.BENCHMARK, applications.BENCHMARK, apply.BENCHMARK, clock.BENCHMARK, cluster.BENCHMARK, pages.BENCHMARK, report.BENCHMARK,
                         search.BENCHMARK)
 }
 
