@@ -112,7 +112,6 @@ def test_fee_with_payment_details_and_proof_on_a_phone(live_server, browser, tmp
     handler = factories.UserFactory(username="handler")
     factories.MembershipFactory(user=handler, organ=organ, role=Role.HANDLER)
     from gongkai.applications.models import OrganLetterSettings
-
     from tests.applications.conftest import applicant_data
 
     OrganLetterSettings.objects.create(organ=organ, nontax_channel="河北省非税收入统一缴款平台", nontax_code="130600123")
