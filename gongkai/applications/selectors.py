@@ -49,8 +49,43 @@ def queue(user, *, state: str = "", handler: str = "", organ=None, q: str = "", 
     elif handler.isdigit():
         qs = qs.filter(handler_id=int(handler))
     if q:
-        qs = qs.filter(Q(tracking_code__iexact=q.strip()) | Q(title__icontains=q.strip()))
+        # What a handler has when a citizen phones: the code, a name, a phone number, an ID number.
+        q = q.strip()
+        match = Q(tracking_code__iexact=q) | Q(title__icontains=q) | Q(name__icontains=q)
+        digits = q.replace("-", "").replace(" ", "")
+        if len(digits) >= 4 and digits[:-1].isdigit():
+            match |= Q(phone__contains=digits) | Q(id_number__iexact=digits.upper())
+        qs = qs.filter(match)
     return qs
+
+
+def desk(user, *, today: dt.date) -> dict[str, int] | None:
+    """The handler's and the 公开办负责人's desk on the workspace home: what needs doing now.
+
+    ``None`` when the user handles no applications.
+    """
+    from gongkai.core.permissions import can
+
+    from .models import ApplicationMessage, ExtensionRequest, ThreadStatus
+
+    organs = organs_where(user, Perm.APPLICATION_HANDLE)
+    if not organs.exists():
+        return None
+    apps = visible_applications(user)
+    open_apps = apps.filter(closed_on__isnull=True)
+    approvable = [o.pk for o in organs if can(user, Perm.APPLICATION_APPROVE_EXTENSION, o)]
+    return {
+        "new": open_apps.filter(handler__isnull=True).count(),
+        "due_soon": apps.due_soon(today=today).count(),
+        "overdue": apps.overdue(today=today).count(),
+        "waiting": open_apps.filter(clock_state__in=["waiting_correction", "paused"]).count(),
+        "to_confirm": ApplicationMessage.objects.filter(application__in=open_apps, status=ThreadStatus.OPEN,
+                                                        kind__in=["correction", "fee_proof"]).count(),
+        "unanswered_messages": ApplicationMessage.objects.filter(
+            application__in=apps, status=ThreadStatus.OPEN, kind="message").count(),
+        "extensions": ExtensionRequest.objects.filter(application__organ_id__in=approvable,
+                                                      status=ExtensionRequest.Status.PENDING).count(),
+    }
 
 
 def similar_groups(user, *, days: int = 180, today: dt.date, limit: int = 2000) -> list[list[Application]]:

@@ -471,11 +471,12 @@ def _action_form(action: str, app: Application, *args, **kwargs) -> forms.Action
 
 
 @staff_required
-@require_POST
 def act(request, pk: int, action: str):
     app = _app(request, pk)
     if action not in ACTIONS:
         raise Http404
+    if request.method != "POST":  # a bookmarked or reloaded action URL: back to the page
+        return redirect("applications:detail", pk=app.pk)
     _form_class, service, done = ACTIONS[action]
     form = _action_form(action, app, request.POST, request.FILES)
     if form.is_valid():

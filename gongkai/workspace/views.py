@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from gongkai.applications.selectors import desk as application_desk
 from gongkai.core.calendar import calendar_next_year_notice
 from gongkai.core.models import AuditEvent
 from gongkai.core.permissions import Perm, can, organs_where, staff_required
@@ -48,6 +49,7 @@ def home(request):
         "queue_count": selectors.review_queue(user).count(),
         "organs": organs_where(user, Perm.RECORD_VIEW),
         "memberships": user.memberships.select_related("organ"),
+        "application_desk": application_desk(user, today=timezone.localdate()),
         "calendar_notice": (
             calendar_next_year_notice(today=timezone.localdate()) if user.is_superuser else None
         ),

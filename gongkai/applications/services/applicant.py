@@ -95,6 +95,8 @@ def application_thread_post(*, application: Application, body: str, kind: Thread
         msg.file_name = (upload.name or "附件")[:200]
         msg.file.save(msg.file_name, upload, save=False)
     msg.save()
+    if not from_applicant:  # the office answered: the applicant's open messages are done
+        app.thread.filter(kind=ThreadKind.MESSAGE, status=ThreadStatus.OPEN).update(status=ThreadStatus.DONE)
     who = "申请人" if from_applicant else "工作人员"
     audit_log(actor=actor, event_type=AuditEventType.APPLICATION_EVENT, obj=app, organ=app.organ,
               note=f"{who}{kind.label}{'（附件：' + msg.file_name + '）' if msg.file_name else ''}")

@@ -1,0 +1,50 @@
+"""The handler's desk: the workspace home counts, the queue search a phone call needs, guards."""
+
+import datetime as dt
+
+from django.urls import reverse
+
+from gongkai.applications import selectors, services
+
+from .conftest import VALID_ID, applicant_data
+
+D = dt.date
+
+
+def test_desk_counts_what_needs_doing(client, organ, handler, head, today):
+    a = services.application_submit(organ=organ, data=applicant_data(title="甲"))
+    b = services.application_submit(organ=organ, data=applicant_data(title="乙"))
+    services.application_request_correction(actor=handler, application=b, on=today.day, deadline=D(2025, 10, 20),
+                                            items="请写明文件名称")
+    services.application_thread_post(application=b, body="补正内容", kind="correction")
+    services.application_thread_post(application=a, body="请问进度？")
+    services.application_request_extension(actor=handler, application=a, workdays=10, reason="资料较多")
+    desk = selectors.desk(head, today=today.day)
+    assert desk["new"] == 2 and desk["waiting"] == 1 and desk["to_confirm"] == 1
+    assert desk["unanswered_messages"] == 1 and desk["extensions"] == 1 and desk["overdue"] == 0
+    services.application_thread_post(application=a, body="正在办理。", actor=handler)
+    assert selectors.desk(head, today=today.day)["unanswered_messages"] == 0
+    today.set(D(2025, 11, 3))  # 甲 was due 2025-10-24
+    assert selectors.desk(head, today=today.day)["overdue"] == 1
+    client.force_login(head)
+    page = client.get(reverse("workspace:home")).content.decode()
+    assert "依申请公开待办" in page and "延期申请待审批" in page
+
+
+def test_desk_is_absent_for_a_clerk_without_applications(editor):
+    assert selectors.desk(editor, today=D(2025, 9, 22)) is None
+
+
+def test_queue_search_by_name_phone_and_id(organ, handler, today):
+    app = services.application_submit(organ=organ, data=applicant_data(name="李四", phone="13912345678"))
+    other = services.application_submit(organ=organ, data=applicant_data(name="王五", phone="13700000000",
+                                                                         title="另一件"))
+    for q in ("李四", "13912345678", "2345678", VALID_ID.lower(), app.tracking_code):
+        found = list(selectors.queue(handler, q=q, today=today.day))
+        assert app in found and (q == VALID_ID.lower() or other not in found), q
+
+
+def test_a_get_on_an_action_url_returns_to_the_detail_page(client, handler, application):
+    client.force_login(handler)
+    r = client.get(reverse("applications:act", args=[application.pk, "correction"]))
+    assert r.status_code == 302 and r.url == reverse("applications:detail", args=[application.pk])
