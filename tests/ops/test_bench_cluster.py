@@ -1,0 +1,36 @@
+"""``gongkai bench cluster``, small: every fault once, for a few seconds (PostgreSQL only)."""
+
+import json
+import tempfile
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+from gongkai.ops.bench import BENCHMARKS, cluster
+from gongkai.ops.bench.common import parse
+
+pytestmark = pytest.mark.skipif(connection.vendor != "postgresql",
+                                reason="the production profile is PostgreSQL (primary and replica)")
+
+
+def test_options_are_checked():
+    bench = BENCHMARKS["cluster"]
+    assert "6倍" in parse(bench, ["--duration", "20", "--fault-seconds", "5"])
+    assert "正数" in parse(bench, ["--readers", "0"])
+
+
+def test_the_cluster_loses_nothing_under_faults():
+    missing = cluster.missing_programs()
+    if missing:
+        pytest.skip(f"missing programs: {missing}")
+    before = {p.name for p in Path(tempfile.gettempdir()).glob("gongkai-cluster-*")}
+    result = cluster.measure(records=100, duration=24, fault_seconds=2, change_every=2, readers=2)
+    print(json.dumps(result, ensure_ascii=False))
+    assert result["submissions"]["answered_success"] > 0
+    assert result["submissions"]["lost"] == 0 and result["submissions"]["duplicated"] == 0
+    assert result["withdrawals"]["withdrawn"] > 0 and result["withdrawals"]["stale_served"] == 0
+    assert result["jobs"]["scheduled_not_exactly_once"] == 0 and result["jobs"]["runs_not_done"] == 0
+    assert set(result["throughput"]) >= {"pure_read", "with_writes", *cluster.FAULTS}
+    assert cluster.passed(result)
+    assert {p.name for p in Path(tempfile.gettempdir()).glob("gongkai-cluster-*")} == before  # torn down
