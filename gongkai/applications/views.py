@@ -20,10 +20,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from gongkai.core.calendar import get_work_calendar
 from gongkai.core.idempotency import SubmissionTokenError, submit_once
 from gongkai.core.models import Organ
 from gongkai.core.permissions import Perm, can, organs_where, staff_required
 from gongkai.core.throttle import client_ip
+from gongkai.workdays import CalendarError
 
 from . import forms, identity, selectors, services
 from .clock import ClockState
@@ -286,18 +288,32 @@ def queue(request):
         "pk", "tracking_code", "name", "applicant_kind", "title", "arrived_on", "confirmed_on", "due_date",
         "clock_state", "closed_on", "repeat_of_id", "organ__name", "organ__short_name",
         "handler__username", "handler__first_name", "handler__last_name")
+    sort = request.GET.get("sort", "")
+    if sort.lstrip("-") in QUEUE_SORTS:
+        field = QUEUE_SORTS[sort.lstrip("-")]
+        apps = apps.order_by(f"-{field}" if sort.startswith("-") else field, "pk")
     page = Paginator(apps, 50).get_page(request.GET.get("page"))
     soon = due_soon_until(today)
     rows = [_queue_row(a, today, soon) for a in page]
     query = request.GET.copy()
     query.pop("page", None)
+    unsorted = query.copy()
+    unsorted.pop("sort", None)
     approvable = set(organs_where(user, Perm.APPLICATION_APPROVE_EXTENSION).values_list("pk", flat=True))
     pending = sum(1 for organ_id in ExtensionRequest.objects.filter(status=ExtensionRequest.Status.PENDING)
                   .values_list("application__organ_id", flat=True) if organ_id in approvable)
     return render(request, "applications/workspace/queue.html", {
         "page": page, "rows": rows, "form": form, "today": today, "soon": soon, "query": query.urlencode(),
-        "pending_extensions": pending,
+        "pending_extensions": pending, "sort": sort, "unsorted": unsorted.urlencode(),
+        "sort_columns": [(key, label, f"-{key}" if sort == key else key) for key, label in QUEUE_SORT_LABELS],
     })
+
+
+#: Sortable queue columns: key → field (``?sort=key`` or ``-key``).
+QUEUE_SORTS = {"code": "tracking_code", "name": "name", "organ": "organ__name", "received": "arrived_on",
+               "due": "due_date", "state": "clock_state"}
+QUEUE_SORT_LABELS = [("code", "查询码"), ("name", "申请人"), ("organ", "机关"), ("received", "收到"),
+                     ("due", "答复期限"), ("state", "状态")]
 
 
 _KINDS = dict(ApplicantKind.choices)
@@ -514,8 +530,15 @@ def extensions(request):
     organs = organs_where(request.user, Perm.APPLICATION_APPROVE_EXTENSION)
     if not organs.exists():
         raise PermissionDenied("延期须经公开办负责人审批，您没有审批权限。")
-    pending = (ExtensionRequest.objects.filter(status=ExtensionRequest.Status.PENDING, application__organ__in=organs)
-               .select_related("application__organ", "requested_by"))
+    pending = list(ExtensionRequest.objects.filter(status=ExtensionRequest.Status.PENDING, application__organ__in=organs)
+                   .select_related("application__organ", "requested_by"))
+    cal = get_work_calendar()
+    for r in pending:  # the approver sees what the decision changes
+        r.current_due = r.application.due_date
+        try:
+            r.resulting_due = cal.add_workdays(r.current_due, r.workdays) if r.current_due else None
+        except CalendarError:
+            r.resulting_due = None
     return render(request, "applications/workspace/extensions.html",
                   {"pending": pending, "form": forms.ExtensionDecisionForm()})
 

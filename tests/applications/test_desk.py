@@ -48,3 +48,24 @@ def test_a_get_on_an_action_url_returns_to_the_detail_page(client, handler, appl
     client.force_login(handler)
     r = client.get(reverse("applications:act", args=[application.pk, "correction"]))
     assert r.status_code == 302 and r.url == reverse("applications:detail", args=[application.pk])
+
+
+def test_queue_columns_sort_both_ways(client, organ, handler, today):
+    a = services.application_submit(organ=organ, data=applicant_data(name="甲某", title="甲"))
+    today.set(D(2025, 9, 24))
+    b = services.application_submit(organ=organ, data=applicant_data(name="乙某", title="乙"))
+    client.force_login(handler)
+    url = reverse("applications:queue")
+    page = client.get(url + "?sort=-due").content.decode()
+    assert page.index(b.tracking_code) < page.index(a.tracking_code) and 'aria-sort="descending"' in page
+    page = client.get(url + "?sort=due").content.decode()
+    assert page.index(a.tracking_code) < page.index(b.tracking_code) and "sort=-due" in page
+
+
+def test_extension_approval_shows_the_current_and_resulting_due_date(client, organ, handler, head, application):
+    services.application_request_extension(actor=handler, application=application, workdays=10, reason="资料较多")
+    client.force_login(head)
+    page = client.get(reverse("applications:extensions")).content.decode()
+    # Due 2025-10-24; ten more working days → 2025-11-07.
+    assert "现为 <time datetime=\"2025-10-24\">" in page and "同意后为 <time datetime=\"2025-11-07\">" in page
+    assert "李经办" in page  # the requester by name, not by username
