@@ -10,6 +10,7 @@ import datetime as dt
 from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import strip_tags
 from ninja import NinjaAPI, Query, Schema
 from ninja.decorators import decorate_view
@@ -97,7 +98,10 @@ def decode_cursor(cursor: str) -> tuple[dt.datetime, int]:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         when, pk = raw.split("|")
-        return dt.datetime.fromisoformat(when), int(pk)
+        moment = dt.datetime.fromisoformat(when)
+        if moment.tzinfo is None:
+            raise ValueError(when)
+        return moment, int(pk)
     except (binascii.Error, UnicodeDecodeError, ValueError) as exc:
         raise HttpError(400, "游标无效，请使用上一页响应中的 next_cursor。") from exc
 
@@ -184,14 +188,19 @@ def _records(request, f: RecordFilters, *, policy_only: bool = False, interpreta
     flt = selectors.RecordFilter(organ=organ, genre_code=genre.code if genre else "",
                                  topic_code=topic.code if topic else "", published_year=f.published_year,
                                  written_year=f.written_year, validity=f.validity, policy_only=policy_only)
-    qs = flt.apply(selectors.public_records())
+    # With a cursor, the one door's "published by now" bound becomes "published by the cursor" (never later
+    # than now): one upper bound on published_at, so the index bounds the scan and page 5,000 is as fast
+    # as page 1 (two bounds on one column: SQLite would use only the first).
+    cursor = decode_cursor(f.cursor) if f.cursor else None
+    bound = min(cursor[0], timezone.now()) if cursor else None
+    qs = flt.apply(Record.objects.public(bound))
     if interpretations_only:
         qs = qs.filter(genre__is_interpretation=True)
     if audience is not None:
         qs = qs.filter(audiences=audience)
-    if f.cursor:
-        when, pk = decode_cursor(f.cursor)
-        qs = qs.filter(Q(published_at__lt=when) | Q(published_at=when, pk__lt=pk))
+    if cursor:
+        when, pk = cursor
+        qs = qs.filter(Q(published_at__lt=when) | Q(pk__lt=pk))
     qs = (selectors.listed(qs).select_related("topic").prefetch_related(Prefetch("audiences", Audience.objects.only("name")))
           .order_by("-published_at", "-id"))
     rows = list(qs[: f.limit + 1])
@@ -320,8 +329,6 @@ def annual_reports(request, organ: str = "", year: int | None = None):
          description="公开的年度政务公开工作要点及其任务完成情况。")
 @decorate_view(api_view())
 def work_plans(request, year: int | None = None):
-    from django.utils import timezone
-
     from gongkai.workplans import selectors as plans
 
     qs = plans.public_plans().order_by("-year", "organ__path")

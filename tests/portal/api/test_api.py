@@ -161,3 +161,17 @@ def test_search_semantics_with_q(client, organ, genre):
     data = client.get("/api/v1/records?q=政务公开").json()
     assert [r["id"] for r in data["results"]] == [hit.pk] and data["total"] == 1
     assert json.dumps(data, ensure_ascii=False).count("政务公开") >= 1
+
+
+def test_a_forged_cursor_reveals_nothing(client, organ, genre):
+    import base64
+
+    public = _publish(organ, genre, 1)[0]
+    scheduled = RecordFactory(organ=organ, genre=genre, status=Status.SCHEDULED,
+                              published_at=timezone.now() + dt.timedelta(days=2))
+    future = (timezone.now() + dt.timedelta(days=30)).isoformat()
+    cursor = base64.urlsafe_b64encode(f"{future}|999999".encode()).decode().rstrip("=")
+    ids = [r["id"] for r in client.get(f"/api/v1/records?cursor={cursor}").json()["results"]]
+    assert ids == [public.pk] and scheduled.pk not in ids
+    naive = base64.urlsafe_b64encode(b"2025-01-01T00:00:00|5").decode().rstrip("=")
+    assert client.get(f"/api/v1/records?cursor={naive}").status_code == 400
