@@ -405,19 +405,22 @@ class TransferForm(DatedForm):
 
 class ReconsiderationForm(ActionForm):
     filed_on = forms.DateField(label="申请复议日期", widget=DATE)
-    body = forms.CharField(label="复议机关", max_length=100)
+    body = forms.CharField(label="复议机关", max_length=100, help_text="已按规则预填，可修改（docs/applications-remedies.md）。")
+    case_no = forms.CharField(label="案号", required=False, max_length=60)
     note = forms.CharField(label="说明", required=False, max_length=300)
 
 
 class LitigationForm(ActionForm):
     filed_on = forms.DateField(label="起诉日期", widget=DATE)
     court = forms.CharField(label="受理法院", max_length=100)
+    case_no = forms.CharField(label="案号", required=False, max_length=60)
     after_reconsideration = forms.BooleanField(label="复议后起诉", required=False)
     note = forms.CharField(label="说明", required=False, max_length=300)
 
 
 class AppealResultForm(forms.Form):
     result = forms.ChoiceField(label="结果", choices=AppealResult.choices)
+    decision_no = forms.CharField(label="决定书（判决书）文号", required=False, max_length=60)
     decided_on = forms.DateField(label="决定（判决）日期", widget=DATE, required=False)
 
 

@@ -483,6 +483,8 @@ def _action_form(action: str, app: Application, *args, **kwargs) -> forms.Action
         kwargs["handlers"] = selectors.handlers_for(Organ.objects.filter(pk=app.organ_id))
     elif action == "consult_answer":
         kwargs["letters"] = services.open_consultations(app)
+    elif action == "reconsideration":
+        kwargs["initial"] = {"body": services.reconsideration_body(app.organ)}
     return ACTIONS[action][0](*args, auto_id=f"id_{action}_%s", **kwargs)
 
 
@@ -578,7 +580,8 @@ def appeal_result(request, kind: str, pk: int):
     if form.is_valid():
         try:
             services.appeal_set_result(actor=request.user, appeal=appeal, result=form.cleaned_data["result"],
-                                       decided_on=form.cleaned_data.get("decided_on"))
+                                       decided_on=form.cleaned_data.get("decided_on"),
+                                       decision_no=form.cleaned_data.get("decision_no", ""))
         except ApplicationActionError as exc:
             messages.error(request, str(exc))
         else:

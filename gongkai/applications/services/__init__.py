@@ -33,7 +33,7 @@ that a test or a benchmark freezes every service by replacing that one name.
 
 from __future__ import annotations
 
-from .appeals import appeal_set_result, litigation_add, reconsideration_add
+from .appeals import appeal_set_result, litigation_add, litigation_flags, reconsideration_add
 from .applicant import (
     application_thread_accept,
     application_thread_post,
@@ -162,6 +162,7 @@ __all__ = [
     "letter_template_delete",
     "letter_template_save",
     "litigation_add",
+    "litigation_flags",
     "new_tracking_code",
     "open_consultations",
     "prior_in_month",

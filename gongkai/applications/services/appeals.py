@@ -9,16 +9,39 @@ from django.db import transaction
 from gongkai.core.audit import audit_log
 from gongkai.core.models import AuditEventType
 
+from .. import services
 from ..models import Application, Litigation, Reconsideration
 from .base import ApplicationActionError, require_handle
 
 
+def _check_filed(application: Application, filed_on: dt.date, what: str) -> None:
+    if filed_on < application.arrived_on:
+        raise ApplicationActionError(f"{what}日期不能早于收到申请之日（{application.arrived_on.isoformat()}）。")
+    if filed_on > services.today():
+        raise ApplicationActionError(f"{what}日期不能晚于今天。")
+
+
+def litigation_flags(application: Application, *, after_reconsideration: bool) -> list[str]:
+    """What a handler should look at when a suit is registered (行政复议法 2023 Art. 23 ¶1 (4))."""
+    flags = []
+    det = getattr(application, "determination", None)
+    if not after_reconsideration and det is not None and det.outcome.startswith(("r3_3", "r3_2")):
+        flags.append("该申请的答复含不予公开内容，依行政复议法第二十三条第一款第（四）项应先申请行政复议："
+                     "未经复议直接起诉的，请核实法院是否受理。")
+    if application.reconsiderations.filter(result="pending").exists():
+        flags.append("该申请的行政复议尚未审结，同时起诉的，请核实（行政复议法第二十九条）。")
+    return flags
+
+
 @transaction.atomic
-def reconsideration_add(*, actor, application: Application, filed_on: dt.date, body: str, note: str = "") -> Reconsideration:
+def reconsideration_add(*, actor, application: Application, filed_on: dt.date, body: str, note: str = "",
+                        case_no: str = "") -> Reconsideration:
     require_handle(actor, application)
     if not body.strip():
         raise ApplicationActionError("请填写复议机关。")
-    rec = Reconsideration.objects.create(application=application, filed_on=filed_on, body=body.strip(), note=note)
+    _check_filed(application, filed_on, "申请复议")
+    rec = Reconsideration.objects.create(application=application, filed_on=filed_on, body=body.strip(), note=note,
+                                         case_no=case_no.strip())
     audit_log(actor=actor, event_type=AuditEventType.APPLICATION_APPEAL_CHANGED, obj=application,
               organ=application.organ, note=f"登记{rec}")
     return rec
@@ -26,12 +49,16 @@ def reconsideration_add(*, actor, application: Application, filed_on: dt.date, b
 
 @transaction.atomic
 def litigation_add(*, actor, application: Application, filed_on: dt.date, court: str,
-                   after_reconsideration: bool = False, note: str = "") -> Litigation:
+                   after_reconsideration: bool = False, note: str = "", case_no: str = "") -> Litigation:
+    """Register a suit; what should be looked at (:func:`litigation_flags`) is kept in its note."""
     require_handle(actor, application)
     if not court.strip():
         raise ApplicationActionError("请填写受理法院。")
+    _check_filed(application, filed_on, "起诉")
+    flags = litigation_flags(application, after_reconsideration=after_reconsideration)
+    note = "\n".join([*(f"【提示】{f}" for f in flags), note] if note else [f"【提示】{f}" for f in flags])
     lit = Litigation.objects.create(application=application, filed_on=filed_on, court=court.strip(),
-                                    after_reconsideration=after_reconsideration, note=note)
+                                    after_reconsideration=after_reconsideration, note=note, case_no=case_no.strip())
     audit_log(actor=actor, event_type=AuditEventType.APPLICATION_APPEAL_CHANGED, obj=application,
               organ=application.organ, note=f"登记{lit}")
     return lit
@@ -39,7 +66,7 @@ def litigation_add(*, actor, application: Application, filed_on: dt.date, court:
 
 @transaction.atomic
 def appeal_set_result(*, actor, appeal: Reconsideration | Litigation, result: str,
-                      decided_on: dt.date | None) -> Reconsideration | Litigation:
+                      decided_on: dt.date | None, decision_no: str = "") -> Reconsideration | Litigation:
     require_handle(actor, appeal.application)
     if result != "pending" and decided_on is None:
         raise ApplicationActionError("已审结的，请填写决定（判决）日期。")
@@ -47,8 +74,11 @@ def appeal_set_result(*, actor, appeal: Reconsideration | Litigation, result: st
         raise ApplicationActionError("决定（判决）日期不能早于申请（起诉）日期。")
     old = appeal.get_result_display()
     appeal.result = result
+    if decided_on and decided_on > services.today():
+        raise ApplicationActionError("决定（判决）日期不能晚于今天。")
     appeal.decided_on = decided_on if result != "pending" else None
-    appeal.save(update_fields=["result", "decided_on"])
+    appeal.decision_no = decision_no.strip() if result != "pending" else ""
+    appeal.save(update_fields=["result", "decided_on", "decision_no"])
     audit_log(actor=actor, event_type=AuditEventType.APPLICATION_APPEAL_CHANGED, obj=appeal.application,
               organ=appeal.application.organ, changes={str(appeal): [old, appeal.get_result_display()]})
     return appeal
