@@ -32,6 +32,7 @@ import http.client
 import json
 import os
 import random
+import re
 import shutil
 import signal
 import socket
@@ -378,9 +379,15 @@ def drive(config: dict) -> dict:
                 status = -1
             record("read", status, t0)
 
+    form_tokens: dict[str, str] = {}
+
     def submit_once(marker: str) -> str:
         form_path = f"/apply/organ/{organ_code}/"
         status, headers, body = _http(nginx, "GET", form_path)
+        # The form's own one-time token: a retry sends the form it already had, as a browser does.
+        found_token = re.search(rb'name="submission_token" value="([^"]+)"', body)
+        if found_token:
+            form_tokens.setdefault(marker, found_token.group(1).decode())
         token = ""
         for part in headers.get("set-cookie", "").split(";"):
             name, _, value = part.strip().partition("=")
@@ -393,6 +400,8 @@ def drive(config: dict) -> dict:
             "title": marker, "description": "基准测试的申请内容。", "delivery": _first_choice(Application, "delivery"),
             "receive_via": "email", "email": "applicant@example.invalid", "agree": "on",
         }
+        if marker in form_tokens:
+            fields["submission_token"] = form_tokens[marker]
         t0 = time.perf_counter()
         status, headers, _ = _http(nginx, "POST", form_path, body=urllib.parse.urlencode(fields), headers={
             "Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie, "Referer": f"http://127.0.0.1:{nginx}/",

@@ -98,6 +98,11 @@ class Command(BaseCommand):
             children.append(subprocess.Popen(  # noqa: S603 - fixed argument list
                 [sys.executable, "-m", "gongkai.cli", "worker", "-v0", "--interval", "2"], env=env))
         last_day = None
+
+        def stop(signum, frame):  # systemd, `timeout` or kill: stop the children as Ctrl+C does
+            raise KeyboardInterrupt
+
+        signal.signal(signal.SIGTERM, stop)
         try:
             while server.poll() is None:
                 today = timezone.localdate()
