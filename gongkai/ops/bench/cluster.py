@@ -647,7 +647,7 @@ def measure(*, records: int, duration: float, fault_seconds: float, change_every
                 while time.time() < deadline and not running:  # wait for a job in flight on worker1
                     running = cluster._pg("psql", "-h", "127.0.0.1", "-p", str(cluster.ports["primary"]), "-U",
                                           "postgres", "-d", "gongkai", "-tAc",
-                                          "SELECT count(*) FROM django_tasks_db_dbtaskresult WHERE status = 'RUNNING' "
+                                          "SELECT count(*) FROM django_tasks_database_dbtaskresult WHERE status = 'RUNNING' "
                                           "AND worker_ids::jsonb ? 'worker1'", check=False).stdout.strip()
                     running = "" if running in ("", "0") else running
                 entry["mid_job"] = bool(running)
