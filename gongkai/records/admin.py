@@ -50,6 +50,7 @@ class TopicAdmin(ServiceAdmin):
 class CatalogEntryInline(admin.TabularInline):
     model = CatalogEntry
     extra = 1
+    exclude = ["rule_genres", "rule_topics"]  # the genre/topic rules come with the standard catalog (migration 0005)
 
 
 @admin.register(Catalog)

@@ -396,6 +396,14 @@ class CatalogEntry(models.Model):
     code = models.SlugField("代码", max_length=60, blank=True)
     description = models.CharField("说明", max_length=300, blank=True)
     order = models.PositiveIntegerField("排序", default=100)
+    rule_genres = models.ManyToManyField("Genre", verbose_name="归档规则：体裁", blank=True, related_name="+",
+                                         help_text="发布的信息属于这些体裁之一时自动归入本栏目。")
+    rule_topics = models.ManyToManyField("Topic", verbose_name="归档规则：主题分类", blank=True, related_name="+",
+                                         help_text="发布的信息属于这些主题分类之一时自动归入本栏目。")
+    rule_keywords = models.CharField(
+        "归档规则：关键词", max_length=300, blank=True,
+        help_text="用逗号或空格分隔；标题或关键词中含有其中之一时自动归入本栏目。与体裁、主题分类同时填写时须同时满足。",
+    )
 
     class Meta:
         verbose_name = "目录栏目"

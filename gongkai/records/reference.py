@@ -19,16 +19,18 @@ from typing import Any
 
 from django.db import transaction
 
+from gongkai.core.audit import audit_log
 from gongkai.core.models import AuditEventType
 from gongkai.core.services import Actor, reference_delete, reference_save
 
-from .models import Audience, Catalog, CatalogEntry, Gazette, GazetteIssue, Genre, Topic
+from .filing import Rule, matching_entries, split_keywords
+from .models import Audience, Catalog, CatalogEntry, Gazette, GazetteIssue, Genre, Record, Topic
 
 GENRE_FIELDS = ["code", "name", "is_policy", "is_interpretation", "order"]
 TOPIC_FIELDS = ["code", "name", "parent", "order"]
 AUDIENCE_FIELDS = ["code", "name", "group", "order"]
 CATALOG_FIELDS = ["name", "organ", "is_standard"]
-CATALOG_ENTRY_FIELDS = ["catalog", "parent", "name", "code", "description", "order"]
+CATALOG_ENTRY_FIELDS = ["catalog", "parent", "name", "code", "description", "order", "rule_keywords"]
 GAZETTE_FIELDS = ["organ", "name"]
 GAZETTE_ISSUE_FIELDS = ["gazette", "year", "number", "total_number", "issued_on", "pdf", "is_published"]
 
@@ -125,3 +127,68 @@ def audience_save(*, actor: Actor, audience: Audience | None = None, data: Mappi
 @transaction.atomic
 def audience_delete(*, actor: Actor, audience: Audience) -> None:
     reference_delete(actor=actor, obj=audience, fields=AUDIENCE_FIELDS, event_type=AuditEventType.TOPIC_CHANGED)
+
+
+# --- filing: a published record into the matching entries of its organ's catalog ---------------
+
+
+def catalog_rules(organ) -> list[Rule]:
+    """The filing rules of the organ's catalog, in the tree's order (two queries)."""
+    entries = list(CatalogEntry.objects.filter(catalog__organ=organ).order_by("order", "id")
+                   .prefetch_related("rule_genres", "rule_topics"))
+    return [Rule(entry_id=e.pk, genres=frozenset(g.code for g in e.rule_genres.all()),
+                 topics=frozenset(t.code for t in e.rule_topics.all()),
+                 keywords=split_keywords(e.rule_keywords)) for e in entries]
+
+
+@transaction.atomic
+def record_file_by_rules(*, record: Record, actor: Actor = None, force: bool = False) -> list[CatalogEntry]:
+    """File a record into the entries whose rules it satisfies, with an audit row. A record an
+    editor has already filed is left as the editor chose unless ``force``."""
+    if record.catalog_entries.exists() and not force:
+        return []
+    ids = matching_entries(catalog_rules(record.organ), genre=record.genre.code,
+                           topic=record.topic.code if record.topic_id else "", title=record.title,
+                           keywords=record.keywords)
+    new = list(CatalogEntry.objects.filter(pk__in=ids).exclude(records=record))
+    if new:
+        record.catalog_entries.add(*new)
+        audit_log(actor=actor, event_type=AuditEventType.CATALOG_CHANGED, obj=record, organ=record.organ,
+                  changes={"catalog_entries": [None, [e.name for e in new]]}, note="按目录归档规则自动归档")
+    return new
+
+
+def records_file_published(record_ids) -> int:
+    """On publication (``record_changed``): file the public records no editor has filed yet."""
+    filed = 0
+    for record in (Record.objects.public().filter(pk__in=list(record_ids), catalog_entries__isnull=True)
+                   .select_related("organ", "genre", "topic")):
+        filed += bool(record_file_by_rules(record=record))
+    return filed
+
+
+@transaction.atomic
+def records_file_bulk(*, actor: Actor, records) -> int:
+    """File many records at once by the rules (adding, never removing), one audit row per organ:
+    for filling a catalog after its rules change or after an import. Returns the links added."""
+    through = Record.catalog_entries.through
+    rules: dict[int, list[Rule]] = {}
+    links, per_organ = [], {}
+    have = set(through.objects.filter(record__in=records).values_list("record_id", "catalogentry_id"))
+    for record in records.select_related("organ", "genre", "topic"):
+        if record.organ_id not in rules:
+            rules[record.organ_id] = catalog_rules(record.organ)
+        for entry_id in matching_entries(rules[record.organ_id], genre=record.genre.code,
+                                         topic=record.topic.code if record.topic_id else "",
+                                         title=record.title, keywords=record.keywords):
+            if (record.pk, entry_id) not in have:
+                links.append(through(record_id=record.pk, catalogentry_id=entry_id))
+                per_organ.setdefault(record.organ, 0)
+                per_organ[record.organ] += 1
+    through.objects.bulk_create(links, ignore_conflicts=True, batch_size=2000)
+    for organ, n in per_organ.items():
+        catalog = Catalog.objects.filter(organ=organ).first()
+        if catalog is not None:
+            audit_log(actor=actor, event_type=AuditEventType.CATALOG_CHANGED, obj=catalog, organ=organ,
+                      changes={"filed": n}, note=f"按目录归档规则归档 {n} 条")
+    return len(links)

@@ -727,7 +727,10 @@ def catalog_copy(*, source: Catalog, organ: Organ, name: str = "") -> Catalog:
     def copy(entries, parent):
         for entry in entries:
             new = CatalogEntry.objects.create(catalog=catalog, parent=parent, name=entry.name, code=entry.code,
-                                              description=entry.description, order=entry.order)
+                                              description=entry.description, order=entry.order,
+                                              rule_keywords=entry.rule_keywords)
+            new.rule_genres.set(entry.rule_genres.all())
+            new.rule_topics.set(entry.rule_topics.all())
             copy(entry.children.all(), new)
 
     copy(source.entries.filter(parent=None), None)

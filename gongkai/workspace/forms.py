@@ -118,7 +118,19 @@ class RecordForm(forms.ModelForm):
         self.fields["issuers"].queryset = Organ.objects.active()
         self.fields["genre"].queryset = Genre.objects.all()
         self.fields["topic"].queryset = Topic.objects.all()
-        self.fields["catalog_entries"].queryset = CatalogEntry.objects.filter(catalog__organ__in=organs).select_related("catalog")
+        # The picker shows the chosen organ's catalog only (an existing record's organ; for a new one,
+        # the organs the editor drafts for), each entry labelled with its place in the tree.
+        entry_organs = [self.instance.organ] if self.instance.pk else organs
+        entries = (CatalogEntry.objects.filter(catalog__organ__in=entry_organs)
+                   .select_related("catalog__organ", "parent").order_by("catalog__organ__path", "order", "id"))
+        self.fields["catalog_entries"].queryset = entries
+        several = not self.instance.pk and len({e.catalog.organ_id for e in entries}) > 1
+        self.fields["catalog_entries"].label_from_instance = lambda e: (
+            (f"{e.catalog.organ.name}：" if several else "") + (f"{e.parent.name} › " if e.parent_id else "") + e.name
+        )
+        self.fields["catalog_entries"].help_text = (
+            "不选时，发布后按目录的归档规则自动归入相应栏目（体裁、主题分类或关键词相符的栏目）。"
+        )
         linkable = Record.objects.filter(organ__in=organs).exclude(status=Status.WITHDRAWN) | Record.objects.public()
         if self.instance.pk:
             linkable = linkable.exclude(pk=self.instance.pk)

@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from gongkai.applications.models import Letter
 from gongkai.core.models import Membership, Organ, Role
-from gongkai.records import services
+from gongkai.records import reference, services
 from gongkai.records.models import (
     Catalog,
     CatalogEntry,
@@ -162,6 +162,8 @@ class _Loader:
         accounts = self._accounts()
         items = seed_items() + generate.plan(records, seed=seed, now=self.now)
         created, existing = self._records(items)
+        # Every standard entry that has records of its kind shows them (the catalog's filing rules).
+        reference.records_file_bulk(actor=None, records=Record.objects.public().filter(organ__in=self.organs.values()))
         summary = Summary(created=created, existing=existing, organs=len(self.organs), accounts=len(accounts))
         demo = Record.objects.filter(organ__in=self.organs.values())
         counts = Counter(demo.values_list("status", flat=True))
