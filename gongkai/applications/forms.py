@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.core import signing
 from django.core.validators import MaxLengthValidator
 from django.utils import timezone
@@ -112,7 +113,7 @@ class ApplicantForm(forms.ModelForm):
         return data
 
     def application_data(self) -> dict:
-        data = {k: self.cleaned_data.get(k) for k in self.Meta.fields}
+        data = {k: self.cleaned_data.get(k) for k in self.Meta.fields if k in self.fields}
         data["applicant_kind"] = self.cleaned_data["applicant_kind"]
         return data
 
@@ -132,6 +133,13 @@ class PublicApplyForm(OnceFormMixin, ApplicantForm):
     def __init__(self, *args, organ: Organ | None = None, challenge: tuple[str, str] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fixed_organ = organ
+        self.fields["id_type"].initial = IdType.RESIDENT_ID  # most applicants are natural persons
+        if not getattr(settings, "GONGKAI_FEE_WAIVER_ON_FORM", False):
+            # The national tariff (国办函〔2020〕109号) has no waiver category (REFERENCE §3.3).
+            del self.fields["fee_waiver_requested"]
+        else:
+            self.fields["fee_waiver_requested"].help_text = (
+                "全国《政府信息公开信息处理费管理办法》未规定减免情形；本机关另有规定的，可在此申请，并在内容描述中说明理由。")
         if organ is not None:
             del self.fields["organ"]
         else:

@@ -106,3 +106,12 @@ def test_provisional_mark_only_while_the_clock_runs(client, organ, handler, toda
     assert "（暂定）" in page and "放假办法" in page  # the explanation says how 2027 was counted
     services.application_determine(actor=handler, application=app, on=today.day, outcome="r3_1")
     assert "<strong>（暂定）</strong>" not in client.get(url).content.decode()
+
+
+def test_no_waiver_box_unless_configured_and_id_type_defaults(client, apply_url, settings, today):  # noqa: F811
+    page = client.get(apply_url).content.decode()
+    assert "fee_waiver_requested" not in page
+    assert '<option value="resident_id" selected>' in page
+    assert client.post(apply_url, form_data(), REMOTE_ADDR="10.1.1.9").status_code == 302
+    settings.GONGKAI_FEE_WAIVER_ON_FORM = True
+    assert "未规定减免情形" in client.get(apply_url).content.decode()

@@ -47,7 +47,12 @@ def test_apply_answer_pay_and_withdraw_on_a_phone(live_server, browser, tmp_path
 
     # Apply on the phone: one click, one application, the button disables itself.
     page.goto(f"{base}/apply/organ/{organ.code}/")
+    page.get_by_role("radio", name="法人或其他组织").check()
+    assert page.locator('[name="legal_representative"]').is_visible()
+    assert page.locator('select[name="id_type"]').input_value() == "credit_code"
     page.get_by_label("自然人").check()
+    assert page.locator('[name="legal_representative"]').is_hidden()  # company-only fields hidden
+    assert page.locator('select[name="id_type"]').input_value() == "resident_id"
     page.get_by_label("姓名或名称").fill("张三")
     page.get_by_label("证件类型").select_option(label="居民身份证")
     page.get_by_label("证件号码").fill("11010519491231002X")

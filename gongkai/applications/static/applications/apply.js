@@ -45,6 +45,27 @@
       });
     }
 
+    // Company-only fields are hidden for a natural person; the ID type follows the applicant kind.
+    var kinds = form.querySelectorAll('input[name="person_kind"]');
+    var idType = form.querySelector('select[name="id_type"]');
+    var orgOnly = ["org_kind", "legal_representative", "contact_person"].map(function (n) {
+      var el = form.querySelector('[name="' + n + '"]');
+      return el && el.closest(".field");
+    }).filter(Boolean);
+    function applyKind() {
+      var checked = form.querySelector('input[name="person_kind"]:checked');
+      var org = checked && checked.value === "organisation";
+      orgOnly.forEach(function (f) { f.hidden = !org; });
+      if (idType) {
+        if (org && idType.value !== "credit_code" && idType.value !== "other") idType.value = "credit_code";
+        if (!org && idType.value === "credit_code") idType.value = "resident_id";
+      }
+    }
+    if (kinds.length) {
+      Array.prototype.forEach.call(kinds, function (k) { k.addEventListener("change", applyKind); });
+      applyKind();
+    }
+
     var desc = form.querySelector('textarea[name="description"]');
     var counter = form.querySelector("[data-counter]");
     if (desc && counter) {
