@@ -41,3 +41,17 @@ def test_a_direct_suit_against_a_refusal_or_during_reconsideration_is_flagged(ha
     lit2 = services.litigation_add(actor=handler, application=application, filed_on=today.day, court="竞秀区人民法院",
                                    after_reconsideration=True)
     assert "复议尚未审结" in lit2.note and "应先申请" not in lit2.note
+
+
+def test_the_converted_draft_carries_the_disclosed_files(handler, application, today):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.factories import GenreFactory
+
+    GenreFactory(code="other", name="其他文件")
+    det = services.application_determine(
+        actor=handler, application=application, on=today.day, outcome="r3_1", provided="见附件",
+        files=[SimpleUploadedFile("资金使用情况表.pdf", b"%PDF-1.4 data", content_type="application/pdf")])
+    record = services.application_convert_to_record(actor=handler, determination=det)
+    assert [a.name for a in record.attachments.all()] == ["资金使用情况表.pdf"]
+    assert "资金使用情况表.pdf" in record.body and "见附件" not in record.body
