@@ -97,10 +97,23 @@ def similar_groups(user, *, days: int = 180, today: dt.date, limit: int = 2000) 
     groups = similarity.clusters([(a.pk, f"{a.title} {a.doc_no} {a.description}") for a in apps.values()])
     out = []
     for keys in groups:
-        members = [apps[k] for k in keys]
-        if len({(a.organ_id, a.id_number) for a in members}) > 1:
-            out.append(sorted(members, key=lambda a: a.pk))
+        # A group stays within one year (the annual report counts per year) and within
+        # ``GROUP_WINDOW_DAYS`` from its first application: not the same title years apart.
+        by_year: dict[int, list[Application]] = {}
+        for a in sorted((apps[k] for k in keys), key=lambda a: (a.arrived_on, a.pk)):
+            by_year.setdefault(a.arrived_on.year, []).append(a)
+        for members in by_year.values():
+            while members:
+                start = members[0].arrived_on
+                window = [a for a in members if (a.arrived_on - start).days <= GROUP_WINDOW_DAYS]
+                members = members[len(window):]
+                if len({(a.organ_id, a.id_number) for a in window}) > 1:
+                    out.append(sorted(window, key=lambda a: a.pk))
     return out
+
+
+#: How far apart (in days) applications of one 集中申请 group may arrive.
+GROUP_WINDOW_DAYS = 60
 
 
 def similar_to(user, app: Application, *, days: int = 180, limit: int = 500) -> list[Application]:

@@ -69,3 +69,19 @@ def test_extension_approval_shows_the_current_and_resulting_due_date(client, org
     # Due 2025-10-24; ten more working days → 2025-11-07.
     assert "现为 <time datetime=\"2025-10-24\">" in page and "同意后为 <time datetime=\"2025-11-07\">" in page
     assert "李经办" in page  # the requester by name, not by username
+
+
+def test_similar_applications_group_within_a_year_and_a_window(organ, handler, today):
+    def submit(day, name, id_number):
+        today.set(day)
+        return services.application_submit(organ=organ, data=applicant_data(
+            name=name, id_type="passport", id_number=id_number,
+            title="2024年城市道路建设项目资金使用情况", description="申请公开城市道路建设项目的资金使用情况"))
+
+    a = submit(D(2025, 12, 1), "甲", "E12345678")
+    b = submit(D(2025, 12, 10), "乙", "E22345678")
+    c = submit(D(2026, 1, 5), "丙", "E32345678")  # next year: not grouped with 甲、乙
+    d = submit(D(2026, 5, 20), "丁", "E42345678")  # months later: not grouped with 丙
+    groups = selectors.similar_groups(handler, days=400, today=D(2026, 5, 20))
+    assert [sorted(x.pk for x in g) for g in groups] == [sorted([a.pk, b.pk])]
+    assert all(c not in g and d not in g for g in groups)
