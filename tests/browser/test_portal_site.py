@@ -1,0 +1,97 @@
+"""The site frame, a subsite and the policy library in chromium, on a desktop and a phone.
+
+Each page is checked with axe-core (no serious or critical WCAG 2.1 AA violation) and
+screenshotted into test-artifacts/ (portal-site-*.png).
+"""
+
+import pytest
+
+from gongkai.core.models import Role
+from gongkai.portal import services
+from tests.factories import member
+from tests.portal.world import build_site
+
+from .conftest import screenshot
+from .test_portal import check_axe
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture(autouse=True)
+def _page_cache_file(settings, tmp_path):
+    settings.GONGKAI_PAGE_CACHE_FILE = str(tmp_path / "portal-generation")
+
+
+@pytest.fixture
+def framed(django_user_model):
+    site = build_site()
+    admin = django_user_model.objects.create_superuser("site-admin", "a@example.gov.cn", "pw-site-admin")
+    services.site_settings_save(actor=admin, organ=None, data={
+        "sponsor": "保定市人民政府办公室", "organizer": "保定市政务服务数据管理局", "contact_phone": "0312-5900000",
+        "site_code": "1306000001", "icp": "冀ICP备05005123号", "police_record": "冀公网安备 13060202000123号",
+        "conac_url": "https://bszs.conac.cn/sitename?id=1",
+    })
+    services.site_settings_save(actor=admin, organ=site.gov, data={
+        "site_name": "保定市人民政府信息公开", "accent": "#1d4f91", "home_blocks": ["policies", "latest", "notices"],
+    })
+    site.office_user = member(site.gov, Role.OFFICE, "site-office")
+    return site
+
+
+def _visit(page, url: str, name: str) -> None:
+    response = page.goto(url)
+    assert response.status == 200, (name, response.status)
+    check_axe(page, name)
+    screenshot(page, f"portal-site-{name}")
+
+
+def test_frame_subsite_and_site_map_on_desktop(live_server, page, framed):
+    base = live_server.url
+    _visit(page, base + "/", "home")
+    footer = page.locator("footer")
+    assert "网站标识码：1306000001" in footer.inner_text() and "我为政府网站找错" in footer.inner_text()
+    _visit(page, base + f"/organ/{framed.gov.code}/", "subsite")
+    assert page.locator(".brand > span").last.inner_text().strip() == "保定市人民政府信息公开"
+    accent = page.evaluate("getComputedStyle(document.querySelector('.site-header')).backgroundColor")
+    assert accent == "rgb(29, 79, 145)"  # the subsite's colour, from its stylesheet
+    page.get_by_role("link", name="网站地图").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", name="网站地图", level=1).is_visible()
+    check_axe(page, "site-map")
+    screenshot(page, "portal-site-site-map")
+    _visit(page, base + "/policies/?q=政府信息公开&validity=all", "policies-keyword")
+
+
+def test_policy_library_and_subsite_on_a_phone(live_server, browser, framed):
+    context = browser.new_context(locale="zh-CN", viewport=PHONE, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    try:
+        _visit(page, live_server.url + "/policies/?validity=all", "phone-policies")
+        assert page.locator("details.filter-panel").evaluate("d => d.open") is False  # folded on a phone
+        first = page.locator("ul.list li").first
+        assert first.bounding_box()["y"] < PHONE["height"]  # the first result is in view without scrolling
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+        page.locator("details.filter-panel summary").click()
+        assert page.locator("#id_topic").is_visible()
+        _visit(page, live_server.url + f"/organ/{framed.gov.code}/", "phone-subsite")
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    finally:
+        context.close()
+
+
+def test_office_configures_its_subsite(live_server, page, framed):
+    page.goto(live_server.url + "/workspace/login/")
+    page.get_by_label("用户名").fill("site-office")
+    page.get_by_label("密码").fill("secret-pass-123")
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url(f"{live_server.url}/workspace/")
+    page.goto(live_server.url + f"/workspace/sites/{framed.gov.code}/")
+    check_axe(page, "site-settings")
+    page.get_by_label("网站标识码").fill("1306000009")
+    page.get_by_role("button", name="保存").click()
+    page.wait_for_load_state()
+    screenshot(page, "portal-site-settings")
+    page.goto(live_server.url + f"/organ/{framed.gov.code}/")
+    assert "网站标识码：1306000009" in page.locator("footer").inner_text()
