@@ -149,3 +149,16 @@ def test_only_the_office_or_an_admin_may_configure(client, framed):
     assert emblem.status_code == 200 and emblem["Content-Type"] == "image/png"
     home = client.get(reverse("portal:organ", args=[framed.gov.code])).content.decode()
     assert reverse("portal:site_emblem", args=[row.pk]) in home
+
+
+def test_a_host_outside_allowed_hosts_is_flagged_to_the_office(client, framed, settings):
+    settings.ALLOWED_HOSTS = ["testserver"]
+    client.force_login(framed.admin)
+    response = client.post(reverse("portal:staff_site", args=[framed.gov.code]),
+                           {"host": "bd.example.gov.cn", "nav_home": "1"}, follow=True)
+    body = response.content.decode()
+    assert "bd.example.gov.cn 尚未加入本平台的 GONGKAI_ALLOWED_HOSTS" in body
+    settings.ALLOWED_HOSTS = ["testserver", ".example.gov.cn"]
+    body = client.post(reverse("portal:staff_site", args=[framed.gov.code]),
+                       {"host": "bd.example.gov.cn", "nav_home": "1"}, follow=True).content.decode()
+    assert "尚未加入" not in body
