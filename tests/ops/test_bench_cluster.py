@@ -30,7 +30,7 @@ def test_the_cluster_loses_nothing_under_faults():
     assert result["submissions"]["answered_success"] > 0
     assert result["submissions"]["lost"] == 0 and result["submissions"]["duplicated"] == 0
     assert result["withdrawals"]["withdrawn"] > 0 and result["withdrawals"]["stale_served"] == 0
-    assert result["jobs"]["scheduled_not_exactly_once"] == 0 and result["jobs"]["runs_not_done"] == 0
+    assert result["jobs"]["scheduled_not_exactly_once"] == 0 and result["jobs"]["runs_failed"] == 0
     assert set(result["throughput"]) >= {"pure_read", "with_writes", *cluster.FAULTS}
     assert cluster.passed(result)
     assert {p.name for p in Path(tempfile.gettempdir()).glob("gongkai-cluster-*")} == before  # torn down
