@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 
-from gongkai.records.models import Genre, Topic, Validity
+from gongkai.records.gazette import SECTIONS
+from gongkai.records.models import Gazette, Genre, Record, Topic, Validity
 
 from .models import HOME_BLOCKS, NAV_COLUMNS
 
@@ -184,3 +186,47 @@ class SiteSettingsForm(forms.Form):
         data["nav"] = self._ordered("nav", NAV_COLUMNS)
         data["home_blocks"] = self._ordered("block", HOME_BLOCKS)
         return data
+
+
+# --- 政府公报 (workspace) -------------------------------------------------------------------
+
+
+class GazetteIssueForm(forms.Form):
+    gazette = forms.ModelChoiceField(label="公报", queryset=Gazette.objects.none(), empty_label=None)
+    year = forms.IntegerField(label="年份", min_value=2000, max_value=2100)
+    number = forms.IntegerField(label="期号", min_value=1, max_value=999)
+    total_number = forms.IntegerField(label="总期号", min_value=1, required=False)
+    issued_on = forms.DateField(label="出版日期", widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, gazettes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["gazette"].queryset = Gazette.objects.filter(pk__in=[g.pk for g in gazettes])
+        if not self.is_bound:
+            today = timezone.localdate()
+            self.initial.update({"year": today.year, "issued_on": today})
+
+
+class GazetteItemForm(forms.Form):
+    record = forms.CharField(label="文件", max_length=200,
+                             help_text="输入已公开文件的发文字号、索引号或完整标题。")
+    section = forms.ChoiceField(label="栏目", choices=[(s, s) for s in SECTIONS])
+
+    def __init__(self, *args, issue, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.issue = issue
+
+    def clean_record(self):
+        from gongkai.records import docno
+
+        text = self.cleaned_data["record"].strip()
+        try:
+            number = docno.normalize(text)
+        except docno.DocNoError:
+            number = text
+        found = list(Record.objects.public().filter(organ__path__startswith=self.issue.gazette.organ.path)
+                     .filter(Q(doc_no=number) | Q(index_no=text) | Q(title=text))[:2])
+        if not found:
+            raise forms.ValidationError(f"没有找到已公开的文件“{text}”。")
+        if len(found) > 1:
+            raise forms.ValidationError(f"“{text}”对应多份文件，请改用索引号。")
+        return found[0]

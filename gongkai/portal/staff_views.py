@@ -7,13 +7,15 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.http.request import validate_host
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 
 from gongkai.core.models import Organ
 from gongkai.core.permissions import Perm, organs_where, staff_required
+from gongkai.records import gazette
+from gongkai.records.models import Gazette, GazetteIssue, GazetteIssueStatus, GazetteItem
 
 from . import services
-from .forms import SiteSettingsForm
+from .forms import GazetteIssueForm, GazetteItemForm, SiteSettingsForm
 from .models import SiteSettings
 from .site import site_for
 
@@ -58,4 +60,72 @@ def site_edit(request, code: str = ""):
             return redirect(request.path)
     return render(request, "portal/staff/site_edit.html", {
         "form": form, "organ": organ, "row": row, "preview": site_for(organ),
+    })
+
+
+# --- 政府公报: compose, generate, review, publish ---------------------------------------------
+
+
+def _gazettes_for(user):
+    organs = organs_where(user, Perm.RECORD_DRAFT) | organs_where(user, Perm.RECORD_REVIEW)
+    return Gazette.objects.filter(organ__in=organs).select_related("organ")
+
+
+@staff_required
+def gazette_list(request):
+    gazettes = list(_gazettes_for(request.user))
+    form = GazetteIssueForm(request.POST or None, gazettes=gazettes)
+    if request.method == "POST" and form.is_valid():
+        try:
+            issue = gazette.gazette_issue_create(actor=request.user, **form.cleaned_data)
+        except gazette.GazetteError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "已新建公报期次，请收录文件。")
+            return redirect("portal:staff_gazette_issue", pk=issue.pk)
+    issues = GazetteIssue.objects.filter(gazette__in=gazettes).select_related("gazette").order_by("-year", "-number")
+    return render(request, "portal/staff/gazette_list.html", {"form": form, "issues": issues[:100],
+                                                             "gazettes": gazettes})
+
+
+@staff_required
+def gazette_issue(request, pk: int):
+    issue = GazetteIssue.objects.select_related("gazette__organ", "submitted_by").filter(
+        pk=pk, gazette__in=_gazettes_for(request.user)).first()
+    if issue is None:
+        raise Http404("该期公报不存在。")
+    add_form = GazetteItemForm(request.POST if request.POST.get("action") == "add" else None, issue=issue)
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        try:
+            if action == "add" and add_form.is_valid():
+                gazette.gazette_item_add(actor=request.user, issue=issue, **add_form.cleaned_data)
+                messages.success(request, "已收录。")
+            elif action in ("remove", "up", "down"):
+                item = get_object_or_404(GazetteItem, pk=request.POST.get("item"), issue=issue)
+                if action == "remove":
+                    gazette.gazette_item_remove(actor=request.user, item=item)
+                else:
+                    gazette.gazette_item_move(actor=request.user, item=item, up=action == "up")
+            elif action == "pdf":
+                gazette.gazette_issue_build_pdf(actor=request.user, issue=issue)
+                messages.success(request, "已生成印刷版PDF。")
+            elif action == "upload" and request.FILES.get("pdf"):
+                gazette.gazette_issue_upload_pdf(actor=request.user, issue=issue, upload=request.FILES["pdf"])
+                messages.success(request, "已上传PDF。")
+            elif action == "submit":
+                gazette.gazette_issue_submit(actor=request.user, issue=issue)
+                messages.success(request, "已送审，须由另一位审核人审核后发布。")
+            elif action in ("approve", "return"):
+                gazette.gazette_issue_review(actor=request.user, issue=issue, approve=action == "approve",
+                                             comment=request.POST.get("comment", ""))
+                messages.success(request, "已审核通过并发布。" if action == "approve" else "已退回修改。")
+            if action != "add" or add_form.is_valid():
+                return redirect("portal:staff_gazette_issue", pk=issue.pk)
+        except gazette.GazetteError as exc:
+            messages.error(request, str(exc))
+            return redirect("portal:staff_gazette_issue", pk=issue.pk)
+    return render(request, "portal/staff/gazette_issue.html", {
+        "issue": issue, "contents": gazette.table_of_contents(issue), "add_form": add_form,
+        "editable": issue.status == GazetteIssueStatus.DRAFT,
     })

@@ -42,4 +42,6 @@ urlpatterns = [
     path("workspace/sites/", staff_views.site_list, name="staff_sites"),
     path("workspace/sites/platform/", staff_views.site_edit, name="staff_site_platform"),
     path("workspace/sites/<str:code>/", staff_views.site_edit, name="staff_site"),
+    path("workspace/gazette/", staff_views.gazette_list, name="staff_gazettes"),
+    path("workspace/gazette/<int:pk>/", staff_views.gazette_issue, name="staff_gazette_issue"),
 ]

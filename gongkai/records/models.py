@@ -431,6 +431,12 @@ class Gazette(models.Model):
         return self.name
 
 
+class GazetteIssueStatus(models.TextChoices):
+    DRAFT = "draft", "编辑中"
+    SUBMITTED = "submitted", "待审核"
+    PUBLISHED = "published", "已发布"
+
+
 class GazetteIssue(models.Model):
     gazette = models.ForeignKey(Gazette, verbose_name="公报", on_delete=models.CASCADE, related_name="issues")
     year = models.PositiveSmallIntegerField("年份")
@@ -440,6 +446,12 @@ class GazetteIssue(models.Model):
     pdf = models.FileField("PDF文件", upload_to="gazette/", blank=True)
     is_published = models.BooleanField("已发布", default=False)
     records = models.ManyToManyField(Record, verbose_name="目录", through="GazetteItem", blank=True)
+    status = models.CharField("状态", max_length=20, choices=GazetteIssueStatus.choices,
+                              default=GazetteIssueStatus.DRAFT, editable=False)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="送审人", null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+", editable=False)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="审核人", null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+", editable=False)
 
     class Meta:
         verbose_name = "公报期次"
