@@ -18,6 +18,7 @@ urlpatterns = [
     path("policies/", views.policies, name="policies"),
     path("record/<int:pk>/", views.record, name="record"),
     path("record/<int:pk>/print/", views.record_print, name="record_print"),
+    path("record/<int:pk>/versions/<int:a>/<int:b>/", views.record_versions_diff, name="record_diff"),
     path("record/<int:pk>/qr.svg", views.record_qr, name="record_qr"),
     path("record/<int:pk>/feedback/", views.record_feedback, name="record_feedback"),
     path("attachment/<int:pk>/", views.attachment, name="attachment"),

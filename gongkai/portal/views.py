@@ -15,7 +15,9 @@ from django.views.decorators.http import require_safe
 
 from gongkai.participation.selectors import answers as answer_selectors
 from gongkai.participation.selectors import consultations as consultation_selectors
+from gongkai.records import textdiff, versions
 from gongkai.records.models import GazetteIssue, Genre
+from gongkai.records.text import html_to_text
 from gongkai.search.query import record_ids_matching
 
 from . import a11y, selectors, site
@@ -248,11 +250,30 @@ def _record_or_gone(request, pk: int):
 
 
 @require_safe
+def record_versions_diff(request, pk: int, a: int, b: int):
+    """What changed between two published versions of a public record (更正、修订)."""
+    rec = selectors.record_detail(pk)
+    if rec is None:
+        raise Http404("该信息不存在或尚未公开。")
+    by_number = {v.number: v for v in versions.public_versions(rec)}
+    old, new = by_number.get(a), by_number.get(b)
+    if old is None or new is None or a == b:
+        raise Http404("该版本不存在。")
+    if a > b:
+        old, new = new, old
+    return render(request, "portal/record_diff.html", {
+        "record": rec, "old": old, "new": new,
+        "title_diff": textdiff.diff_segments(old.title, new.title),
+        "body_diff": textdiff.diff_segments(html_to_text(old.body), html_to_text(new.body)),
+    })
+
+
+@require_safe
 def record(request, pk: int):
     rec, gone = _record_or_gone(request, pk)
     if gone is not None:
         return gone
-    context = {"record": rec, **selectors.record_related(rec),
+    context = {"record": rec, **selectors.record_related(rec), "versions": versions.public_versions(rec),
                "qa_entries": list(answer_selectors.answers_for_record(rec)[:20]),
                "absolute_url": request.build_absolute_uri(rec.get_absolute_url())}
     return render(request, "portal/record.html", context)

@@ -476,3 +476,46 @@ class GazetteItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.issue} · {self.record}"
+
+
+class VersionStatus(models.TextChoices):
+    DRAFT = "draft", "编辑中"
+    SUBMITTED = "submitted", "待审核"
+    PUBLISHED = "published", "已发布"
+    SUPERSEDED = "superseded", "历史版本"
+    REJECTED = "rejected", "未通过"
+
+
+class RecordVersion(models.Model):
+    """A version of a published record's public text. The record holds the text the public sees;
+    a new version is edited and reviewed here and replaces that text only when it is published,
+    while the earlier versions stay listed on the record's page (更正、修订)."""
+
+    record = models.ForeignKey(Record, verbose_name="信息", on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField("版本号")
+    title = models.CharField("标题", max_length=300)
+    summary = models.TextField("内容概述", blank=True)
+    body = models.TextField("正文", blank=True)
+    reason = models.CharField("更正或修订原因", max_length=300,
+                              help_text="在公开页面的版本列表中显示，例如“更正第三条中的金额”。")
+    status = models.CharField("状态", max_length=20, choices=VersionStatus.choices, default=VersionStatus.DRAFT,
+                              editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="编辑人", null=True, on_delete=models.SET_NULL,
+                                   related_name="+", editable=False)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="审核人", null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+", editable=False)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    published_at = models.DateTimeField("发布时间", null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = "信息版本"
+        verbose_name_plural = "信息版本"
+        ordering = ["record", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["record", "number"], name="record_version_unique_number"),
+            models.UniqueConstraint(fields=["record"], condition=models.Q(status__in=["draft", "submitted"]),
+                                    name="record_version_one_open"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.record.title} 第{self.number}版"
