@@ -230,3 +230,16 @@ class GazetteItemForm(forms.Form):
         if len(found) > 1:
             raise forms.ValidationError(f"“{text}”对应多份文件，请改用索引号。")
         return found[0]
+
+
+class VersionForm(forms.Form):
+    """The text of a new version of a published record."""
+
+    title = forms.CharField(label="标题", max_length=300)
+    summary = forms.CharField(label="内容概述", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    body = forms.CharField(label="正文", required=False, widget=forms.Textarea(attrs={"rows": 16}))
+
+    def __init__(self, *args, instance=None, **kwargs):
+        if instance is not None:
+            kwargs.setdefault("initial", {"title": instance.title, "summary": instance.summary, "body": instance.body})
+        super().__init__(*args, **kwargs)

@@ -10,12 +10,19 @@ from django.http.request import validate_host
 from django.shortcuts import get_object_or_404, redirect, render
 
 from gongkai.core.models import Organ
-from gongkai.core.permissions import Perm, organs_where, staff_required
-from gongkai.records import gazette
-from gongkai.records.models import Gazette, GazetteIssue, GazetteIssueStatus, GazetteItem
+from gongkai.core.permissions import Perm, can, organs_where, staff_required
+from gongkai.records import gazette, versions
+from gongkai.records.models import (
+    Gazette,
+    GazetteIssue,
+    GazetteIssueStatus,
+    GazetteItem,
+    Record,
+    VersionStatus,
+)
 
 from . import services
-from .forms import GazetteIssueForm, GazetteItemForm, SiteSettingsForm
+from .forms import GazetteIssueForm, GazetteItemForm, SiteSettingsForm, VersionForm
 from .models import SiteSettings
 from .site import site_for
 
@@ -128,4 +135,42 @@ def gazette_issue(request, pk: int):
     return render(request, "portal/staff/gazette_issue.html", {
         "issue": issue, "contents": gazette.table_of_contents(issue), "add_form": add_form,
         "editable": issue.status == GazetteIssueStatus.DRAFT,
+    })
+
+
+# --- versions of a published record (更正、修订) ------------------------------------------------
+
+
+@staff_required
+def record_versions(request, pk: int):
+    """Open, edit, submit and review a new version of a published or withdrawn record."""
+    record = get_object_or_404(Record.objects.select_related("organ"), pk=pk)
+    if not (can(request.user, Perm.RECORD_DRAFT, record.organ) or can(request.user, Perm.RECORD_REVIEW, record.organ)):
+        raise PermissionDenied("您没有该机关信息的权限。")
+    open_version = record.versions.filter(status__in=[VersionStatus.DRAFT, VersionStatus.SUBMITTED]).first()
+    form = VersionForm(request.POST if request.POST.get("action") == "save" else None, instance=open_version)
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        try:
+            if action == "open":
+                versions.record_version_open(actor=request.user, record=record, reason=request.POST.get("reason", ""))
+                messages.success(request, "已新建版本，修改后送审；发布前公开页面仍显示现行版本。")
+            elif action == "save" and open_version and form.is_valid():
+                versions.record_version_update(actor=request.user, version=open_version, **form.cleaned_data)
+                messages.success(request, "已保存。")
+            elif action == "submit" and open_version:
+                versions.record_version_submit(actor=request.user, version=open_version)
+                messages.success(request, "已送审，须由未参与编辑的审核人审核。")
+            elif action in ("approve", "return") and open_version:
+                versions.record_version_review(actor=request.user, version=open_version, approve=action == "approve",
+                                               comment=request.POST.get("comment", ""))
+                messages.success(request, "新版本已发布。" if action == "approve" else "已退回修改。")
+            if action != "save" or form.is_valid():
+                return redirect("portal:staff_record_versions", pk=record.pk)
+        except versions.VersionError as exc:
+            messages.error(request, str(exc))
+            return redirect("portal:staff_record_versions", pk=record.pk)
+    return render(request, "portal/staff/record_versions.html", {
+        "record": record, "open_version": open_version, "form": form,
+        "history": record.versions.order_by("-number"),
     })

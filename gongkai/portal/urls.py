@@ -45,4 +45,5 @@ urlpatterns = [
     path("workspace/sites/<str:code>/", staff_views.site_edit, name="staff_site"),
     path("workspace/gazette/", staff_views.gazette_list, name="staff_gazettes"),
     path("workspace/gazette/<int:pk>/", staff_views.gazette_issue, name="staff_gazette_issue"),
+    path("workspace/record/<int:pk>/versions/", staff_views.record_versions, name="staff_record_versions"),
 ]

@@ -86,3 +86,21 @@ def test_a_withdrawn_record_is_reopened_as_a_corrected_version(client, site, peo
 
 def test_diff_is_by_character():
     assert diff_segments("预算为100万元", "预算为120万元") == [("=", "预算为1"), ("-", "0"), ("+", "2"), ("=", "0万元")]
+
+
+def test_versions_page_in_the_workspace(client, site, people, django_capture_on_commit_callbacks):
+    editor, reviewer, _ = people
+    url = reverse("portal:staff_record_versions", args=[site.new_policy.pk])
+    client.force_login(editor)
+    assert url in client.get(reverse("workspace:record", args=[site.new_policy.pk])).content.decode()
+    client.post(url, {"action": "open", "reason": "更正附则"})
+    client.post(url, {"action": "save", "title": site.new_policy.title, "summary": "", "body": "<p>更正后的正文。</p>"})
+    client.post(url, {"action": "submit"})
+    refused = client.post(url, {"action": "approve"})
+    assert refused.status_code == 403  # an editor does not review
+    client.force_login(reviewer)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"action": "approve"})
+    assert "更正后的正文" in client.get(site.new_policy.get_absolute_url()).content.decode()
+    client.force_login(member(site.office, Role.EDITOR, "v-outsider"))
+    assert client.get(url).status_code == 403
