@@ -175,3 +175,13 @@ def test_final_document_links_back_to_its_public_consultation_only(client, world
     _assert_clean(body)
     detail = client.get(world["public"].get_absolute_url()).content.decode()
     assert "正式印发的办法" in detail
+
+
+def test_api_shows_only_public_consultations(client, world, settings):
+    settings.GONGKAI_API_RATE = 0
+    for url in ["/api/v1/consultations", "/api/v1/consultations?phase=open", "/api/v1/consultations?phase=closed",
+                "/api/v1/consultations?phase=feedback"]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        _assert_clean(response.content.decode())
+    assert client.get("/api/v1/consultations").json()  # the public ones are there

@@ -162,3 +162,13 @@ def test_staff_pages_are_not_public(client, world):
                 reverse("participation_staff:answer_export")):
         response = client.get(url)
         assert response.status_code == 302 and "/login" in response["Location"], url
+
+
+def test_api_shows_only_public_messages_and_answers(client, world, settings):
+    settings.GONGKAI_API_RATE = 0
+    for url in ["/api/v1/messages", "/api/v1/qa", "/api/v1/qa?q=markerqa", "/api/v1/qa?q=markerdeclined"]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        _assert_clean(response.content.decode())
+    assert [m["id"] for m in client.get("/api/v1/messages").json()] == [world["public"].pk]
+    assert world["qa"].pk in [a["id"] for a in client.get("/api/v1/qa").json()]

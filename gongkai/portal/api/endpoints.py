@@ -397,8 +397,8 @@ def messages(request, organ: str = ""):
     for m in qs[:200]:
         reply = m.public_reply()
         out.append({"id": m.pk, "organ": m.organ.name, "kind": m.get_kind_display(),
-                    "subject": m.public_subject or m.subject, "body": m.public_body,
-                    "reply": reply.body if reply else None, "published_at": m.published_at,
+                    "subject": m.public_subject, "body": m.public_body,
+                    "reply": reply.public_body if reply else None, "published_at": m.published_at,
                     "url": _abs(request, reverse("participation:message_detail", args=[m.pk]))})
     return out
 
