@@ -41,6 +41,38 @@ _lock = threading.Lock()
 _profiles: dict[int, str] = {}
 
 
+#: The fonts an office's Word has (GB/T 9704 公文: 小标宋 titles, 仿宋 body, 黑体/楷体 headings), drawn
+#: by installed free fonts with **Simplified Chinese** glyph forms (Debian's fonts-noto-cjk; its
+#: faces share one internal name, so the family names of the SC faces are what is matched).
+#: LibreOffice sees them through a fontconfig file made for each conversion (see _fontconfig).
+FONT_SUBSTITUTES = {
+    "仿宋_GB2312": "Noto Serif CJK SC",
+    "仿宋": "Noto Serif CJK SC",
+    "方正小标宋简体": "Noto Serif CJK SC",
+    "楷体_GB2312": "Noto Serif CJK SC",
+    "楷体": "Noto Serif CJK SC",
+    "黑体": "Noto Sans CJK SC",
+    "宋体": "Noto Serif CJK SC",
+}
+#: fontconfig's own configuration on Debian (and every other Linux), included first.
+SYSTEM_FONTCONFIG = "/etc/fonts/fonts.conf"
+
+
+def _fontconfig(directory: Path) -> Path:
+    """A fonts.conf with the system's configuration plus :data:`FONT_SUBSTITUTES` as aliases."""
+    aliases = "".join(
+        f'  <alias binding="same"><family>{name}</family><prefer><family>{free}</family></prefer></alias>\n'
+        for name, free in FONT_SUBSTITUTES.items()
+    )
+    path = directory / "fonts.conf"
+    path.write_text(
+        '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n'
+        f'  <include ignore_missing="yes">{SYSTEM_FONTCONFIG}</include>\n{aliases}</fontconfig>\n',
+        encoding="utf-8",
+    )
+    return path
+
+
 class PdfError(Exception):
     """No PDF could be made (the message is Chinese, for the person who asked)."""
 
@@ -85,8 +117,10 @@ def _convert(exe: str, data: bytes, timeout: float) -> bytes:
                "--convert-to", "pdf", "--outdir", tmp, str(src)]
         # Its own session, so that a conversion that overruns is killed with the
         # soffice.bin it started (killing the launcher alone would leave it running).
+        env = {**os.environ, "FONTCONFIG_FILE": str(_fontconfig(Path(tmp)))}
         proc = subprocess.Popen(  # noqa: S603 - fixed arguments
             cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
+            env=env,
         )
         try:
             _, stderr = proc.communicate(timeout=timeout)

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import io
+import subprocess
 
 import pytest
 from django.urls import reverse
@@ -128,3 +129,66 @@ def test_pdf_last_page_holds_the_signature_and_date(handler, application, today,
     assert len(pages) >= 2
     assert "保定市测试局" in last and "2025年9月22日" in last
     assert "行政复议" in last  # the remedy paragraph travels with the signature
+
+
+def _embedded_outlines(pdf: bytes, tmp_path) -> list:
+    """The outlines of every glyph of every Type 1 font program embedded in the PDF."""
+    from fontTools.pens.recordingPen import RecordingPen
+    from fontTools.t1Lib import T1Font
+    from pypdf import PdfReader
+
+    out = []
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        for font in page["/Resources"]["/Font"].values():
+            descriptor = font.get_object().get("/FontDescriptor")
+            if descriptor is None or "/FontFile" not in descriptor.get_object():
+                continue
+            path = tmp_path / f"font{len(out)}.pfa"
+            path.write_bytes(descriptor.get_object()["/FontFile"].get_object().get_data())
+            t1 = T1Font(str(path))
+            t1.parse()
+            glyphs = t1.getGlyphSet()
+            for name in glyphs.keys():
+                pen = RecordingPen()
+                glyphs[name].draw(pen)
+                out.append(pen.value)
+    return out
+
+
+def test_letters_draw_simplified_chinese_glyph_forms(handler, application, today, tmp_path):
+    """The .docx names the office's fonts (仿宋_GB2312, 方正小标宋简体); the PDF draws them with the SC
+    forms. Checked on the glyph itself: 直 differs between the SC and JP faces of Noto CJK."""
+    from fontTools.pens.recordingPen import RecordingPen
+    from fontTools.ttLib import TTCollection
+
+    from gongkai.core.pdf import FONT_SUBSTITUTES
+
+    letter = application.letters.get(kind="receipt")
+    text = text_of(letter)
+    with letter.docx.open("rb") as fh:
+        fonts = {r.font.name for p in Document(io.BytesIO(fh.read())).paragraphs for r in p.runs}
+    assert {"仿宋_GB2312", "方正小标宋简体"} <= fonts and text
+    services.application_determine(actor=handler, application=application, on=today.day, outcome="r3_1",
+                                   provided="直接送达。")
+    try:
+        pdf = services.letter_pdf(application.letters.get(kind="reply"))
+    except PdfError as exc:  # pragma: no cover - LibreOffice missing on this machine
+        pytest.skip(str(exc))
+    embedded = _embedded_outlines(pdf, tmp_path)
+    found = subprocess.run(["fc-match", "-f", "%{file}", "Noto Serif CJK SC"],  # noqa: S607 - fontconfig's tool
+                           capture_output=True, text=True, check=False)
+    serif = found.stdout.strip()
+    if not serif.endswith(".ttc"):  # pragma: no cover - fonts-noto-cjk missing
+        pytest.skip("未安装 Noto Serif CJK（fonts-noto-cjk）")
+    faces = {f["name"].getDebugName(1): f for f in TTCollection(serif).fonts}
+    assert FONT_SUBSTITUTES["仿宋_GB2312"] in faces
+
+    def outline(face):
+        glyphs = face.getGlyphSet()
+        pen = RecordingPen()
+        glyphs[face.getBestCmap()[ord("直")]].draw(pen)
+        return pen.value
+
+    sc, jp = outline(faces["Noto Serif CJK SC"]), outline(faces["Noto Serif CJK JP"])
+    assert sc != jp
+    assert sc in embedded and jp not in embedded

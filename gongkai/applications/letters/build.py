@@ -19,8 +19,11 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
 HERE = Path(__file__).resolve().parent / "templates"
-FONT = "Noto Serif CJK SC"
-HEADING_FONT = "Noto Sans CJK SC"
+# GB/T 9704 公文 typography with the font names an office's Word has; the PDF converter maps
+# them to installed free fonts drawing Simplified Chinese forms (gongkai.core.pdf.FONT_SUBSTITUTES).
+FONT = "仿宋_GB2312"  # body: 三号仿宋 (16 pt)
+TITLE_FONT = "方正小标宋简体"  # title: 二号小标宋 (22 pt)
+NOTE_FONT = "楷体_GB2312"  # notes: 四号楷体 (14 pt)
 
 HEAD = [
     ("title", "{{ organ_name }}"),
@@ -219,17 +222,17 @@ def build_one(kind: str, path: Path) -> None:
             fmt.keep_with_next = True
         if style == "title":
             para.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            _font(para.add_run(text), HEADING_FONT, 18, bold=True)
+            _font(para.add_run(text), TITLE_FONT, 22)
         elif style == "right":
             para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-            _font(para.add_run(text), FONT, 14)
+            _font(para.add_run(text), FONT, 16)
         elif style == "small":
-            fmt.first_line_indent = Pt(24)
-            _font(para.add_run(text), FONT, 11)
+            fmt.first_line_indent = Pt(28)
+            _font(para.add_run(text), NOTE_FONT, 14)
         else:
             if not text.endswith("：") or "{{ applicant_name }}" not in text and "{{ party_name }}" not in text:
-                fmt.first_line_indent = Pt(32)
-            _font(para.add_run(text), FONT, 14)
+                fmt.first_line_indent = Pt(32)  # two characters
+            _font(para.add_run(text), FONT, 16)
     buf = io.BytesIO()
     doc.save(buf)
     path.write_bytes(_normalise_zip(buf.getvalue()))
