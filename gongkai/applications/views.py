@@ -384,6 +384,11 @@ def register(request):
             form.add_error(None, str(exc))
         else:
             messages.success(request, f"已登记，查询码 {app.tracking_code}。")
+            today = services.today()
+            if app.due_date and app.clock_state == "running" and app.due_date < today:
+                # A back-dated registration (a letter found late in the post room): say so at once.
+                messages.warning(request, f"按收到申请之日计算，答复期限 {app.due_date:%Y年%m月%d日} 已过，"
+                                          "该申请已经逾期，请尽快答复。")
             return redirect("applications:detail", pk=app.pk)
     return render(request, "applications/workspace/register.html", {"form": form}, status=400 if form.errors else 200)
 

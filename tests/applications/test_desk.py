@@ -85,3 +85,16 @@ def test_similar_applications_group_within_a_year_and_a_window(organ, handler, t
     groups = selectors.similar_groups(handler, days=400, today=D(2026, 5, 20))
     assert [sorted(x.pk for x in g) for g in groups] == [sorted([a.pk, b.pk])]
     assert all(c not in g and d not in g for g in groups)
+
+
+def test_a_back_dated_registration_that_is_already_overdue_warns(client, handler, organ, today):
+    from .test_views import form_data
+
+    client.force_login(handler)
+    today.set(D(2025, 12, 1))
+    data = form_data(organ=organ.pk, channel="in_person", arrived_on="2025-09-22")
+    r = client.post(reverse("applications:register"), data, follow=True)
+    assert "已经逾期" in r.content.decode()
+    data = form_data(organ=organ.pk, channel="in_person", arrived_on="2025-11-28", title="新的一件")
+    r = client.post(reverse("applications:register"), data, follow=True)
+    assert "已经逾期" not in r.content.decode()
