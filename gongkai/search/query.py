@@ -9,6 +9,8 @@ inside a tier the index key (现行有效 first, then newer, then later indexed)
 1. the title holds the exact phrase (all pieces written together);
 2. the title holds every piece;
 3. the text (title, body, 发文字号, summary, keywords, attachments) holds the exact phrase;
+   (a title, or else a text, holding the phrase once punctuation is ignored — 三公经费 in
+   “三公”经费 — joins tier 2, or else tier 4, so it ranks above words apart);
 4. the text holds every piece;
 5. only when tiers 0–4 hold less than a page: records holding every *word*
    of the query (jieba's words of the pieces), scattered.
@@ -302,6 +304,16 @@ def run_engine(backend, query: text.Query, *, extra: Sequence[int] = (), filters
             tiers[2] = _minus(title_pieces, title_joined, len(table))
             tiers[3] = _minus(text_joined, title_pieces, len(table))
             tiers[4] = _minus(every, np.union1d(title_pieces, text_joined), len(table))
+    if query.scattered and len(joined) >= 3:
+        # The phrase written with punctuation inside (三公经费 in “三公”经费): above words apart.
+        taken[every] = True
+        title_p, text_p = _punctuated_phrase(table, matched("all", list(query.words)), joined)
+        if len(title_p) or len(text_p):
+            tiers[2] = np.sort(np.concatenate([tiers[2], title_p]))
+            tiers[4] = np.sort(np.concatenate([tiers[4], text_p]))
+            exact += len(title_p) + len(text_p)
+            taken[title_p] = True
+            taken[text_p] = True
     if len(first) + len(every) < BROADEN_BELOW and query.scattered and broaden:
         # Few exact results: add the records holding every word of the query, scattered.
         taken[every] = True
@@ -309,6 +321,39 @@ def run_engine(backend, query: text.Query, *, extra: Sequence[int] = (), filters
     tiers = [tiers[0]] + [t[::-1] for t in tiers[1:]]
     counts = table.facet_counts(np.concatenate(tiers)) if with_facets else {}
     return EngineResult(table=table, tiers=tiers, sort=sort, exact_total=exact, facet_counts=counts)
+
+
+PUNCTUATED_CAP = 300  # records holding every word that are read to look for the phrase across punctuation
+
+
+def _bare(value: str) -> str:
+    """The text without anything but letters and digits (punctuation, quotes, spaces dropped)."""
+    return "".join(ch for ch in text.normalize(value) if ch.isalnum())
+
+
+def _punctuated_phrase(table, candidates: np.ndarray, joined: str) -> tuple[np.ndarray, np.ndarray]:
+    """Of ``candidates`` (records holding every word), those whose title, or else text, holds the
+    phrase once punctuation is ignored: (title positions, text positions), best keys first."""
+    phrase = _bare(joined)
+    if not len(candidates) or len(phrase) < 3:
+        return doctable.EMPTY, doctable.EMPTY
+    chosen = np.sort(candidates)[::-1][:PUNCTUATED_CAP]
+    key_of = {int(table.keys[p]): int(p) for p in chosen}
+    record_of = dict(SearchDoc.objects.filter(key__in=list(key_of)).values_list("record_id", "key"))
+    title_p, text_p = [], []
+    for pk, title, summary, keywords, body in Record.objects.public().filter(pk__in=list(record_of)).values_list(
+            "pk", "title", "summary", "keywords", "body"):
+        pos = key_of[record_of[pk]]
+        if phrase in _bare(title):
+            title_p.append(pos)
+        elif phrase in _bare(" ".join((summary, keywords, text.html_to_text(body)))):
+            text_p.append(pos)
+
+    def best_first(ps: list[int]) -> np.ndarray:
+        # ascending positions, like every tier here (they are reversed to best first at the end)
+        return np.sort(np.array(ps, dtype=doctable.EMPTY.dtype)) if ps else doctable.EMPTY
+
+    return best_first(title_p), best_first(text_p)
 
 
 def _minus(a: np.ndarray, b: np.ndarray, n: int) -> np.ndarray:

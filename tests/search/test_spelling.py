@@ -46,3 +46,15 @@ def test_docno_typed_without_marks_finds_the_document_first(client, publish):
         assert result.docno == "保政办函〔2021〕15号", typed
         assert result.hits and result.hits[0].record == target, typed
     assert query.search("工作要点 2021 3").docno == ""  # no such number: a word search
+
+
+def test_phrase_across_punctuation_ranks_above_words_apart(publish):
+    quoted = publish(title="2025年部门预算及“三公”经费情况说明", body="<p>说明。</p>")
+    apart = publish(title="三公消费管理与经费使用", body="<p>三公和经费分列。</p>")
+    exact = publish(title="压减三公经费的通知", body="<p>压减。</p>")
+    result = query.search("三公经费")
+    found = [h.record for h in result.hits]
+    assert found[0] == exact  # the phrase as typed first
+    assert quoted in found and apart in found
+    assert found.index(quoted) < found.index(apart)  # “三公”经费 above the words apart
+    assert result.exact_total == 2
