@@ -129,3 +129,22 @@ class ReplicaMiddleware:
             response.set_cookie(PIN_COOKIE, "1", max_age=getattr(settings, "GONGKAI_REPLICA_PIN_SECONDS", 5),
                                 httponly=True, samesite="Lax")
         return response
+
+    def process_exception(self, request, exception):
+        """A public read whose replica went away mid-request: mark it down, answer from the primary."""
+        from django.db import DatabaseError
+
+        if not (public_read.get() and replica_configured() and isinstance(exception, DatabaseError)):
+            return None
+        logger.warning("replica failed during a request (%s): answered from the primary",
+                       exception.__class__.__name__)
+        _health.update(checked=time.monotonic(), ok=False)
+        try:
+            connections["replica"].close()
+        except Exception:  # noqa: BLE001, S110 - a broken connection may fail to close
+            pass
+        token = public_read.set(False)
+        try:
+            return self.get_response(request)  # a GET: running it again changes nothing
+        finally:
+            public_read.reset(token)

@@ -144,3 +144,21 @@ def test_the_replica_serves_a_page_only_once_it_has_replayed_the_pages_latest_bu
     finally:
         replica.public_read.reset(reads)
         required_lsn.reset(needs)
+
+
+def test_a_replica_failing_mid_request_is_answered_from_the_primary(rf, monkeypatch):
+    from django.db import OperationalError
+
+    monkeypatch.setattr(replica, "replica_configured", lambda: True)
+    answered_from = []
+    middleware = replica.ReplicaMiddleware(lambda request: answered_from.append(replica.public_read.get()) or _ok())
+    request = rf.get("/policies/")
+    token = replica.public_read.set(True)
+    try:
+        response = middleware.process_exception(request, OperationalError("server closed the connection"))
+    finally:
+        replica.public_read.reset(token)
+    assert response.status_code == 200 and answered_from == [False]
+    assert replica._health["ok"] is False
+    assert middleware.process_exception(request, ValueError("not a database error")) is None
+    replica._health.update(checked=0.0)
