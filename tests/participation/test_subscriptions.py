@@ -268,3 +268,24 @@ def test_record_page_offers_subscriptions(client, organ, genre, settings, tmp_pa
     record = _publish(organ, genre)
     body = client.get(record.get_absolute_url()).content.decode()
     assert f"/subscribe/?record={record.pk}" in body and f"/subscribe/?organ={organ.code}" in body
+
+
+def test_watching_a_document_reports_a_new_public_qa_entry_once(organ, genre):
+    from gongkai.participation.models import Answer, AnswerBasis, AnswerStatus
+
+    doc = _publish(organ, genre, title="公积金贷款办法")
+    _confirmed(email="qa@example.org", kind=SubscriptionKind.RECORD, record=doc, frequency=Frequency.IMMEDIATE)
+    Subscription.objects.update(confirmed_at=timezone.now() - dt.timedelta(hours=1))
+    entry = Answer.objects.create(organ=organ, question="公积金最多能贷多少？", answer="最高60万元。",
+                                  status=AnswerStatus.USABLE, reviewed_at=timezone.now())
+    AnswerBasis.objects.create(answer=entry, record=doc)
+    hidden = Answer.objects.create(organ=organ, question="内部口径不公开", answer="x", is_public=False,
+                                   status=AnswerStatus.USABLE, reviewed_at=timezone.now())
+    AnswerBasis.objects.create(answer=hidden, record=doc)
+    mail.outbox.clear()
+    svc.push_immediate()
+    svc.push_immediate()
+    assert len(mail.outbox) == 1
+    body = mail.outbox[0].body
+    assert "公积金最多能贷多少" in body and "政策问答有更新" in body and "内部口径不公开" not in body
+    assert Delivery.objects.get().answer == entry

@@ -8,6 +8,8 @@ from django.db.models import Q
 from gongkai.core.models import Organ
 from gongkai.records.models import Audience, Genre, Record, Topic
 
+from .answers import Answer
+
 
 class SubscriptionKind(models.TextChoices):
     ORGAN = "organ", "机关发布的信息"
@@ -127,12 +129,15 @@ class DeliveryStatus(models.TextChoices):
 
 
 class Delivery(models.Model):
-    """One item owed to one subscription. Unique per (subscription, record, event): never sent twice."""
+    """One item owed to one subscription, never sent twice: unique per (subscription, record, event), and for
+    a 政策问答 per (subscription, answer)."""
 
     subscription = models.ForeignKey(Subscription, verbose_name="订阅", on_delete=models.CASCADE,
                                      related_name="deliveries")
     record = models.ForeignKey(Record, verbose_name="信息", on_delete=models.CASCADE, related_name="+")
     event = models.CharField("事件", max_length=20, choices=DeliveryEvent.choices, default=DeliveryEvent.NEW)
+    answer = models.ForeignKey(Answer, verbose_name="政策问答", null=True, blank=True, on_delete=models.CASCADE,
+                               related_name="+", help_text="“政策问答有更新”时，新公开的那一条问答。")
     status = models.CharField("状态", max_length=20, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING,
                               db_index=True)
     created_at = models.DateTimeField("生成时间", auto_now_add=True)
@@ -145,7 +150,10 @@ class Delivery(models.Model):
         verbose_name_plural = "推送"
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["subscription", "record", "event"], name="delivery_once"),
+            models.UniqueConstraint(fields=["subscription", "record", "event"], condition=Q(answer__isnull=True),
+                                    name="delivery_once"),
+            models.UniqueConstraint(fields=["subscription", "answer"], condition=Q(answer__isnull=False),
+                                    name="delivery_once_per_answer"),
         ]
 
     def __str__(self) -> str:

@@ -40,6 +40,7 @@ from gongkai.search.text import normalize
 
 from ..errors import ParticipationActionError
 from ..models import (
+    Answer,
     Delivery,
     DeliveryEvent,
     DeliveryStatus,
@@ -278,6 +279,15 @@ def deliveries_collect(*, now: dt.datetime | None = None) -> int:
             for s in watching[change.record_id] if event else []:
                 if s.confirmed_at <= change.decided_at:
                     rows.append(Delivery(subscription=s, record_id=change.record_id, event=event))
+    if watching:
+        # A watched document's 政策问答: an entry based on it that went public (approved) lately.
+        answers = (Answer.objects.public().filter(bases__record_id__in=list(watching), reviewed_at__gte=since)
+                   .values_list("pk", "bases__record_id", "reviewed_at").distinct())
+        for answer_id, record_id, reviewed_at in answers:
+            for s in watching.get(record_id, []):
+                if s.confirmed_at <= reviewed_at:
+                    rows.append(Delivery(subscription=s, record_id=record_id, event=DeliveryEvent.QA,
+                                         answer_id=answer_id))
     before = Delivery.objects.count()
     Delivery.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
     return Delivery.objects.count() - before
@@ -328,20 +338,23 @@ def deliveries_send(*, frequencies: Iterable[str], now: dt.datetime | None = Non
             status=DeliveryStatus.SENDING) == 1]
         if not claimed:
             continue
-        items = list(Delivery.objects.filter(pk__in=claimed).select_related("record", "record__organ", "subscription")
+        items = list(Delivery.objects.filter(pk__in=claimed).select_related("record", "record__organ", "subscription",
+                                                                            "answer")
                      .order_by("record__published_at", "pk"))
         public = set(Record.objects.public(now).filter(pk__in=[d.record_id for d in items]).values_list("pk", flat=True))
-        withdrawn = [d.pk for d in items if d.record_id not in public]
+        answers = set(Answer.objects.public().filter(pk__in=[d.answer_id for d in items if d.answer_id])
+                      .values_list("pk", flat=True))
+        withdrawn = [d.pk for d in items if d.record_id not in public or (d.answer_id and d.answer_id not in answers)]
         if withdrawn:
             Delivery.objects.filter(pk__in=withdrawn).update(status=DeliveryStatus.SKIPPED)
             report.skipped += len(withdrawn)
-        items = [d for d in items if d.record_id in public]
+        items = [d for d in items if d.pk not in withdrawn]
         if not items:
             continue
         # One line per record: a record matching several subscriptions is listed once.
-        lines: dict[int, Delivery] = {}
+        lines: dict[tuple[int, int | None], Delivery] = {}
         for d in items:
-            lines.setdefault(d.record_id, d)
+            lines.setdefault((d.record_id, d.answer_id), d)
         try:
             _send_digest(subscriber, list(lines.values()), connection=connection)
         except Exception as exc:  # noqa: BLE001 - a mail server's refusal is recorded and retried
@@ -364,7 +377,9 @@ def deliveries_send(*, frequencies: Iterable[str], now: dt.datetime | None = Non
 
 
 def _send_digest(subscriber: Subscriber, items: list[Delivery], *, connection) -> None:
-    context = {"subscriber": subscriber, "items": [(d, site_url(d.record.get_absolute_url())) for d in items],
+    context = {"subscriber": subscriber,
+               "items": [(d, site_url(d.answer.get_absolute_url() if d.answer_id else d.record.get_absolute_url()))
+                         for d in items],
                "manage_url": manage_url(subscriber), "unsubscribe_url": unsubscribe_url(subscriber),
                "site_url": site_url("/")}
     subject = (f"【政务公开订阅】{items[0].record.title}" if len(items) == 1
