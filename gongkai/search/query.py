@@ -9,8 +9,8 @@ inside a tier the index key (现行有效 first, then newer, then later indexed)
 1. the title holds the exact phrase (all pieces written together);
 2. the title holds every piece;
 3. the text (title, body, 发文字号, summary, keywords, attachments) holds the exact phrase;
-   (a title, or else a text, holding the phrase once punctuation is ignored — 三公经费 in
-   “三公”经费 — joins tier 2, or else tier 4, so it ranks above words apart);
+   (when tiers 0–4 hold less than a page, a title or else a text holding the phrase once
+   punctuation is ignored — 三公经费 in “三公”经费 — joins tier 2 or else tier 4, above tier 5);
 4. the text holds every piece;
 5. only when tiers 0–4 hold less than a page: records holding every *word*
    of the query (jieba's words of the pieces), scattered.
@@ -304,8 +304,9 @@ def run_engine(backend, query: text.Query, *, extra: Sequence[int] = (), filters
             tiers[2] = _minus(title_pieces, title_joined, len(table))
             tiers[3] = _minus(text_joined, title_pieces, len(table))
             tiers[4] = _minus(every, np.union1d(title_pieces, text_joined), len(table))
-    if query.scattered and len(joined) >= 3:
-        # The phrase written with punctuation inside (三公经费 in “三公”经费): above words apart.
+    if len(first) + len(every) < BROADEN_BELOW and query.scattered and broaden and len(joined) >= 3:
+        # Few exact results: the phrase written with punctuation inside (三公经费 in “三公”经费),
+        # above the words apart (reading texts costs, so only where words apart would be added).
         taken[every] = True
         title_p, text_p = _punctuated_phrase(table, matched("all", list(query.words)), joined)
         if len(title_p) or len(text_p):
@@ -323,7 +324,7 @@ def run_engine(backend, query: text.Query, *, extra: Sequence[int] = (), filters
     return EngineResult(table=table, tiers=tiers, sort=sort, exact_total=exact, facet_counts=counts)
 
 
-PUNCTUATED_CAP = 300  # records holding every word that are read to look for the phrase across punctuation
+PUNCTUATED_CAP = 200  # records holding every word that are read to look for the phrase across punctuation
 
 
 def _bare(value: str) -> str:
