@@ -95,3 +95,31 @@ def test_office_configures_its_subsite(live_server, page, framed):
     screenshot(page, "portal-site-settings")
     page.goto(live_server.url + f"/organ/{framed.gov.code}/")
     assert "网站标识码：1306000009" in page.locator("footer").inner_text()
+
+
+def test_versions_diff_and_gazette_pages(live_server, page, framed):
+    from gongkai.records import gazette, versions
+
+    editor = member(framed.gov, Role.EDITOR, "v-ed")
+    reviewer = member(framed.gov, Role.REVIEWER, "v-rv")
+    version = versions.record_version_open(actor=editor, record=framed.new_policy, reason="更正第二条")
+    versions.record_version_update(actor=editor, version=version, title=framed.new_policy.title, summary="",
+                                   body="<p>新规定正文（更正）。</p>")
+    versions.record_version_submit(actor=editor, version=version)
+    versions.record_version_review(actor=reviewer, version=version, approve=True)
+    _visit(page, live_server.url + framed.new_policy.get_absolute_url(), "record-versions")
+    page.get_by_role("link", name="与上一版比较").click()
+    page.wait_for_load_state()
+    assert page.locator("ins.diff-ins").first.inner_text() == "（更正）"
+    check_axe(page, "record-diff")
+    screenshot(page, "portal-site-record-diff")
+    issue = gazette.gazette_issue_create(actor=editor, gazette=framed.gazette, year=2025, number=8,
+                                         issued_on=framed.issue.issued_on)
+    gazette.gazette_item_add(actor=editor, issue=issue, record=framed.new_policy, section="市政府文件")
+    page.goto(live_server.url + "/workspace/login/")
+    page.get_by_label("用户名").fill("v-ed")
+    page.get_by_label("密码").fill("secret-pass-123")
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url(f"{live_server.url}/workspace/")
+    _visit(page, live_server.url + f"/workspace/gazette/{issue.pk}/", "gazette-compose")
+    _visit(page, live_server.url + "/workspace/gazette/", "gazette-list")
