@@ -16,7 +16,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 
 DEBUG = env.bool("GONGKAI_DEBUG", default=False)  # a developer's traceback pages: GONGKAI_DEBUG=1
-DEMO_SECRET_KEY = "django-insecure-demo-key-only-for-local-use-change-me-0123456789"
+DEMO_SECRET_KEY = "django-insecure-demo-key-only-for-local-use-change-me-0123456789"  # noqa: S105 - the public demo key
 SECRET_KEY = env.str("GONGKAI_SECRET_KEY", default=DEMO_SECRET_KEY)
 # The local demo (no key of its own) is served over plain HTTP on 127.0.0.1; an installation
 # with its own key is behind HTTPS: redirects, HSTS and secure cookies.
