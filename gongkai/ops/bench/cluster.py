@@ -538,7 +538,8 @@ def drive(config: dict) -> dict:
             "daily_runs": {name: JobRun.objects.filter(job=name).count()
                            for name in ("applications_daily", "workplan_remind")},
             "scheduled_records": len(scheduled),
-            "scheduled_not_exactly_once": sum(1 for n in publish_events.values() if n != 1),
+            "scheduled_not_exactly_once": sum(1 for n in publish_events.values() if n > 1),
+            "scheduled_not_yet_published": sum(1 for n in publish_events.values() if n == 0),
         },
         "replica_lag_seconds": {"max": round(max(lags), 3) if lags else None,
                                 "mean": round(sum(lags) / len(lags), 3) if lags else None},
@@ -709,7 +710,8 @@ def _lines(r: dict[str, Any]) -> list[str]:
              f"撤回：{w['withdrawn']} 条，撤回后仍被返回 {w['stale_served']} 次",
              f"定时任务：{j['periods']} 个周期，缺少 {j['periods_without_run']}，失败 {j['runs_failed']}，"
              f"仍在排队 {j['runs_still_queued']}，"
-             f"重试 {j['runs_retried']}；定时发布 {j['scheduled_records']} 条，非恰好一次 {j['scheduled_not_exactly_once']}",
+             f"重试 {j['runs_retried']}；定时发布 {j['scheduled_records']} 条，发布多于一次 {j['scheduled_not_exactly_once']}，"
+             f"队列积压而尚未发布 {j['scheduled_not_yet_published']}",
              f"副本延迟：最大 {r['replica_lag_seconds']['max']} 秒",
              f"写入期间缓存吞吐 / 纯读：{r['cached_ratio_with_writes']}（目标 ≥ {TARGET_RATIO}）"]
     for name, window in r["throughput"].items():
