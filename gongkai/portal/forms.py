@@ -88,9 +88,11 @@ class PolicyFilterForm(_Base):
 class GazetteFilterForm(forms.Form):
     year = forms.TypedChoiceField(label="年份", required=False, coerce=int, empty_value=None)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, years=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["year"].choices = _years()
+        # only the years that have published issues (all years when not given)
+        self.fields["year"].choices = _years() if years is None else [("", "全部")] + [
+            (str(y), f"{y}年") for y in sorted(set(years), reverse=True)]
 
 
 # --- the site settings (workspace) -----------------------------------------------------

@@ -326,9 +326,10 @@ def attachment(request, pk: int):
 
 @require_safe
 def gazettes(request):
-    form = GazetteFilterForm(request.GET or None)
-    year = form.cleaned_data.get("year") if form.is_valid() else None
     issues = selectors.public_issues().order_by("-issued_on", "-pk")
+    form = GazetteFilterForm(request.GET or None, years=issues.values_list("year", flat=True).distinct())
+    raw_year = request.GET.get("year", "")
+    year = int(raw_year) if raw_year.isdigit() and len(raw_year) == 4 else None  # a year without issues: none
     organ = None
     if request.GET.get("organ"):
         organ = _organ_or_404(request.GET["organ"])

@@ -89,3 +89,11 @@ def test_print_ready_pdf_through_libreoffice(site, people):
     gazette.gazette_issue_build_pdf(actor=editor, issue=issue)
     issue.refresh_from_db()
     assert issue.pdf.read(5) == b"%PDF-"
+
+
+def test_public_gazette_years_are_the_years_with_issues(client, site):
+    body = client.get(reverse("portal:gazettes")).content.decode()
+    start = body.index('<select name="year"')
+    years = body[start:body.index("</select>", start)]
+    assert "2025年" in years and "2024年" not in years
+    assert site.issue.gazette.name in client.get(reverse("portal:gazettes"), {"year": 2025}).content.decode()
