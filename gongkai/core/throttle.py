@@ -14,6 +14,7 @@ else is ignored, so a client cannot choose its own address. Every throttle of th
 from __future__ import annotations
 
 import ipaddress
+import logging
 import random
 import time
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from django.core import signing
 from django.core.cache import cache
 
 UNKNOWN_ADDRESS = "0.0.0.0"  # noqa: S104 - not a bind address
+log = logging.getLogger(__name__)
 
 
 @lru_cache(maxsize=8)
@@ -71,24 +73,44 @@ class Throttle:
     def _key(self, ip: str) -> str:
         return f"gongkai-throttle:{self.name}:{ip}"
 
-    def count(self, ip: str) -> int:
+    # A cache that cannot be reached (a Redis restart) must not turn a citizen's submission into a
+    # 500: the counts are then unknown, so every form shows its challenge, and no limit is claimed.
+
+    def _stamps(self, ip: str) -> list[float] | None:
+        try:
+            stamps = cache.get(self._key(ip), [])
+        except Exception:  # the cache backend's own connection errors
+            log.warning("throttle %s: cache unavailable, counting as unknown", self.name, exc_info=True)
+            return None
         now = time.time()
-        return sum(1 for t in cache.get(self._key(ip), []) if t > now - self.window)
+        return [t for t in stamps if t > now - self.window]
+
+    def count(self, ip: str) -> int:
+        stamps = self._stamps(ip)
+        return len(stamps) if stamps is not None else 0
 
     def is_limited(self, ip: str) -> bool:
         return self.count(ip) >= self.limit
 
     def needs_challenge(self, ip: str) -> bool:
-        return self.count(ip) >= self.challenge_after
+        stamps = self._stamps(ip)
+        return stamps is None or len(stamps) >= self.challenge_after
 
     def hit(self, ip: str) -> None:
-        now = time.time()
-        stamps = [t for t in cache.get(self._key(ip), []) if t > now - self.window][-self.limit * 2:]
-        stamps.append(now)
-        cache.set(self._key(ip), stamps, timeout=self.window)
+        stamps = self._stamps(ip)
+        if stamps is None:
+            return
+        stamps = stamps[-self.limit * 2:] + [time.time()]
+        try:
+            cache.set(self._key(ip), stamps, timeout=self.window)
+        except Exception:
+            log.warning("throttle %s: cache unavailable, hit not counted", self.name, exc_info=True)
 
     def reset(self, ip: str) -> None:
-        cache.delete(self._key(ip))
+        try:
+            cache.delete(self._key(ip))
+        except Exception:
+            log.warning("throttle %s: cache unavailable, not reset", self.name, exc_info=True)
 
     # -- the challenge: a small sum, its answer signed into a hidden field ---------------------
 

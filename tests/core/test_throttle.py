@@ -33,3 +33,23 @@ def test_challenge_answer_is_checked_against_the_signed_token():
     assert not Throttle(name="other").check_challenge(token, str(a + b))
     assert t.challenge_for(token) == (question, token)
     assert t.challenge_for("forged")[1] != "forged"
+
+
+class _DownCache:
+    """A cache whose server is gone: every call raises, as Django's Redis backend does."""
+
+    def _fail(self, *args, **kwargs):
+        raise ConnectionError("cache server unreachable")
+
+    get = set = delete = add = incr = _fail
+
+
+def test_a_cache_outage_asks_the_challenge_and_never_raises(monkeypatch):
+    from gongkai.core import throttle as module
+
+    t = module.Throttle(name="outage", limit=1, challenge_after=5)
+    monkeypatch.setattr(module, "cache", _DownCache())
+    t.hit("203.0.113.9")
+    t.reset("203.0.113.9")
+    assert t.needs_challenge("203.0.113.9") is True  # counts unknown: the challenge stands in
+    assert t.is_limited("203.0.113.9") is False  # and no limit is claimed
