@@ -85,6 +85,11 @@ def test_reply_with_a_knowledge_base_entry_review_and_publish(client, organ, han
     assert m.status == MessageStatus.REPLIED and Message.objects.public().filter(pk=m.pk).exists()
     public = client.get(m.get_absolute_url()).content.decode()
     assert entry.answer in public and "张三" not in public
+    # The message's history reads as people read it: event names, the actors' names, no raw values.
+    history = client.get(reverse("participation_staff:message", args=[m.pk])).content.decode()
+    history = history.split('id="history-h"', 1)[1]
+    assert approver.get_full_name() and "审核通过留言答复" in history and approver.get_full_name() in history
+    assert "reply_submitted" not in history and approver.username not in history
 
 
 @pytest.mark.django_db

@@ -119,7 +119,7 @@ def answer_detail(request, pk: int):
         "review_reason": svc.answer_review_failure_reason(actor=request.user, answer=entry),
         "review_form": AnswerReviewForm(), "retire_form": ReasonForm(auto_id="id_retire_%s"),
         "can_draft": can(request.user, Perm.ANSWER_DRAFT, entry.organ),
-        "history": AuditEvent.objects.for_object(entry).select_related("actor")[:30],
+        "history": list(AuditEvent.objects.for_object(entry).select_related("actor", "organ")[:50]),
         "used": entry.replies.count(),
     }, status=400 if form is not None and form.errors else 200)
 

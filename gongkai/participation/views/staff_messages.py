@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from gongkai.core.calendar import get_work_calendar
-from gongkai.core.models import Membership
+from gongkai.core.models import AuditEvent, Membership
 from gongkai.core.permissions import Perm, can, staff_required
 
 from ..errors import ParticipationActionError
@@ -90,6 +90,7 @@ def _context(request, message: Message, bound: dict | None = None) -> dict:
         "transfers": message.transfers.select_related("from_organ", "to_organ", "transferred_by"),
         "replies": message.replies.select_related("written_by", "reviewed_by").prefetch_related("answers_used"),
         "open_reply": open_reply, "submitted": submitted, "aq": aq, "candidates": candidates,
+        "history": list(AuditEvent.objects.for_object(message).select_related("actor", "organ")[:50]),
         "can_handle": can_handle and message.is_open,
         "review_reason": svc.reply_review_failure_reason(actor=user, message=message) if submitted else None,
         "can_hide": can(user, Perm.MESSAGE_REVIEW, message.organ) or can(user, Perm.ORGAN_OVERSEE, message.organ),
