@@ -142,7 +142,7 @@ def test_keyboard_alone_and_no_javascript(live_server, browser):
         screenshot(page, "portal-a11y-settings-nojs")
         page.goto(base + "/policies/")
         page.get_by_label("有效性").select_option("revised")
-        page.get_by_role("button", name="筛选").click()
+        page.get_by_role("button", name="检索").click()
         expect(page.get_by_role("link", name=site.old_policy.title)).to_be_visible()
     finally:
         context.close()
