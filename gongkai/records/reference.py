@@ -159,12 +159,16 @@ def record_file_by_rules(*, record: Record, actor: Actor = None, force: bool = F
 
 
 def records_file_published(record_ids) -> int:
-    """On publication (``record_changed``): file the public records no editor has filed yet."""
-    filed = 0
-    for record in (Record.objects.public().filter(pk__in=list(record_ids), catalog_entries__isnull=True)
-                   .select_related("organ", "genre", "topic")):
-        filed += bool(record_file_by_rules(record=record))
-    return filed
+    """On publication (``record_changed``): file the public records no editor has filed yet (one
+    transaction and one audit row per organ when many are published at once, e.g. an import)."""
+    unfiled = Record.objects.public().filter(pk__in=list(record_ids), catalog_entries__isnull=True)
+    ids = list(unfiled.values_list("pk", flat=True))
+    if not ids:
+        return 0
+    if len(ids) == 1:
+        record = Record.objects.select_related("organ", "genre", "topic").get(pk=ids[0])
+        return len(record_file_by_rules(record=record))
+    return records_file_bulk(actor=None, records=Record.objects.filter(pk__in=ids))
 
 
 @transaction.atomic
