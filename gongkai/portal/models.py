@@ -55,10 +55,13 @@ NAV_COLUMNS: dict[str, str] = {
     "plans": "工作要点",
     "consultations": "意见征集",
     "messages": "留言咨询",
+    "qa": "政策问答",
+    "map": "政务公开地图",
     "apply": "依申请公开",
     "records": "全部公开信息",
 }
-DEFAULT_NAV = ["home", "column", "policies", "interpretations", "gazette", "records"]
+DEFAULT_NAV = ["home", "column", "policies", "interpretations", "gazette", "consultations", "messages", "qa",
+               "records"]
 
 # Blocks a subsite's home page may show, in the default order.
 HOME_BLOCKS: dict[str, str] = {

@@ -146,6 +146,8 @@ def _nav(keys: list[str], organ: Organ | None, home_url: str) -> list[NavItem]:
         "plans": reverse("workplans:public_plans"),
         "consultations": scoped(reverse("participation:consultations"), organ=code),
         "messages": scoped(reverse("participation:message_create"), organ=code),
+        "qa": scoped(reverse("participation:qa"), organ=code),
+        "map": scoped(reverse("participation:map"), organ=code),
         "apply": reverse("portal:organ_apply", args=[code]) if code else reverse("applications:apply"),
         "records": scoped(reverse("portal:records"), organ=code),
     }

@@ -412,7 +412,9 @@ def _site_map_sections() -> list[tuple[str, list[tuple[str, str]]]]:
                   ("重大行政决策事项目录", reverse("participation:decision_catalogs")),
                   ("留言咨询", reverse("participation:messages")), ("政策问答", reverse("participation:qa"))]),
         ("依申请公开", [("提交申请", reverse("applications:apply")), ("查询办理进度", reverse("applications:track"))]),
-        ("服务", [("RSS订阅", reverse("portal:feed_rss")), ("无障碍声明与设置", reverse("portal:accessibility")),
+        ("服务", [("政务公开地图", reverse("participation:map")), ("订阅政策信息", reverse("participation:subscribe")),
+                ("开放数据", reverse("open_data")), ("数据接口说明", reverse("api_docs")),
+                ("RSS订阅", reverse("portal:feed_rss")), ("无障碍声明与设置", reverse("portal:accessibility")),
                 ("XML网站地图（供搜索引擎）", reverse("portal:sitemap_index"))]),
     ]
 

@@ -253,3 +253,18 @@ def test_head_is_answered_and_other_methods_refused(client, site):
     assert client.head(reverse("portal:home")).status_code == 200
     assert client.post(reverse("portal:home")).status_code == 405
     assert client.get(site.old_policy.get_absolute_url())["Content-Type"].startswith("text/html")
+
+
+def test_the_public_can_reach_every_public_service_from_the_platform_pages(client, site):
+    """Navigation, footer and the HTML site map lead to the participation and reach pages."""
+    home = client.get(reverse("portal:home")).content.decode()
+    nav = home.split('aria-label="主导航"', 1)[1].split("</nav>", 1)[0]
+    for label, url in (("意见征集", reverse("participation:consultations")),
+                       ("留言咨询", reverse("participation:message_create")), ("政策问答", reverse("participation:qa"))):
+        assert label in nav and f'href="{url}"' in nav, label
+    footer = home.split('aria-label="页脚"', 1)[1].split("</nav>", 1)[0]
+    for url in (reverse("participation:subscribe"), reverse("participation:map"), reverse("open_data")):
+        assert f'href="{url}"' in footer, url
+    site_map = client.get(reverse("portal:site_map")).content.decode()
+    for label in ("政务公开地图", "订阅政策信息", "开放数据", "数据接口说明", "意见征集", "政策问答"):
+        assert label in site_map, label
