@@ -151,7 +151,11 @@ def test_comment_moderate_close_feedback_and_find_the_disposition(live_server, b
     review = staff.locator("form[aria-label='审核采纳情况反馈']")
     review.get_by_label("同意公开").check()
     review.get_by_role("button", name="提交审核意见（通过即发布）").click()
-    staff.wait_for_selector("text=采纳情况反馈已发布")
+    # Publishing also publishes the feedback as a record (index, caches, mails): the slowest step.
+    try:
+        staff.wait_for_selector("text=采纳情况反馈已发布", timeout=45000)
+    except Exception as exc:
+        raise AssertionError("反馈未发布，页面显示：\n" + staff.locator("main").inner_text()[:1500]) from exc
     c.refresh_from_db()
     assert c.feedback.status == FeedbackStatus.PUBLISHED
     assert Record.objects.public().filter(pk=c.feedback.record_id).exists()
