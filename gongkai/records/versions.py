@@ -64,7 +64,7 @@ def record_version_open(*, actor, record: Record, reason: str) -> RecordVersion:
 
 @transaction.atomic
 def record_version_update(*, actor, version: RecordVersion, title: str, summary: str, body: str) -> RecordVersion:
-    version = RecordVersion.objects.select_for_update().select_related("record__organ").get(pk=version.pk)
+    version = RecordVersion.objects.select_for_update(of=("self",)).select_related("record__organ").get(pk=version.pk)
     if not can(actor, Perm.RECORD_DRAFT, version.record.organ):
         raise PermissionDenied("您没有编辑该机关信息的权限。")
     if version.status != VersionStatus.DRAFT:
@@ -82,7 +82,7 @@ def record_version_update(*, actor, version: RecordVersion, title: str, summary:
 
 @transaction.atomic
 def record_version_submit(*, actor, version: RecordVersion) -> RecordVersion:
-    version = RecordVersion.objects.select_for_update().select_related("record__organ").get(pk=version.pk)
+    version = RecordVersion.objects.select_for_update(of=("self",)).select_related("record__organ").get(pk=version.pk)
     if not can(actor, Perm.RECORD_DRAFT, version.record.organ):
         raise PermissionDenied("您没有编辑该机关信息的权限。")
     if version.status != VersionStatus.DRAFT:
@@ -106,7 +106,7 @@ def version_authors(version: RecordVersion) -> set[int]:
 @transaction.atomic
 def record_version_review(*, actor, version: RecordVersion, approve: bool, comment: str = "") -> RecordVersion:
     """Approve (the version is published at once and replaces the public text) or send it back."""
-    version = RecordVersion.objects.select_for_update().select_related("record__organ").get(pk=version.pk)
+    version = RecordVersion.objects.select_for_update(of=("self",)).select_related("record__organ").get(pk=version.pk)
     record = Record.objects.select_for_update().get(pk=version.record_id)
     if not can(actor, Perm.RECORD_REVIEW, record.organ):
         raise PermissionDenied("您没有审核该机关信息的权限。")

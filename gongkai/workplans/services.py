@@ -346,7 +346,7 @@ def workplan_publish_summary(*, actor, plan: WorkPlan, body_html: str) -> Record
 
 @transaction.atomic
 def task_set_status(*, actor, task: Task, status: str, completed_on: dt.date | None = None, organ: Organ | None = None) -> Task:
-    task = Task.objects.select_for_update().select_related("plan", "plan__organ").get(pk=task.pk)
+    task = Task.objects.select_for_update(of=("self",)).select_related("plan", "plan__organ").get(pk=task.pk)
     if not rules.can_manage(actor, task.plan) and not (organ and rules.can_report(actor, task, organ)):
         raise PermissionDenied("您不是这项任务的责任单位，也不是公开办。")
     if status not in TaskStatus.values:
@@ -450,7 +450,7 @@ def progress_report(*, actor, task: Task, organ: Organ, text: str, reported_on: 
 @transaction.atomic
 def progress_review_publication(*, actor, report: ProgressReport, approve: bool) -> ProgressReport:
     """先审查后公开: the 公开办 approves (or declines) a report proposed for the public page."""
-    report = ProgressReport.objects.select_for_update().select_related("task__plan__organ").get(pk=report.pk)
+    report = ProgressReport.objects.select_for_update(of=("self",)).select_related("task__plan__organ").get(pk=report.pk)
     if not rules.can_approve_publication(actor, report):
         raise PermissionDenied("进展的公开须由公开办中报送人以外的人员审核。")
     if approve and report.publication == Publication.INTERNAL:

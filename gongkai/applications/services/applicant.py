@@ -121,7 +121,7 @@ def _notify(app: Application, msg: ApplicationMessage) -> None:
 @transaction.atomic
 def application_thread_accept(*, actor, message: ApplicationMessage) -> ApplicationMessage:
     """Staff accept an online 补正 (records ``corrected``) or a payment proof (records ``fee_paid``)."""
-    msg = ApplicationMessage.objects.select_for_update().select_related("application").get(pk=message.pk)
+    msg = ApplicationMessage.objects.select_for_update(of=("self",)).select_related("application").get(pk=message.pk)
     require_handle(actor, msg.application)
     if msg.status != ThreadStatus.OPEN or msg.kind == ThreadKind.MESSAGE:
         raise ApplicationActionError("该记录无需确认，或已经处理。")

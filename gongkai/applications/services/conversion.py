@@ -21,7 +21,7 @@ def application_convert_to_record(*, actor, determination: Determination, title:
     from gongkai.records.models import Genre
     from gongkai.records.services import RecordActionError, attachment_add, record_create
 
-    det = Determination.objects.select_for_update().select_related("application__organ").get(pk=determination.pk)
+    det = Determination.objects.select_for_update(of=("self",)).select_related("application__organ").get(pk=determination.pk)
     app = det.application
     require_handle(actor, app)
     if det.outcome not in (Outcome.DISCLOSED, Outcome.PARTIAL):

@@ -123,7 +123,7 @@ def application_request_extension(*, actor, application: Application, workdays: 
 @transaction.atomic
 def application_decide_extension(*, actor, request: ExtensionRequest, approve: bool, comment: str = "") -> ExtensionRequest:
     """The head of the 公开办 approves (the EXTENDED event and the letter) or refuses."""
-    req = ExtensionRequest.objects.select_for_update().select_related("application__organ").get(pk=request.pk)
+    req = ExtensionRequest.objects.select_for_update(of=("self",)).select_related("application__organ").get(pk=request.pk)
     app = req.application
     if not can(actor, Perm.APPLICATION_APPROVE_EXTENSION, app.organ):
         raise ApplicationActionError("延期须经政府信息公开工作机构负责人（公开办负责人）同意，您没有审批权限。")

@@ -140,7 +140,7 @@ def letter_template_save(*, actor, organ: Organ, kind: str, upload: UploadedFile
             raise ApplicationActionError(f"{organ.name}已有{kind.label}模板，请修改原模板。")
         template = LetterTemplate(organ=organ, kind=kind)
     else:
-        template = LetterTemplate.objects.select_for_update().select_related("organ").get(pk=template.pk)
+        template = LetterTemplate.objects.select_for_update(of=("self",)).select_related("organ").get(pk=template.pk)
     before = _file_state(template)
     old_name = template.file.name if template.file else ""
     template.organ = organ
@@ -169,7 +169,7 @@ def letter_template_save(*, actor, organ: Organ, kind: str, upload: UploadedFile
 @transaction.atomic
 def letter_template_delete(*, actor, template: LetterTemplate) -> None:
     """Delete an organ's template: its letters go back to the built-in one. Audited; the file goes on commit."""
-    template = LetterTemplate.objects.select_for_update().select_related("organ").get(pk=template.pk)
+    template = LetterTemplate.objects.select_for_update(of=("self",)).select_related("organ").get(pk=template.pk)
     before = _file_state(template)
     audit_log(actor=actor, event_type=AuditEventType.LETTER_TEMPLATE_CHANGED, obj=template, organ=template.organ,
               changes=_changes(before, {}), note="删除告知书模板，恢复使用内置模板")

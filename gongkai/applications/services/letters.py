@@ -190,7 +190,7 @@ def letter_ensure_rendered(letter: Letter) -> Letter:
     if letter.docx:
         return letter
     with transaction.atomic():
-        row = Letter.objects.select_for_update().select_related("application__organ").get(pk=letter.pk)
+        row = Letter.objects.select_for_update(of=("self",)).select_related("application__organ").get(pk=letter.pk)
         if not row.docx:
             try:
                 data = render_docx(_template_for(row.application, row.kind), dict(row.context))

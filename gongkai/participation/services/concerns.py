@@ -71,7 +71,7 @@ def concern_create(*, actor, organ: Organ, data: dict[str, Any]) -> Concern:
 
 @transaction.atomic
 def concern_update(*, actor, concern: Concern, data: dict[str, Any]) -> Concern:
-    concern = Concern.objects.select_for_update().select_related("organ").get(pk=concern.pk)
+    concern = Concern.objects.select_for_update(of=("self",)).select_related("organ").get(pk=concern.pk)
     _require_concerns(actor, concern.organ)
     data = _clean_concern({f: getattr(concern, f) for f in CONCERN_FIELDS} | data)
     if data["organ"] != concern.organ:
@@ -90,7 +90,7 @@ def concern_update(*, actor, concern: Concern, data: dict[str, Any]) -> Concern:
 def concern_respond(*, actor, concern: Concern, note: str, record: Record | None = None,
                     close_without_response: bool = False) -> Concern:
     """Record the response (a public record, or a stated response) — or close it as needing none."""
-    concern = Concern.objects.select_for_update().select_related("organ").get(pk=concern.pk)
+    concern = Concern.objects.select_for_update(of=("self",)).select_related("organ").get(pk=concern.pk)
     _require_concerns(actor, concern.organ)
     if concern.status != ConcernStatus.OPEN:
         raise ParticipationActionError(f"这项关切已经是“{concern.get_status_display()}”。")
@@ -153,7 +153,7 @@ def _check_item(catalog: DecisionCatalog, data: dict[str, Any]) -> dict[str, Any
 @transaction.atomic
 def decision_item_save(*, actor, catalog: DecisionCatalog, data: dict[str, Any],
                        item: DecisionItem | None = None) -> DecisionItem:
-    catalog = DecisionCatalog.objects.select_for_update().select_related("organ").get(pk=catalog.pk)
+    catalog = DecisionCatalog.objects.select_for_update(of=("self",)).select_related("organ").get(pk=catalog.pk)
     require(actor, Perm.RECORD_DRAFT, catalog.organ)
     data = _check_item(catalog, data)
     before = snapshot(item, ITEM_FIELDS) if item is not None else {}
@@ -173,7 +173,7 @@ def decision_item_save(*, actor, catalog: DecisionCatalog, data: dict[str, Any],
 
 @transaction.atomic
 def decision_catalog_publish(*, actor, catalog: DecisionCatalog) -> DecisionCatalog:
-    catalog = DecisionCatalog.objects.select_for_update().select_related("organ").get(pk=catalog.pk)
+    catalog = DecisionCatalog.objects.select_for_update(of=("self",)).select_related("organ").get(pk=catalog.pk)
     require(actor, Perm.RECORD_PUBLISH, catalog.organ)
     if catalog.status == CatalogStatus.PUBLISHED:
         raise ParticipationActionError("目录已经公布。")

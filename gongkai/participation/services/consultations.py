@@ -80,7 +80,7 @@ def _snapshot(consultation: Consultation) -> dict[str, Any]:
 
 
 def _lock(consultation: Consultation) -> Consultation:
-    return Consultation.objects.select_for_update().select_related("organ").get(pk=consultation.pk)
+    return Consultation.objects.select_for_update(of=("self",)).select_related("organ").get(pk=consultation.pk)
 
 
 def _transition(*, actor, consultation: Consultation, to: str, event: AuditEventType, note: str = "",
@@ -458,7 +458,7 @@ def comment_submit(*, consultation: Consultation, body: str, name: str = "", ano
 @transaction.atomic
 def comment_moderate(*, actor, comment: Comment, moderation: str, public_text: str | None = None) -> Comment:
     """Show (with personal data masked), keep unshown, or mark invalid (spam, abuse) a comment."""
-    comment = Comment.objects.select_for_update().select_related("consultation__organ").get(pk=comment.pk)
+    comment = Comment.objects.select_for_update(of=("self",)).select_related("consultation__organ").get(pk=comment.pk)
     require(actor, Perm.RECORD_DRAFT, comment.consultation.organ)
     if moderation not in (CommentModeration.SHOWN, CommentModeration.NOT_SHOWN, CommentModeration.REJECTED):
         raise ParticipationActionError("请选择审核结果。")
@@ -511,7 +511,7 @@ def _dispose(actor, comment: Comment, disposition: str, reason: str, group: Comm
 
 @transaction.atomic
 def comment_dispose(*, actor, comment: Comment, disposition: str, reason: str) -> Comment:
-    comment = Comment.objects.select_for_update().select_related("consultation__organ", "group").get(pk=comment.pk)
+    comment = Comment.objects.select_for_update(of=("self",)).select_related("consultation__organ", "group").get(pk=comment.pk)
     consultation = comment.consultation
     _check_disposable(actor, consultation)
     _check_disposition(disposition, reason)
@@ -530,7 +530,7 @@ def comment_group_dispose(*, actor, consultation: Consultation, title: str, comm
     if not title:
         raise ParticipationActionError("请概括这一类意见，例如“关于收费标准的意见”。")
     ids = [c.pk for c in comments]
-    members = list(Comment.objects.select_for_update().select_related("consultation__organ", "group")
+    members = list(Comment.objects.select_for_update(of=("self",)).select_related("consultation__organ", "group")
                    .filter(pk__in=ids, consultation=consultation))
     if not members or len(members) != len(set(ids)):
         raise ParticipationActionError("请选择属于这项意见征集的意见。")

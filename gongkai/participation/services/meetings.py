@@ -35,7 +35,7 @@ EDIT_FIELDS = [f for f in AUDITED_FIELDS if f not in ("status", "published_at", 
 
 
 def _lock(meeting: Meeting) -> Meeting:
-    return Meeting.objects.select_for_update().select_related("organ").get(pk=meeting.pk)
+    return Meeting.objects.select_for_update(of=("self",)).select_related("organ").get(pk=meeting.pk)
 
 
 def _clean(data: dict[str, Any], organ: Organ) -> dict[str, Any]:
@@ -169,7 +169,7 @@ def accepted_count(meeting: Meeting) -> int:
 @transaction.atomic
 def registration_decide(*, actor, registration: Registration, accept: bool, note: str = "") -> Registration:
     """Accept (within the places) or decline an application; the applicant is told on commit."""
-    registration = Registration.objects.select_for_update().select_related("meeting__organ").get(pk=registration.pk)
+    registration = Registration.objects.select_for_update(of=("self",)).select_related("meeting__organ").get(pk=registration.pk)
     meeting = _lock(registration.meeting)
     require(actor, Perm.RECORD_DRAFT, meeting.organ)
     if meeting.status != MeetingStatus.PUBLISHED:

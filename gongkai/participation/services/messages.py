@@ -164,7 +164,7 @@ def message_submit(
 
 
 def _lock(message: Message) -> Message:
-    return Message.objects.select_for_update().select_related("organ").get(pk=message.pk)
+    return Message.objects.select_for_update(of=("self",)).select_related("organ").get(pk=message.pk)
 
 
 def _save(*, actor, message: Message, before: dict, event: AuditEventType, note: str = "") -> Message:

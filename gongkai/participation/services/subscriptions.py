@@ -138,7 +138,7 @@ def subscription_request(
 
 @transaction.atomic
 def subscription_confirm(*, subscription: Subscription) -> Subscription:
-    subscription = Subscription.objects.select_for_update().select_related("subscriber").get(pk=subscription.pk)
+    subscription = Subscription.objects.select_for_update(of=("self",)).select_related("subscriber").get(pk=subscription.pk)
     if subscription.cancelled_at is not None:
         raise ParticipationActionError("这项订阅已经退订；如需继续接收，请重新订阅。")
     subscriber = subscription.subscriber
