@@ -47,3 +47,16 @@ def page(browser):
 def screenshot(page, name: str) -> None:
     os.makedirs(ARTIFACTS, exist_ok=True)
     page.screenshot(path=os.path.join(ARTIFACTS, f"{name}.png"), full_page=True)
+
+
+def wait_until(page, expression: str, timeout: float = 15.0) -> None:
+    """Poll a JavaScript expression until it is true. ``page.wait_for_function`` compiles its
+    string inside the page, which the site's CSP (no 'unsafe-eval') refuses; ``page.evaluate``
+    goes through the DevTools protocol instead."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still false after {timeout} s: {expression}")
+        page.wait_for_timeout(100)

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from gongkai.records.models import Record, Status
 from tests.portal.world import build_site
 
-from .conftest import load_axe, screenshot
+from .conftest import load_axe, screenshot, wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -67,7 +67,7 @@ def test_browse_home_column_catalog_record_interpretation(live_server, page):
     page.get_by_role("link", name=site.new_policy.title).first.click()
     page.wait_for_selector(f"h1:has-text('{site.new_policy.title}')")
     assert page.get_by_text(site.new_policy.index_no).is_visible()
-    page.wait_for_function("document.querySelector('.qr img').naturalWidth > 0")  # the QR code loads
+    wait_until(page, "document.querySelector('.qr img').naturalWidth > 0")  # the QR code loads
     visit(page, "record")
 
     page.locator("#interp-title + ul").get_by_role("link", name=site.interp.title).click()
@@ -77,7 +77,7 @@ def test_browse_home_column_catalog_record_interpretation(live_server, page):
 
     # 适老化 mode: switched on in place, remembered after a reload and on other pages.
     page.get_by_role("link", name="适老化模式").click()
-    page.wait_for_function("document.documentElement.classList.contains('a11y-text')")
+    wait_until(page, "document.documentElement.classList.contains('a11y-text')")
     page.reload()
     assert "a11y-contrast" in page.evaluate("document.documentElement.className")
     font = page.evaluate("parseFloat(getComputedStyle(document.documentElement).fontSize)")
@@ -87,7 +87,7 @@ def test_browse_home_column_catalog_record_interpretation(live_server, page):
     assert "a11y-text" in page.evaluate("document.documentElement.className")
     visit(page, "policies-a11y")
     page.get_by_role("link", name="退出适老化模式").click()
-    page.wait_for_function("!document.documentElement.classList.contains('a11y-text')")
+    wait_until(page, "!document.documentElement.classList.contains('a11y-text')")
 
 
 def test_every_page_type_passes_axe(live_server, page):
