@@ -27,10 +27,12 @@ from django.core.management.base import BaseCommand, CommandError
 
 
 def refuse_root() -> None:
-    """In production mode (GONGKAI_DEBUG=0) the platform never runs as root: a flaw in any
-    part of it would otherwise be the whole machine's. The demo (DEBUG on) may."""
-    if not settings.DEBUG and hasattr(os, "geteuid") and os.geteuid() == 0:
-        raise CommandError("生产模式（GONGKAI_DEBUG=0）下不能以 root 身份运行平台，请用专用的非特权用户启动"
+    """An installation (one with its own ``GONGKAI_SECRET_KEY``) never runs as root: a flaw in any
+    part of it would otherwise be the whole machine's. The local demo — the public demo key,
+    served on 127.0.0.1 by ``make run`` — may, whatever ``GONGKAI_DEBUG`` says."""
+    installation = settings.SECRET_KEY != getattr(settings, "DEMO_SECRET_KEY", None)
+    if installation and hasattr(os, "geteuid") and os.geteuid() == 0:
+        raise CommandError("正式部署（已设置 GONGKAI_SECRET_KEY）不能以 root 身份运行平台，请用专用的非特权用户启动"
                            "（见 docs/security.md“部署检查清单”）。")
 
 
