@@ -205,3 +205,10 @@ def test_close_command_closes_due_consultations(organ, capsys):
     call_command("consultations", "close")
     assert Consultation.objects.get(pk=due.pk).status == ConsultationStatus.CLOSED
     assert Consultation.objects.get(pk=running.pk).status == ConsultationStatus.PUBLISHED
+
+
+def test_the_feedback_title_does_not_double_guanyu():
+    from gongkai.participation.services.consultations import feedback_title
+
+    assert feedback_title("关于《办法（征求意见稿）》公开征求意见的公告") == "关于《办法（征求意见稿）》公开征求意见的公告的意见采纳情况反馈"
+    assert feedback_title("《办法（征求意见稿）》") == "关于《办法（征求意见稿）》的意见采纳情况反馈"

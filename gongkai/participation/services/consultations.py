@@ -629,6 +629,12 @@ def feedback_report_html(consultation: Consultation) -> str:
     })
 
 
+def feedback_title(title: str) -> str:
+    """The published feedback's title: 关于… is not doubled when the consultation's title has it."""
+    title = title.strip()
+    return (f"{title}的意见采纳情况反馈" if title.startswith("关于") else f"关于{title}的意见采纳情况反馈")[:300]
+
+
 def _feedback_genre() -> Genre:
     for code in FEEDBACK_GENRE_CODES:
         genre = Genre.objects.filter(code=code).first()
@@ -643,7 +649,7 @@ def _publish_as_record(*, reviewer, feedback: ConsultationFeedback, opinion: str
     try:
         record = record_services.record_create(
             actor=author, organ=consultation.organ, check_permission=False,
-            data={"title": f"关于{consultation.title}的意见采纳情况反馈"[:300],
+            data={"title": feedback_title(consultation.title),
                   "summary": f"{consultation.organ.name}公开征求意见的采纳情况反馈。",
                   "genre": _feedback_genre(), "attribute": Attribute.PROACTIVE,
                   "written_on": timezone.localdate(), "body": feedback_report_html(consultation)})
