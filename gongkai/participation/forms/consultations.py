@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from gongkai.core.forms import GuardedFormMixin
 from gongkai.core.idempotency import OnceFormMixin
 from gongkai.core.throttle import Throttle
 
@@ -22,7 +23,8 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 OVERALL = ""
 
 
-class CommentForm(OnceFormMixin, forms.Form):
+class CommentForm(GuardedFormMixin, OnceFormMixin, forms.Form):
+    throttle = COMMENT_THROTTLE
     """A comment from the public. Validates input only; the service decides whether it may be taken."""
 
     section = forms.ChoiceField(label="意见针对", required=False)
@@ -66,30 +68,11 @@ class CommentForm(OnceFormMixin, forms.Form):
                 self.fields[key] = forms.CharField(label=q.text, required=q.required, max_length=1000,
                                                    widget=forms.Textarea(attrs={"rows": 3}))
             self.fields[key].error_messages["required"] = f"请回答问卷问题“{q.text}”。"
-        self.challenge = challenge
-        if challenge is None:
-            del self.fields["challenge_answer"]
-            del self.fields["challenge_token"]
-        else:
-            self.fields["challenge_answer"].label = f"验证问题：{challenge[0]}"
-            self.fields["challenge_answer"].required = True
-            self.fields["challenge_answer"].error_messages["required"] = "请回答验证问题。"
-            self.initial["challenge_token"] = challenge[1]
-            if self.is_bound:
-                data = self.data.copy()
-                data["challenge_token"] = challenge[1]
-                self.data = data
-
-    def clean_website(self):
-        if self.cleaned_data.get("website"):
-            raise forms.ValidationError("提交未成功，请刷新页面后重试。")
-        return ""
+        self.set_challenge(challenge)
 
     def clean(self):
         data = super().clean()
-        if self.challenge is not None and not COMMENT_THROTTLE.check_challenge(
-                self.data.get("challenge_token", ""), data.get("challenge_answer") or ""):
-            self.add_error("challenge_answer", "验证问题回答不正确，请重新计算。")
+        self.check_challenge(data)
         if not data.get("anonymous") and not (data.get("name") or "").strip():
             hint = "，或选择匿名提交" if "anonymous" in self.fields else ""
             self.add_error("name", f"请填写姓名或单位名称{hint}。")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from gongkai.core.forms import GuardedFormMixin
 from gongkai.core.idempotency import OnceFormMixin
 from gongkai.core.throttle import Throttle
 
@@ -15,7 +16,8 @@ DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class RegistrationForm(OnceFormMixin, forms.Form):
+class RegistrationForm(GuardedFormMixin, OnceFormMixin, forms.Form):
+    throttle = REGISTRATION_THROTTLE
     name = forms.CharField(label="姓名", max_length=50, error_messages={"required": "请填写姓名。"})
     kind = forms.ChoiceField(label="身份", choices=AttendeeKind.choices)
     affiliation = forms.CharField(label="工作单位（选填）", max_length=100, required=False)
@@ -30,19 +32,7 @@ class RegistrationForm(OnceFormMixin, forms.Form):
 
     def __init__(self, *args, challenge: tuple[str, str] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.challenge = challenge
-        if challenge is None:
-            del self.fields["challenge_answer"]
-            del self.fields["challenge_token"]
-        else:
-            self.fields["challenge_answer"].label = f"验证问题：{challenge[0]}"
-            self.fields["challenge_answer"].required = True
-            self.fields["challenge_answer"].error_messages["required"] = "请回答验证问题。"
-            self.initial["challenge_token"] = challenge[1]
-            if self.is_bound:
-                data = self.data.copy()
-                data["challenge_token"] = challenge[1]
-                self.data = data
+        self.set_challenge(challenge)
 
     def clean_phone(self):
         phone = "".join(ch for ch in self.cleaned_data["phone"] if ch.isdigit() or ch == "-")
@@ -50,16 +40,9 @@ class RegistrationForm(OnceFormMixin, forms.Form):
             raise forms.ValidationError("请填写有效的联系电话（手机号码或带区号的固定电话）。")
         return phone
 
-    def clean_website(self):
-        if self.cleaned_data.get("website"):
-            raise forms.ValidationError("提交未成功，请刷新页面后重试。")
-        return ""
-
     def clean(self):
         data = super().clean()
-        if self.challenge is not None and not REGISTRATION_THROTTLE.check_challenge(
-                self.data.get("challenge_token", ""), data.get("challenge_answer") or ""):
-            self.add_error("challenge_answer", "验证问题回答不正确，请重新计算。")
+        self.check_challenge(data)
         return data
 
 

@@ -10,6 +10,7 @@ from django.core import signing
 from django.core.files.base import File
 from django.core.files.storage import default_storage
 
+from gongkai.core.forms import GuardedFormMixin
 from gongkai.core.idempotency import OnceFormMixin
 from gongkai.core.models import Organ
 from gongkai.core.throttle import Throttle
@@ -37,7 +38,8 @@ class OrganTreeSelect(forms.Select):
         return option
 
 
-class MessageForm(OnceFormMixin, forms.Form):
+class MessageForm(GuardedFormMixin, OnceFormMixin, forms.Form):
+    throttle = MESSAGE_THROTTLE
     organ = forms.TypedChoiceField(label="留言对象（机关）", coerce=int, help_text="可在上方输入机关名称筛选。",
                                    error_messages={"required": "请选择留言的机关。",
                                                    "invalid_choice": "所选机关不存在或已停用，请重新选择。"})
@@ -81,24 +83,7 @@ class MessageForm(OnceFormMixin, forms.Form):
         if organ is not None and not self.is_bound:
             self.initial["organ"] = organ.pk
         self.kept: dict | None = None
-        self.challenge = challenge
-        if challenge is None:
-            del self.fields["challenge_answer"]
-            del self.fields["challenge_token"]
-        else:
-            self.fields["challenge_answer"].label = f"验证问题：{challenge[0]}"
-            self.fields["challenge_answer"].required = True
-            self.fields["challenge_answer"].error_messages["required"] = "请回答验证问题。"
-            self.initial["challenge_token"] = challenge[1]
-            if self.is_bound:
-                data = self.data.copy()
-                data["challenge_token"] = challenge[1]
-                self.data = data
-
-    def clean_website(self):
-        if self.cleaned_data.get("website"):
-            raise forms.ValidationError("提交未成功，请刷新页面后重试。")
-        return ""
+        self.set_challenge(challenge)
 
     def clean_attachment(self):
         f = self.cleaned_data.get("attachment")
@@ -128,9 +113,7 @@ class MessageForm(OnceFormMixin, forms.Form):
 
     def clean(self):
         data = super().clean()
-        if self.challenge is not None and not MESSAGE_THROTTLE.check_challenge(
-                self.data.get("challenge_token", ""), data.get("challenge_answer") or ""):
-            self.add_error("challenge_answer", "验证问题回答不正确，请重新计算。")
+        self.check_challenge(data)
         if not (data.get("phone") or "").strip() and not (data.get("email") or "").strip() \
                 and "phone" not in self.errors and "email" not in self.errors:
             self.add_error("phone", "请至少填写联系电话或电子邮箱中的一项，便于查询和答复。")
