@@ -77,6 +77,8 @@ class Concern(models.Model):
 
 class CatalogStatus(models.TextChoices):
     DRAFT = "draft", "草稿"
+    SUBMITTED = "submitted", "待审核"
+    RETURNED = "returned", "退回修改"
     PUBLISHED = "published", "已公布"
 
 
@@ -99,6 +101,12 @@ class DecisionCatalog(models.Model):
     status = models.CharField("状态", max_length=20, choices=CatalogStatus.choices, default=CatalogStatus.DRAFT,
                               editable=False)
     published_at = models.DateTimeField("公布时间", null=True, blank=True, editable=False)
+    review_opinion = models.TextField("保密审查意见", blank=True, editable=False)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="审核人", null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+", editable=False)
+    reviewed_at = models.DateTimeField("审核时间", null=True, blank=True, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="创建人", null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+", editable=False)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     objects = DecisionCatalogQuerySet.as_manager()

@@ -24,6 +24,8 @@ class MeetingKind(models.TextChoices):
 
 class MeetingStatus(models.TextChoices):
     DRAFT = "draft", "草稿"
+    SUBMITTED = "submitted", "待审核"
+    RETURNED = "returned", "退回修改"
     PUBLISHED = "published", "已发布"
     CANCELLED = "cancelled", "已取消"
 
@@ -67,6 +69,10 @@ class Meeting(models.Model):
                               editable=False, db_index=True)
     published_at = models.DateTimeField("发布时间", null=True, blank=True, editable=False)
     cancel_reason = models.CharField("取消原因", max_length=300, blank=True, editable=False)
+    review_opinion = models.TextField("保密审查意见", blank=True, editable=False)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="审核人", null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+", editable=False)
+    reviewed_at = models.DateTimeField("审核时间", null=True, blank=True, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="创建人", null=True, on_delete=models.PROTECT,
                                    related_name="+", editable=False)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
