@@ -12,6 +12,8 @@ from pathlib import Path
 
 import environ
 
+from gongkai.portal.hosts import AllowedHosts
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 
@@ -21,7 +23,8 @@ SECRET_KEY = env.str("GONGKAI_SECRET_KEY", default=DEMO_SECRET_KEY)
 # The local demo (no key of its own) is served over plain HTTP on 127.0.0.1; an installation
 # with its own key is behind HTTPS: redirects, HSTS and secure cookies.
 GONGKAI_HTTPS = env.bool("GONGKAI_HTTPS", default=SECRET_KEY != DEMO_SECRET_KEY)
-ALLOWED_HOSTS = env.list("GONGKAI_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
+# The operator's hosts, then the host names offices configured for their subsites (gongkai/portal/hosts.py).
+ALLOWED_HOSTS = AllowedHosts(env.list("GONGKAI_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"]))
 CSRF_TRUSTED_ORIGINS = env.list("GONGKAI_CSRF_TRUSTED_ORIGINS", default=[])
 VAR_DIR = Path(env.str("GONGKAI_VAR_DIR", default=str(BASE_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)  # the SQLite file, media and the page-cache stamp live here
