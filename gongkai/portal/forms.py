@@ -121,7 +121,7 @@ class SiteSettingsForm(forms.Form):
     accent = forms.CharField(label="主题色", max_length=7, required=False,
                              help_text="例如 #a4161a；白色文字在其上需清晰可读（对比度不低于4.5:1）。")
     host = forms.CharField(label="独立域名", max_length=253, required=False,
-                           help_text="例如 gaj.example.gov.cn；还需由平台管理员加入 GONGKAI_ALLOWED_HOSTS。")
+                           help_text="例如 gaj.example.gov.cn；保存后即生效，还需将域名解析到本平台。")
     sponsor = forms.CharField(label="主办单位", max_length=100, required=False)
     organizer = forms.CharField(label="承办单位", max_length=100, required=False)
     contact_phone = forms.CharField(label="联系电话", max_length=50, required=False)

@@ -113,7 +113,7 @@ class SiteSettings(models.Model):
                               help_text="页头和导航的颜色，例如 #b31b1b。留空时用平台颜色。")
     host = models.CharField("独立域名", max_length=253, blank=True, null=True, unique=True,
                             validators=[host_validator],
-                            help_text="访问该域名即打开本机关子站，例如 gaj.example.gov.cn（还需由平台管理员加入 GONGKAI_ALLOWED_HOSTS 并解析到本平台）。")
+                            help_text="访问该域名即打开本机关子站，例如 gaj.example.gov.cn（保存后即生效，还需将域名解析到本平台）。")
     nav = models.JSONField("导航栏目", default=list, blank=True,
                            validators=[KeysValidator("nav")],
                            help_text="按顺序列出要显示的栏目；留空时用平台默认导航。")

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.http.request import validate_host
 from django.shortcuts import get_object_or_404, redirect, render
 
 from gongkai.core.models import Organ
@@ -61,9 +59,8 @@ def site_edit(request, code: str = ""):
         else:
             messages.success(request, "网站设置已保存，门户页面已更新。")
             host = SiteSettings.objects.filter(organ=organ).values_list("host", flat=True).first()
-            if host and not validate_host(host, settings.ALLOWED_HOSTS):
-                messages.warning(request, f"独立域名 {host} 尚未加入本平台的 GONGKAI_ALLOWED_HOSTS，"
-                                          "请平台管理员加入并将域名解析到本平台后再对外公布。")
+            if host:  # accepted at once (portal/hosts.py); it still has to point at the platform
+                messages.info(request, f"独立域名 {host} 已生效：将该域名解析到本平台后即可对外公布。")
             return redirect(request.path)
     return render(request, "portal/staff/site_edit.html", {
         "form": form, "organ": organ, "row": row, "preview": site_for(organ),

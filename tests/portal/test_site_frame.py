@@ -10,6 +10,7 @@ from PIL import Image
 
 from gongkai.core.models import AuditEvent, AuditEventType, Role
 from gongkai.portal import services
+from gongkai.portal.hosts import AllowedHosts
 from gongkai.portal.models import SiteSettings
 from gongkai.portal.site import site_for
 from gongkai.records.models import Genre
@@ -151,14 +152,36 @@ def test_only_the_office_or_an_admin_may_configure(client, framed):
     assert reverse("portal:site_emblem", args=[row.pk]) in home
 
 
-def test_a_host_outside_allowed_hosts_is_flagged_to_the_office(client, framed, settings):
-    settings.ALLOWED_HOSTS = ["testserver"]
+def test_a_configured_host_is_allowed_without_editing_settings(client, framed, settings):
+    settings.ALLOWED_HOSTS = AllowedHosts(["testserver"])  # what gongkai.settings installs
+    assert client.get("/", HTTP_HOST="bd.example.gov.cn").status_code == 400  # unknown: Django's refusal
     client.force_login(framed.admin)
-    response = client.post(reverse("portal:staff_site", args=[framed.gov.code]),
-                           {"host": "bd.example.gov.cn", "nav_home": "1"}, follow=True)
-    body = response.content.decode()
-    assert "bd.example.gov.cn 尚未加入本平台的 GONGKAI_ALLOWED_HOSTS" in body
-    settings.ALLOWED_HOSTS = ["testserver", ".example.gov.cn"]
     body = client.post(reverse("portal:staff_site", args=[framed.gov.code]),
                        {"host": "bd.example.gov.cn", "nav_home": "1"}, follow=True).content.decode()
-    assert "尚未加入" not in body
+    assert "独立域名 bd.example.gov.cn 已生效" in body
+    client.logout()
+    home = client.get("/", HTTP_HOST="bd.example.gov.cn")
+    assert home.status_code == 200 and 'class="brand" href="/"' in home.content.decode()
+    assert framed.gov.name in home.content.decode()
+    # The sitemap and robots.txt on the subsite's host speak of that host.
+    robots = client.get("/robots.txt", HTTP_HOST="bd.example.gov.cn").content.decode()
+    assert "Sitemap: http://bd.example.gov.cn/sitemap.xml" in robots
+    index = client.get("/sitemap.xml", HTTP_HOST="bd.example.gov.cn").content.decode()
+    assert "http://bd.example.gov.cn/sitemap-" in index
+    pages = client.get("/sitemap-pages.xml", HTTP_HOST="bd.example.gov.cn").content.decode()
+    assert "<loc>http://bd.example.gov.cn/</loc>" in pages
+    # A changed host takes over at once; the old one is refused again.
+    services.site_settings_save(actor=framed.admin, organ=framed.gov, data={"host": "gov.example.gov.cn"})
+    assert client.get("/", HTTP_HOST="bd.example.gov.cn").status_code == 400
+    assert client.get("/", HTTP_HOST="gov.example.gov.cn").status_code == 200
+    # An organ that is closed loses its host.
+    framed.gov.is_active = False
+    framed.gov.save(update_fields=["is_active"])
+    services.site_settings_save(actor=framed.admin, organ=None, data={"icp": "冀ICP备05005124号"})  # bumps
+    assert client.get("/", HTTP_HOST="gov.example.gov.cn").status_code == 400
+
+
+def test_the_project_settings_install_the_configured_hosts():
+    from gongkai import settings as project
+
+    assert isinstance(project.ALLOWED_HOSTS, AllowedHosts)
