@@ -186,7 +186,8 @@ def test_apply_to_attend_an_open_day_and_staff_accept(live_server, browser, peop
         "kind": "open_day", "title": "政务开放日·走进城市管理指挥中心", "place": "保定市城市管理指挥中心",
         "starts_at": timezone.now() + dt.timedelta(days=10), "topics": "参观指挥大厅\n座谈交流",
         "attendance_open": True, "places": 20, "how_to_apply": "年满18周岁的市民均可报名。"})
-    meeting_svc.meeting_publish(actor=reviewer, meeting=meeting)
+    meeting_svc.meeting_submit(actor=editor, meeting=meeting)
+    meeting_svc.meeting_review(actor=reviewer, meeting=meeting, decision="approved", opinion="经审查，同意公开。")
     base = live_server.url
 
     page = _phone(browser)

@@ -33,18 +33,61 @@ def _meeting_data(**over):
     return data
 
 
+OPINION = "经审查，不涉及国家秘密和个人隐私，同意公开。"
+
+
+def publish(m, editor, reviewer):
+    svc.meeting_submit(actor=editor, meeting=m)
+    return svc.meeting_review(actor=reviewer, meeting=m, decision="approved", opinion=OPINION)
+
+
 @pytest.fixture
 def meeting(organ, editor, reviewer):
-    m = svc.meeting_create(actor=editor, organ=organ, data=_meeting_data())
-    return svc.meeting_publish(actor=reviewer, meeting=m)
+    return publish(svc.meeting_create(actor=editor, organ=organ, data=_meeting_data()), editor, reviewer)
 
 
-def test_meeting_publish_needs_the_publish_permission(organ, editor, other_reviewer):
+def test_meeting_is_public_only_after_another_person_approves_it(organ, editor, reviewer, other_reviewer):
     m = svc.meeting_create(actor=editor, organ=organ, data=_meeting_data())
     assert not Meeting.objects.public().filter(pk=m.pk).exists()
+    with pytest.raises(ParticipationActionError, match="待审核"):
+        svc.meeting_review(actor=reviewer, meeting=m, decision="approved", opinion=OPINION)
+    svc.meeting_submit(actor=editor, meeting=m)
+    assert not Meeting.objects.public().filter(pk=m.pk).exists()
     for actor in (editor, other_reviewer):
-        with pytest.raises(Exception, match="权限"):
-            svc.meeting_publish(actor=actor, meeting=m)
+        with pytest.raises(ParticipationActionError, match="权限"):
+            svc.meeting_review(actor=actor, meeting=m, decision="approved", opinion=OPINION)
+    with pytest.raises(ParticipationActionError, match="保密审查意见"):
+        svc.meeting_review(actor=reviewer, meeting=m, decision="approved", opinion=" ")
+    svc.meeting_review(actor=reviewer, meeting=m, decision="returned", opinion="议题第二项不宜公开，请删去。")
+    m.refresh_from_db()
+    assert m.status == MeetingStatus.RETURNED and not Meeting.objects.public().filter(pk=m.pk).exists()
+    svc.meeting_update(actor=editor, meeting=m, data={"topics": "参观"})
+    publish(m, editor, reviewer)
+    m.refresh_from_db()
+    assert m.status == MeetingStatus.PUBLISHED and m.reviewed_by == reviewer and m.review_opinion == OPINION
+    assert Meeting.objects.public().filter(pk=m.pk).exists()
+    types = list(AuditEvent.objects.for_object(m).order_by("pk").values_list("event_type", flat=True))
+    assert types == [AuditEventType.MEETING_CREATED, AuditEventType.MEETING_SUBMITTED,
+                     AuditEventType.MEETING_RETURNED, AuditEventType.MEETING_CHANGED,
+                     AuditEventType.MEETING_SUBMITTED, AuditEventType.MEETING_PUBLISHED]
+
+
+def test_the_author_of_a_meeting_cannot_approve_it(organ, editor, reviewer):
+    """A reviewer who also edits (holds both roles) cannot approve what they wrote or changed."""
+    factories.MembershipFactory(user=reviewer, organ=organ, role=Role.EDITOR)
+    m = svc.meeting_create(actor=editor, organ=organ, data=_meeting_data())
+    svc.meeting_update(actor=reviewer, meeting=m, data={"place": "市民中心二楼"})
+    svc.meeting_submit(actor=editor, meeting=m)
+    with pytest.raises(ParticipationActionError, match="不能审核"):
+        svc.meeting_review(actor=reviewer, meeting=m, decision="approved", opinion=OPINION)
+    assert not Meeting.objects.public().filter(pk=m.pk).exists()
+
+
+def test_a_published_meeting_changes_only_by_someone_who_may_publish(organ, editor, reviewer, meeting):
+    with pytest.raises(ParticipationActionError, match="发布权限"):
+        svc.meeting_update(actor=editor, meeting=meeting, data={"decisions": "未经审核的内容"})
+    svc.meeting_update(actor=reviewer, meeting=meeting, data={"replay_url": "https://live.example.org/replay/1"})
+    assert Meeting.objects.get(pk=meeting.pk).replay_url == "https://live.example.org/replay/1"
 
 
 def test_apply_accept_within_places_and_notice(organ, editor, meeting):
@@ -63,14 +106,14 @@ def test_apply_accept_within_places_and_notice(organ, editor, meeting):
     svc.registration_decide(actor=editor, registration=second, accept=False, note="名额已满。")
     second.refresh_from_db()
     assert second.status == RegistrationStatus.DECLINED
-    events = AuditEvent.objects.filter(event_type=AuditEventType.MEETING_REGISTRATION)
-    assert events.count() == 4  # two received, two decided
+    assert AuditEvent.objects.filter(event_type=AuditEventType.REGISTRATION_RECEIVED).count() == 2
+    assert AuditEvent.objects.filter(event_type=AuditEventType.MEETING_REGISTRATION).count() == 2  # decided
 
 
 def test_registration_after_the_deadline_is_refused(organ, editor, reviewer):
     m = svc.meeting_create(actor=editor, organ=organ, data=_meeting_data(
         starts_at=timezone.now() + dt.timedelta(hours=12)))
-    svc.meeting_publish(actor=reviewer, meeting=m)
+    publish(m, editor, reviewer)
     with pytest.raises(ParticipationActionError, match="截止"):
         svc.registration_submit(meeting=m, name="张三", phone="13800000001")
 
@@ -79,7 +122,7 @@ def test_closed_meetings_take_no_registrations(organ, editor, reviewer):
     m = svc.meeting_create(actor=editor, organ=organ, data=_meeting_data(attendance_open=False, places=0))
     with pytest.raises(ParticipationActionError, match="不存在或尚未发布"):
         svc.registration_submit(meeting=m, name="张三", phone="1")
-    svc.meeting_publish(actor=reviewer, meeting=m)
+    publish(m, editor, reviewer)
     with pytest.raises(ParticipationActionError, match="不接受公众报名"):
         svc.registration_submit(meeting=m, name="张三", phone="1")
 
@@ -91,6 +134,7 @@ def test_cancel_tells_attendees(organ, editor, reviewer, meeting):
     with TestCase.captureOnCommitCallbacks(execute=True):
         svc.meeting_cancel(actor=reviewer, meeting=meeting, reason="天气原因。")
     assert Meeting.objects.get(pk=meeting.pk).status == MeetingStatus.CANCELLED
+    assert AuditEvent.objects.for_object(meeting).filter(event_type=AuditEventType.MEETING_CANCELLED).exists()
     assert [m.to for m in mail.outbox] == [["a@example.org"]] and "天气原因" in mail.outbox[0].body
     with pytest.raises(ParticipationActionError):
         svc.registration_decide(actor=editor, registration=r, accept=True)
@@ -112,7 +156,8 @@ def test_concern_ledger_overdue_and_response(organ, other_organ, editor, other_e
     concern.refresh_from_db()
     assert concern.status == ConcernStatus.RESPONDED and concern.response_record == public
     assert not concern_svc.concerns_overdue(organs=[organ], today=today).exists()
-    assert AuditEvent.objects.for_object(concern).count() == 2
+    assert list(AuditEvent.objects.for_object(concern).order_by("pk").values_list("event_type", flat=True)) == [
+        AuditEventType.CONCERN_REGISTERED, AuditEventType.CONCERN_RESPONDED]
 
 
 def test_office_manages_concerns_of_the_organs_below(organ):
@@ -137,7 +182,33 @@ def test_decision_catalog(organ, editor, reviewer):
         concern_svc.decision_item_save(actor=editor, catalog=catalog, item=item, data={
             "title": "停车管理办法", "status": DecisionItemStatus.DECIDED, "consultation": consultation})
     assert not DecisionCatalog.objects.public().exists()
-    with pytest.raises(Exception, match="权限"):
-        concern_svc.decision_catalog_publish(actor=editor, catalog=catalog)
-    concern_svc.decision_catalog_publish(actor=reviewer, catalog=catalog)
+    with pytest.raises(ParticipationActionError, match="待审核"):
+        concern_svc.decision_catalog_review(actor=reviewer, catalog=catalog, decision="approved", opinion=OPINION)
+    concern_svc.decision_catalog_submit(actor=editor, catalog=catalog)
+    assert not DecisionCatalog.objects.public().exists()
+    with pytest.raises(ParticipationActionError, match="审核退回后"):
+        concern_svc.decision_item_save(actor=editor, catalog=catalog, data={"title": "新事项", "status": "planned"})
+    with pytest.raises(ParticipationActionError, match="权限"):
+        concern_svc.decision_catalog_review(actor=editor, catalog=catalog, decision="approved", opinion=OPINION)
+    concern_svc.decision_catalog_review(actor=reviewer, catalog=catalog, decision="returned", opinion="请补充决策依据。")
+    assert DecisionCatalog.objects.get().status == CatalogStatus.RETURNED and not DecisionCatalog.objects.public().exists()
+    concern_svc.decision_catalog_submit(actor=editor, catalog=catalog)
+    concern_svc.decision_catalog_review(actor=reviewer, catalog=catalog, decision="approved", opinion=OPINION)
     assert DecisionCatalog.objects.public().get().status == CatalogStatus.PUBLISHED
+    with pytest.raises(ParticipationActionError, match="发布权限"):
+        concern_svc.decision_item_save(actor=editor, catalog=catalog, item=item, data={
+            "title": "停车管理办法", "status": DecisionItemStatus.PLANNED})
+    types = list(AuditEvent.objects.for_object(catalog).order_by("pk").values_list("event_type", flat=True))
+    assert types == [AuditEventType.DECISION_CATALOG_CREATED, AuditEventType.DECISION_CATALOG_SUBMITTED,
+                     AuditEventType.DECISION_CATALOG_RETURNED, AuditEventType.DECISION_CATALOG_SUBMITTED,
+                     AuditEventType.DECISION_CATALOG_PUBLISHED]
+
+
+def test_who_wrote_an_item_of_the_catalog_cannot_approve_it(organ, editor, reviewer):
+    factories.MembershipFactory(user=reviewer, organ=organ, role=Role.EDITOR)
+    catalog = concern_svc.decision_catalog_create(actor=editor, organ=organ, year=2026, title="目录")
+    concern_svc.decision_item_save(actor=reviewer, catalog=catalog, data={"title": "供热价格调整", "status": "planned"})
+    concern_svc.decision_catalog_submit(actor=editor, catalog=catalog)
+    with pytest.raises(ParticipationActionError, match="不能审核"):
+        concern_svc.decision_catalog_review(actor=reviewer, catalog=catalog, decision="approved", opinion=OPINION)
+    assert not DecisionCatalog.objects.public().exists()

@@ -112,7 +112,8 @@ def test_draft_upload_and_a_hearing_on_the_consultation_page(client, organ, edit
         "kind": "hearing", "title": "测试规定听证会", "starts_at": timezone.now() + dt.timedelta(days=5),
         "place": "听证室", "consultation": c})
     assert "测试规定听证会" not in client.get(c.get_absolute_url()).content.decode()  # not published yet
-    meeting_svc.meeting_publish(actor=reviewer, meeting=hearing)
+    meeting_svc.meeting_submit(actor=editor, meeting=hearing)
+    meeting_svc.meeting_review(actor=reviewer, meeting=hearing, decision="approved", opinion="同意公开。")
     assert "测试规定听证会" in client.get(c.get_absolute_url()).content.decode()
 
 

@@ -24,10 +24,20 @@ def test_meeting_from_draft_to_accepted_attendee(client, organ, editor, reviewer
         "place": "市民中心", "attendance_open": "on", "places": "2"})
     meeting = Meeting.objects.get()
     assert response.status_code == 302 and meeting.status == MeetingStatus.DRAFT
-    client.post(reverse("participation_staff:meeting_publish", args=[meeting.pk]))
-    assert Meeting.objects.get().status == MeetingStatus.DRAFT  # editors cannot publish
+    review = {"decision": "approved", "opinion": "经审查，同意公开。"}
+    client.post(reverse("participation_staff:meeting_review", args=[meeting.pk]), review)
+    assert Meeting.objects.get().status == MeetingStatus.DRAFT  # not submitted, and editors cannot approve
+    client.post(reverse("participation_staff:meeting_submit", args=[meeting.pk]))
+    assert Meeting.objects.get().status == MeetingStatus.SUBMITTED
+    client.post(reverse("participation_staff:meeting_review", args=[meeting.pk]), review)
+    assert Meeting.objects.get().status == MeetingStatus.SUBMITTED
+    assert client.get(reverse("participation:meeting", args=[meeting.pk])).status_code == 404
     client.force_login(reviewer)
-    client.post(reverse("participation_staff:meeting_publish", args=[meeting.pk]))
+    page = client.get(reverse("participation_staff:meeting", args=[meeting.pk])).content.decode()
+    assert "保密审查" in page and "通过即发布" in page
+    client.post(reverse("participation_staff:meeting_review", args=[meeting.pk]), {"decision": "approved"})
+    assert Meeting.objects.get().status == MeetingStatus.SUBMITTED  # an opinion is required
+    client.post(reverse("participation_staff:meeting_review", args=[meeting.pk]), review)
     assert Meeting.objects.get().status == MeetingStatus.PUBLISHED
     client.logout()
     client.post(reverse("participation:meeting_apply", args=[meeting.pk]),
@@ -61,7 +71,7 @@ def test_concern_ledger_page(client, organ, editor):
     assert Concern.objects.get().status == ConcernStatus.CLOSED
 
 
-def test_catalog_pages(client, organ, editor):
+def test_catalog_pages(client, organ, editor, reviewer):
     client.force_login(editor)
     response = client.post(reverse("participation_staff:catalogs"), {"organ": organ.pk, "year": "2026", "title": "目录"})
     catalog = DecisionCatalog.objects.get()
@@ -69,3 +79,13 @@ def test_catalog_pages(client, organ, editor):
     client.post(reverse("participation_staff:catalog", args=[catalog.pk]),
                 {"order": "1", "title": "停车管理办法", "status": "planned"})
     assert [i.title for i in catalog.items.all()] == ["停车管理办法"]
+    client.post(reverse("participation_staff:catalog_submit", args=[catalog.pk]))
+    assert DecisionCatalog.objects.get().status == "submitted"
+    assert client.get(reverse("participation:decision_catalog", args=[catalog.pk])).status_code == 404
+    client.force_login(reviewer)
+    page = client.get(reverse("participation_staff:catalog", args=[catalog.pk])).content.decode()
+    assert "通过即公布" in page
+    client.post(reverse("participation_staff:catalog_review", args=[catalog.pk]),
+                {"decision": "approved", "opinion": "经审查，同意公开。"})
+    assert DecisionCatalog.objects.public().get() == catalog
+    assert "停车管理办法" in client.get(reverse("participation:decision_catalog", args=[catalog.pk])).content.decode()

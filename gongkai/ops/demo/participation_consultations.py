@@ -144,6 +144,9 @@ def _consultation(spec: dict, *, organ: Organ, editor, reviewer, today: dt.date)
     return c
 
 
+REVIEW_OPINION = "经审查，不涉及国家秘密、工作秘密、商业秘密和个人隐私，同意公开。"
+
+
 def _catalog(*, gov: Organ, editor, reviewer, year: int, city: str, consultations: list[Consultation]) -> None:
     if gov is None or DecisionCatalog.objects.filter(organ=gov, year=year).exists():
         return
@@ -161,7 +164,8 @@ def _catalog(*, gov: Organ, editor, reviewer, year: int, city: str, consultation
             "order": order, "title": title, "status": status, "consultation": consultation,
             "planned": f"{year}年第{order + 1}季度", "lead_organ": consultation.organ if consultation else gov,
             "basis": "《重大行政决策程序暂行条例》"})
-    concern_svc.decision_catalog_publish(actor=reviewer, catalog=catalog)
+    concern_svc.decision_catalog_submit(actor=editor, catalog=catalog)
+    concern_svc.decision_catalog_review(actor=reviewer, catalog=catalog, decision="approved", opinion=REVIEW_OPINION)
 
 
 def _meetings(*, organ: Organ, editor, reviewer, city: str, now: dt.datetime) -> None:
@@ -173,7 +177,8 @@ def _meetings(*, organ: Organ, editor, reviewer, city: str, now: dt.datetime) ->
             "topics": "参观政务服务大厅\n体验“一网通办”\n座谈交流", "attendance_open": True, "places": 30,
             "how_to_apply": "年满18周岁的市民、企业代表均可报名，名额有限，按报名先后和代表性确定。",
             "stream_url": "https://live.example.org/open-day"})
-        meeting_svc.meeting_publish(actor=reviewer, meeting=m)
+        meeting_svc.meeting_submit(actor=editor, meeting=m)
+        meeting_svc.meeting_review(actor=reviewer, meeting=m, decision="approved", opinion=REVIEW_OPINION)
         first = meeting_svc.registration_submit(meeting=m, name="李明", phone="13803120001", kind="citizen",
                                                 reason="想了解企业开办一网通办的流程。")
         meeting_svc.registration_submit(meeting=m, name="陈静", phone="13503120005", kind="enterprise",
@@ -186,7 +191,8 @@ def _meetings(*, organ: Organ, editor, reviewer, city: str, now: dt.datetime) ->
             "place": "市政府第一会议室", "topics": "研究养老服务体系建设三年行动方案\n研究城市停车设施管理有关事项",
             "decisions": "会议原则通过养老服务体系建设三年行动方案，要求根据公开征求意见情况修改完善后印发实施。",
             "replay_url": "https://live.example.org/replay/8"})
-        meeting_svc.meeting_publish(actor=reviewer, meeting=m)
+        meeting_svc.meeting_submit(actor=editor, meeting=m)
+        meeting_svc.meeting_review(actor=reviewer, meeting=m, decision="approved", opinion=REVIEW_OPINION)
 
 
 def _concerns(*, organ: Organ, editor, today: dt.date) -> None:

@@ -98,3 +98,14 @@ class DecisionItemForm(forms.ModelForm):
     class Meta:
         model = DecisionItem
         fields = ["order", "title", "basis", "planned", "status"]
+
+
+class ReviewForm(forms.Form):
+    """保密审查 of a meeting or a decision catalog (approval publishes it)."""
+
+    decision = forms.ChoiceField(label="审核结论", choices=[("approved", "同意公开"), ("returned", "退回修改")],
+                                 widget=forms.RadioSelect, error_messages={"required": "请选择审核结论。"})
+    opinion = forms.CharField(label="保密审查意见", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000,
+                              initial="经审查，不涉及国家秘密、工作秘密、商业秘密和个人隐私，同意公开。",
+                              help_text="退回修改时写明需要修改的内容。",
+                              error_messages={"required": "请填写保密审查意见。"})

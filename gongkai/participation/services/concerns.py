@@ -3,7 +3,9 @@
 The ledger is internal work: editors (``RECORD_DRAFT``) and the 公开办 (``ORGAN_OVERSEE``,
 which reaches the organs below) register concerns and record the response; the response
 itself is a record published through the records' normal flow and linked here.
-The catalog is published by someone who may publish (``RECORD_PUBLISH``) in the government.
+The catalog is drafted by editors (``RECORD_DRAFT``), submitted, and published when another
+person who may review and publish (``RECORD_REVIEW`` + ``RECORD_PUBLISH``, never one of its
+authors) approves it in 保密审查; once published, its items change only by such a person.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from gongkai.core.audit import audit_log, diff, snapshot
-from gongkai.core.models import AuditEventType, Organ
+from gongkai.core.models import AuditEvent, AuditEventType, Organ
 from gongkai.core.permissions import Perm, can, require
 from gongkai.records.models import Record
 
@@ -29,6 +31,7 @@ from ..models import (
     DecisionItem,
     DecisionItemStatus,
 )
+from .meetings import REVIEW_APPROVED, check_review_input
 
 CONCERN_FIELDS = ["title", "description", "source", "source_ref", "received_on", "deadline", "organ"]
 CONCERN_AUDITED = [*CONCERN_FIELDS, "status", "response_record", "response_note", "responded_at"]
@@ -64,7 +67,7 @@ def concern_create(*, actor, organ: Organ, data: dict[str, Any]) -> Concern:
     concern = Concern(organ=organ, created_by=actor, **data)
     concern.full_clean()
     concern.save()
-    audit_log(actor=actor, event_type=AuditEventType.CONCERN_CHANGED, obj=concern, organ=organ,
+    audit_log(actor=actor, event_type=AuditEventType.CONCERN_REGISTERED, obj=concern, organ=organ,
               changes=diff({}, snapshot(concern, CONCERN_AUDITED)))
     return concern
 
@@ -106,7 +109,7 @@ def concern_respond(*, actor, concern: Concern, note: str, record: Record | None
     concern.response_record = record
     concern.responded_at = timezone.now()
     concern.save()
-    audit_log(actor=actor, event_type=AuditEventType.CONCERN_CHANGED, obj=concern, organ=concern.organ,
+    audit_log(actor=actor, event_type=AuditEventType.CONCERN_RESPONDED, obj=concern, organ=concern.organ,
               changes=diff(before, snapshot(concern, CONCERN_AUDITED)))
     return concern
 
@@ -120,6 +123,14 @@ def concerns_overdue(*, organs, today: dt.date | None = None):
 ITEM_FIELDS = ["order", "title", "lead_organ", "basis", "planned", "status", "consultation", "final_record"]
 
 
+CATALOG_AUDITED = ["title", "year", "note", "status", "published_at", "review_opinion"]
+CATALOG_EDITABLE = (CatalogStatus.DRAFT, CatalogStatus.RETURNED)
+
+
+def _lock_catalog(catalog: DecisionCatalog) -> DecisionCatalog:
+    return DecisionCatalog.objects.select_for_update(of=("self",)).select_related("organ").get(pk=catalog.pk)
+
+
 @transaction.atomic
 def decision_catalog_create(*, actor, organ: Organ, year: int, title: str, note: str = "") -> DecisionCatalog:
     require(actor, Perm.RECORD_DRAFT, organ)
@@ -127,9 +138,10 @@ def decision_catalog_create(*, actor, organ: Organ, year: int, title: str, note:
         raise ParticipationActionError(f"{organ.name}{year}年度的目录已经存在。")
     if not (title or "").strip():
         raise ParticipationActionError("请填写目录名称。")
-    catalog = DecisionCatalog.objects.create(organ=organ, year=year, title=title.strip(), note=(note or "").strip())
-    audit_log(actor=actor, event_type=AuditEventType.DECISION_ITEM_CHANGED, obj=catalog, organ=organ,
-              changes={"title": [None, catalog.title], "year": [None, year]})
+    catalog = DecisionCatalog.objects.create(organ=organ, year=year, title=title.strip(), note=(note or "").strip(),
+                                             created_by=actor)
+    audit_log(actor=actor, event_type=AuditEventType.DECISION_CATALOG_CREATED, obj=catalog, organ=organ,
+              changes=diff({}, snapshot(catalog, CATALOG_AUDITED)))
     return catalog
 
 
@@ -150,11 +162,23 @@ def _check_item(catalog: DecisionCatalog, data: dict[str, Any]) -> dict[str, Any
     return data
 
 
+def decision_item_failure_reason(*, actor, catalog: DecisionCatalog) -> str | None:
+    if catalog.status in CATALOG_EDITABLE:
+        return None if can(actor, Perm.RECORD_DRAFT, catalog.organ) else "您没有编制该机关目录的权限。"
+    if catalog.status == CatalogStatus.SUBMITTED:
+        return "目录正在审核，审核退回后才能修改事项。"
+    if not can(actor, Perm.RECORD_PUBLISH, catalog.organ):
+        return "目录已经公布，事项的调整（例如更新状态、关联决策文件）只能由有发布权限的审核人员进行。"
+    return None
+
+
 @transaction.atomic
 def decision_item_save(*, actor, catalog: DecisionCatalog, data: dict[str, Any],
                        item: DecisionItem | None = None) -> DecisionItem:
-    catalog = DecisionCatalog.objects.select_for_update(of=("self",)).select_related("organ").get(pk=catalog.pk)
-    require(actor, Perm.RECORD_DRAFT, catalog.organ)
+    catalog = _lock_catalog(catalog)
+    reason = decision_item_failure_reason(actor=actor, catalog=catalog)
+    if reason:
+        raise ParticipationActionError(reason)
     data = _check_item(catalog, data)
     before = snapshot(item, ITEM_FIELDS) if item is not None else {}
     if item is None:
@@ -171,17 +195,76 @@ def decision_item_save(*, actor, catalog: DecisionCatalog, data: dict[str, Any],
     return item
 
 
-@transaction.atomic
-def decision_catalog_publish(*, actor, catalog: DecisionCatalog) -> DecisionCatalog:
-    catalog = DecisionCatalog.objects.select_for_update(of=("self",)).select_related("organ").get(pk=catalog.pk)
-    require(actor, Perm.RECORD_PUBLISH, catalog.organ)
-    if catalog.status == CatalogStatus.PUBLISHED:
-        raise ParticipationActionError("目录已经公布。")
+def decision_catalog_submit_failure_reason(*, actor, catalog: DecisionCatalog) -> str | None:
+    if not can(actor, Perm.RECORD_DRAFT, catalog.organ):
+        return "您没有编制该机关目录的权限。"
+    if catalog.status not in CATALOG_EDITABLE:
+        return f"只有草稿和退回修改的目录可以提交审核，这份目录现在是“{catalog.get_status_display()}”。"
     if not catalog.items.exists():
-        raise ParticipationActionError("目录中还没有事项。")
-    catalog.status = CatalogStatus.PUBLISHED
-    catalog.published_at = timezone.now()
+        return "目录中还没有事项。"
+    return None
+
+
+@transaction.atomic
+def decision_catalog_submit(*, actor, catalog: DecisionCatalog) -> DecisionCatalog:
+    catalog = _lock_catalog(catalog)
+    reason = decision_catalog_submit_failure_reason(actor=actor, catalog=catalog)
+    if reason:
+        raise ParticipationActionError(reason)
+    before = snapshot(catalog, CATALOG_AUDITED)
+    catalog.status = CatalogStatus.SUBMITTED
     catalog.save()
-    audit_log(actor=actor, event_type=AuditEventType.DECISION_ITEM_CHANGED, obj=catalog, organ=catalog.organ,
-              changes={"status": [CatalogStatus.DRAFT, CatalogStatus.PUBLISHED]}, note="公布目录")
+    audit_log(actor=actor, event_type=AuditEventType.DECISION_CATALOG_SUBMITTED, obj=catalog, organ=catalog.organ,
+              changes=diff(before, snapshot(catalog, CATALOG_AUDITED)))
+    return catalog
+
+
+def _catalog_authors(catalog: DecisionCatalog) -> set[int]:
+    """Who created the catalog, submitted it, or wrote any of its items: none of them may approve it."""
+    ids = set(AuditEvent.objects.for_object(catalog).filter(
+        event_type__in=[AuditEventType.DECISION_CATALOG_CREATED, AuditEventType.DECISION_CATALOG_SUBMITTED])
+        .exclude(actor=None).values_list("actor_id", flat=True))
+    item_ids = [str(pk) for pk in catalog.items.values_list("pk", flat=True)]
+    ids |= set(AuditEvent.objects.filter(object_type=DecisionItem._meta.label_lower, object_id__in=item_ids)
+               .exclude(actor=None).values_list("actor_id", flat=True))
+    if catalog.created_by_id:
+        ids.add(catalog.created_by_id)
+    return ids
+
+
+def decision_catalog_review_failure_reason(*, actor, catalog: DecisionCatalog) -> str | None:
+    if not can(actor, Perm.RECORD_REVIEW, catalog.organ):
+        return "您没有审核该机关目录的权限。"
+    if catalog.status != CatalogStatus.SUBMITTED:
+        return f"只有待审核的目录可以审核，这份目录现在是“{catalog.get_status_display()}”。"
+    if actor.pk in _catalog_authors(catalog):
+        return "编制这份目录或其中事项的人不能审核它（先审查后公开，审核须由他人进行）。"
+    if not can(actor, Perm.RECORD_PUBLISH, catalog.organ):
+        return "审核通过即公布，您没有在该机关发布信息的权限。"
+    return None
+
+
+@transaction.atomic
+def decision_catalog_review(*, actor, catalog: DecisionCatalog, decision: str, opinion: str) -> DecisionCatalog:
+    """保密审查 by another person: approval publishes the catalog, a return sends it back with the opinion."""
+    catalog = _lock_catalog(catalog)
+    reason = decision_catalog_review_failure_reason(actor=actor, catalog=catalog)
+    if reason:
+        raise ParticipationActionError(reason)
+    check_review_input(decision, opinion)
+    approved = decision == REVIEW_APPROVED
+    if approved and not catalog.organ.is_active:
+        raise ParticipationActionError("决策机关已停用，不能公布。")
+    before = snapshot(catalog, CATALOG_AUDITED)
+    catalog.status = CatalogStatus.PUBLISHED if approved else CatalogStatus.RETURNED
+    catalog.review_opinion = opinion.strip()
+    catalog.reviewed_by = actor
+    catalog.reviewed_at = timezone.now()
+    if approved:
+        catalog.published_at = catalog.reviewed_at
+    catalog.save()
+    audit_log(actor=actor, organ=catalog.organ, obj=catalog, note=opinion.strip(),
+              event_type=AuditEventType.DECISION_CATALOG_PUBLISHED if approved
+              else AuditEventType.DECISION_CATALOG_RETURNED,
+              changes=diff(before, snapshot(catalog, CATALOG_AUDITED)))
     return catalog

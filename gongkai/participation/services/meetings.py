@@ -1,7 +1,9 @@
 """Writes to open meetings (会议开放, 政务开放日) and applications to attend them.
 
-Meetings are announcements of an organ's own schedule, not documents: editors
-(``RECORD_DRAFT``) prepare them and a reviewer (``RECORD_PUBLISH``) publishes them.
+Meetings are announcements of an organ's own schedule, not documents, but they go
+through the same 保密审查 as records: editors (``RECORD_DRAFT``) prepare and submit
+them, another person who may review and publish (``RECORD_REVIEW`` + ``RECORD_PUBLISH``,
+never an author) approves — which publishes — or returns them with an opinion.
 Applications to attend come from the public; staff with ``RECORD_DRAFT`` accept or
 decline them within the places, and an accepted attendee is sent a notice on commit.
 """
@@ -19,8 +21,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from gongkai.core.audit import audit_log, diff, snapshot
-from gongkai.core.models import AuditEventType, Organ
-from gongkai.core.permissions import Perm, require
+from gongkai.core.models import AuditEvent, AuditEventType, Organ
+from gongkai.core.permissions import Perm, can, require
 from gongkai.records.models import Record
 
 from ..errors import ParticipationActionError
@@ -32,6 +34,15 @@ AUDITED_FIELDS = [
     "published_at", "cancel_reason",
 ]
 EDIT_FIELDS = [f for f in AUDITED_FIELDS if f not in ("status", "published_at", "cancel_reason")]
+EDITABLE = (MeetingStatus.DRAFT, MeetingStatus.RETURNED)
+REVIEW_APPROVED, REVIEW_RETURNED = "approved", "returned"
+
+
+def check_review_input(decision: str, opinion: str) -> None:
+    if decision not in (REVIEW_APPROVED, REVIEW_RETURNED):
+        raise ParticipationActionError("请选择审核结论。")
+    if not (opinion or "").strip():
+        raise ParticipationActionError("请填写保密审查意见；退回修改时写明需要修改的内容。")
 
 
 def _lock(meeting: Meeting) -> Meeting:
@@ -65,18 +76,33 @@ def meeting_create(*, actor, organ: Organ, data: dict[str, Any]) -> Meeting:
     meeting = Meeting(organ=organ, created_by=actor, **_clean(data, organ))
     meeting.full_clean()
     meeting.save()
-    audit_log(actor=actor, event_type=AuditEventType.MEETING_CHANGED, obj=meeting, organ=organ,
+    audit_log(actor=actor, event_type=AuditEventType.MEETING_CREATED, obj=meeting, organ=organ,
               changes=diff({}, snapshot(meeting, AUDITED_FIELDS)))
     return meeting
 
 
+def meeting_update_failure_reason(*, actor, meeting: Meeting) -> str | None:
+    if not can(actor, Perm.RECORD_DRAFT, meeting.organ) and not can(actor, Perm.RECORD_PUBLISH, meeting.organ):
+        return "您没有修改该机关会议活动的权限。"
+    if meeting.status == MeetingStatus.CANCELLED:
+        return "已取消的会议活动不能修改。"
+    if meeting.status == MeetingStatus.SUBMITTED:
+        return "会议活动正在审核，审核退回后才能修改。"
+    if meeting.status == MeetingStatus.PUBLISHED and not can(actor, Perm.RECORD_PUBLISH, meeting.organ):
+        return "已发布的会议活动直接显示在网站上，只能由有发布权限的审核人员修改（例如会后补充决定事项和回放）。"
+    if meeting.status in EDITABLE and not can(actor, Perm.RECORD_DRAFT, meeting.organ):
+        return "您没有在该机关起草会议活动的权限。"
+    return None
+
+
 @transaction.atomic
 def meeting_update(*, actor, meeting: Meeting, data: dict[str, Any]) -> Meeting:
-    """Edit a meeting; after it took place this is where the decisions, minutes and replay are added."""
+    """Edit a draft (or returned) meeting; once published only someone who may publish edits it —
+    after it took place this is where the decisions, minutes and replay are added."""
     meeting = _lock(meeting)
-    require(actor, Perm.RECORD_DRAFT, meeting.organ)
-    if meeting.status == MeetingStatus.CANCELLED:
-        raise ParticipationActionError("已取消的会议活动不能修改。")
+    reason = meeting_update_failure_reason(actor=actor, meeting=meeting)
+    if reason:
+        raise ParticipationActionError(reason)
     merged = {f: getattr(meeting, f) for f in EDIT_FIELDS} | data
     cleaned = _clean(merged, meeting.organ)
     before = snapshot(meeting, AUDITED_FIELDS)
@@ -89,20 +115,73 @@ def meeting_update(*, actor, meeting: Meeting, data: dict[str, Any]) -> Meeting:
     return meeting
 
 
+def meeting_submit_failure_reason(*, actor, meeting: Meeting) -> str | None:
+    if not can(actor, Perm.RECORD_DRAFT, meeting.organ):
+        return "您没有在该机关起草会议活动的权限。"
+    if meeting.status not in EDITABLE:
+        return f"只有草稿和退回修改的会议活动可以提交审核，这项会议活动现在是“{meeting.get_status_display()}”。"
+    return None
+
+
 @transaction.atomic
-def meeting_publish(*, actor, meeting: Meeting) -> Meeting:
+def meeting_submit(*, actor, meeting: Meeting) -> Meeting:
+    """Send a draft to 保密审查; nothing is public until another person approves it."""
     meeting = _lock(meeting)
-    require(actor, Perm.RECORD_PUBLISH, meeting.organ)
-    if meeting.status != MeetingStatus.DRAFT:
-        raise ParticipationActionError(f"只有草稿可以发布，这项会议活动现在是“{meeting.get_status_display()}”。")
-    if not meeting.organ.is_active:
+    reason = meeting_submit_failure_reason(actor=actor, meeting=meeting)
+    if reason:
+        raise ParticipationActionError(reason)
+    before = snapshot(meeting, AUDITED_FIELDS)
+    meeting.status = MeetingStatus.SUBMITTED
+    meeting.save()
+    audit_log(actor=actor, event_type=AuditEventType.MEETING_SUBMITTED, obj=meeting, organ=meeting.organ,
+              changes=diff(before, snapshot(meeting, AUDITED_FIELDS)))
+    return meeting
+
+
+def _authors(meeting: Meeting) -> set[int]:
+    """Everyone who created, edited or submitted the meeting (they cannot approve it)."""
+    ids = set(AuditEvent.objects.for_object(meeting).filter(
+        event_type__in=[AuditEventType.MEETING_CREATED, AuditEventType.MEETING_CHANGED,
+                        AuditEventType.MEETING_SUBMITTED]).exclude(actor=None).values_list("actor_id", flat=True))
+    if meeting.created_by_id:
+        ids.add(meeting.created_by_id)
+    return ids
+
+
+def meeting_review_failure_reason(*, actor, meeting: Meeting) -> str | None:
+    if not can(actor, Perm.RECORD_REVIEW, meeting.organ):
+        return "您没有审核该机关会议活动的权限。"
+    if meeting.status != MeetingStatus.SUBMITTED:
+        return f"只有待审核的会议活动可以审核，这项会议活动现在是“{meeting.get_status_display()}”。"
+    if actor.pk in _authors(meeting):
+        return "起草或修改这项会议活动的人不能审核它（先审查后公开，审核须由他人进行）。"
+    if not can(actor, Perm.RECORD_PUBLISH, meeting.organ):
+        return "审核通过即发布，您没有在该机关发布信息的权限。"
+    return None
+
+
+@transaction.atomic
+def meeting_review(*, actor, meeting: Meeting, decision: str, opinion: str) -> Meeting:
+    """保密审查 by another person: approval publishes the meeting, a return sends it back with the opinion."""
+    meeting = _lock(meeting)
+    reason = meeting_review_failure_reason(actor=actor, meeting=meeting)
+    if reason:
+        raise ParticipationActionError(reason)
+    check_review_input(decision, opinion)
+    approved = decision == REVIEW_APPROVED
+    if approved and not meeting.organ.is_active:
         raise ParticipationActionError("主办机关已停用，不能发布。")
     before = snapshot(meeting, AUDITED_FIELDS)
-    meeting.status = MeetingStatus.PUBLISHED
-    meeting.published_at = timezone.now()
+    meeting.status = MeetingStatus.PUBLISHED if approved else MeetingStatus.RETURNED
+    meeting.review_opinion = opinion.strip()
+    meeting.reviewed_by = actor
+    meeting.reviewed_at = timezone.now()
+    if approved:
+        meeting.published_at = meeting.reviewed_at
     meeting.save()
-    audit_log(actor=actor, event_type=AuditEventType.MEETING_CHANGED, obj=meeting, organ=meeting.organ,
-              changes=diff(before, snapshot(meeting, AUDITED_FIELDS)), note="发布")
+    audit_log(actor=actor, event_type=AuditEventType.MEETING_PUBLISHED if approved else AuditEventType.MEETING_RETURNED,
+              obj=meeting, organ=meeting.organ, changes=diff(before, snapshot(meeting, AUDITED_FIELDS)),
+              note=opinion.strip())
     return meeting
 
 
@@ -119,7 +198,7 @@ def meeting_cancel(*, actor, meeting: Meeting, reason: str) -> Meeting:
     meeting.status = MeetingStatus.CANCELLED
     meeting.cancel_reason = reason.strip()[:300]
     meeting.save()
-    audit_log(actor=actor, event_type=AuditEventType.MEETING_CHANGED, obj=meeting, organ=meeting.organ,
+    audit_log(actor=actor, event_type=AuditEventType.MEETING_CANCELLED, obj=meeting, organ=meeting.organ,
               changes=diff(before, snapshot(meeting, AUDITED_FIELDS)), note=reason.strip())
     ids = list(meeting.registrations.filter(status__in=[RegistrationStatus.PENDING, RegistrationStatus.ACCEPTED])
                .exclude(email="").values_list("pk", flat=True))
@@ -157,7 +236,7 @@ def registration_submit(*, meeting: Meeting, name: str, phone: str, email: str =
     registration = Registration.objects.create(
         meeting=meeting, receipt_code=_new_code(), name=name[:50], phone=phone[:30], email=(email or "").strip(),
         kind=kind, affiliation=(affiliation or "").strip()[:100], reason=(reason or "").strip()[:2000])
-    audit_log(actor=None, event_type=AuditEventType.MEETING_REGISTRATION, obj=registration, organ=meeting.organ,
+    audit_log(actor=None, event_type=AuditEventType.REGISTRATION_RECEIVED, obj=registration, organ=meeting.organ,
               changes={"status": [None, registration.status]}, note="收到报名")
     return registration
 

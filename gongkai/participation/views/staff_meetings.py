@@ -100,24 +100,51 @@ def meeting_edit(request, pk: int):
                   status=400 if form.errors else 200)
 
 
+def can_see_contact(user, organ) -> bool:
+    """Contact data of the public is for the staff of the organ that handles the item (its editors and
+    reviewers), not for the offices above that oversee it, who see it masked."""
+    return can(user, Perm.RECORD_DRAFT, organ) or can(user, Perm.RECORD_REVIEW, organ)
+
+
 @staff_required
 def meeting_detail(request, pk: int):
     meeting = _meeting_for(request.user, pk)
+    user = request.user
     return render(request, "participation/staff/meeting_detail.html", {
         "m": meeting,
         "registrations": meeting.registrations.select_related("decided_by"),
         "accepted": svc.accepted_count(meeting),
-        "can_draft": can(request.user, Perm.RECORD_DRAFT, meeting.organ),
-        "can_publish": can(request.user, Perm.RECORD_PUBLISH, meeting.organ),
+        "can_draft": can(user, Perm.RECORD_DRAFT, meeting.organ),
+        "can_publish": can(user, Perm.RECORD_PUBLISH, meeting.organ),
+        "show_contact": can_see_contact(user, meeting.organ),
+        "edit_problem": svc.meeting_update_failure_reason(actor=user, meeting=meeting),
+        "submit_problem": svc.meeting_submit_failure_reason(actor=user, meeting=meeting),
+        "review_problem": svc.meeting_review_failure_reason(actor=user, meeting=meeting),
+        "review_form": forms.ReviewForm(),
         "history": list(AuditEvent.objects.for_object(meeting).select_related("actor")[:30]),
     })
 
 
 @staff_required
 @require_POST
-def meeting_publish(request, pk: int):
+def meeting_submit(request, pk: int):
     meeting = _meeting_for(request.user, pk)
-    return _run(request, lambda: svc.meeting_publish(actor=request.user, meeting=meeting), "已发布。",
+    return _run(request, lambda: svc.meeting_submit(actor=request.user, meeting=meeting), "已提交审核。",
+                "participation_staff:meeting", pk=pk)
+
+
+@staff_required
+@require_POST
+def meeting_review(request, pk: int):
+    meeting = _meeting_for(request.user, pk)
+    form = forms.ReviewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, next(iter(form.errors.values()))[0])
+        return redirect("participation_staff:meeting", pk=pk)
+    d = form.cleaned_data
+    return _run(request, lambda: svc.meeting_review(actor=request.user, meeting=meeting, decision=d["decision"],
+                                                    opinion=d["opinion"]),
+                "审核通过，已发布。" if d["decision"] == "approved" else "已退回修改。",
                 "participation_staff:meeting", pk=pk)
 
 
@@ -244,15 +271,35 @@ def catalog_detail(request, pk: int):
         else:
             messages.success(request, "事项已保存。")
             return redirect("participation_staff:catalog", pk=pk)
+    user = request.user
     return render(request, "participation/staff/catalog_detail.html", {
         "catalog": catalog, "items": catalog.items.select_related("consultation", "final_record"), "form": form,
-        "can_publish": can(request.user, Perm.RECORD_PUBLISH, catalog.organ),
+        "item_problem": concern_svc.decision_item_failure_reason(actor=user, catalog=catalog),
+        "submit_problem": concern_svc.decision_catalog_submit_failure_reason(actor=user, catalog=catalog),
+        "review_problem": concern_svc.decision_catalog_review_failure_reason(actor=user, catalog=catalog),
+        "review_form": forms.ReviewForm(),
+        "history": list(AuditEvent.objects.for_object(catalog).select_related("actor")[:30]),
     }, status=400 if form.errors else 200)
 
 
 @staff_required
 @require_POST
-def catalog_publish(request, pk: int):
+def catalog_submit(request, pk: int):
     catalog = _catalog_for(request.user, pk)
-    return _run(request, lambda: concern_svc.decision_catalog_publish(actor=request.user, catalog=catalog),
-                "目录已公布。", "participation_staff:catalog", pk=pk)
+    return _run(request, lambda: concern_svc.decision_catalog_submit(actor=request.user, catalog=catalog),
+                "目录已提交审核。", "participation_staff:catalog", pk=pk)
+
+
+@staff_required
+@require_POST
+def catalog_review(request, pk: int):
+    catalog = _catalog_for(request.user, pk)
+    form = forms.ReviewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, next(iter(form.errors.values()))[0])
+        return redirect("participation_staff:catalog", pk=pk)
+    d = form.cleaned_data
+    return _run(request, lambda: concern_svc.decision_catalog_review(
+        actor=request.user, catalog=catalog, decision=d["decision"], opinion=d["opinion"]),
+        "审核通过，目录已公布。" if d["decision"] == "approved" else "已退回修改。",
+        "participation_staff:catalog", pk=pk)
