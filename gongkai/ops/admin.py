@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from .models import JobRun
+from .models import JobMail, JobRun
 
 
 @admin.register(JobRun)
@@ -20,6 +20,30 @@ class JobRunAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_module_permission(self, request) -> bool:
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return request.user.is_active and request.user.is_superuser
+
+
+@admin.register(JobMail)
+class JobMailAdmin(admin.ModelAdmin):
+    """The mails the periodic jobs sent, one row per job, period, recipient and object."""
+
+    list_display = ("job", "period", "recipient", "object_key", "subject", "sent_at")
+    list_filter = ("job",)
+    search_fields = ("recipient", "subject", "period")
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
     def has_module_permission(self, request) -> bool:

@@ -59,8 +59,10 @@ def _participation_daily() -> str:
 def _applications_daily() -> str:
     from gongkai.applications import services
 
+    from .mail import send_once
+
     counts = services.applications_recompute()
-    reminded = services.remind_handlers()
+    reminded = services.remind_handlers(send=send_once)
     return f"已重算 {counts['total']} 件申请的答复期限（{counts['changed']} 件有变化），提醒 {reminded} 件"
 
 
@@ -79,7 +81,9 @@ def _idempotency_prune() -> str:
 def _report_digest() -> str:
     from gongkai.reports.tasks import send_weekly_digests
 
-    return f"已发送 {send_weekly_digests()} 封合规监测周报"
+    from .mail import send_once
+
+    return f"已发送 {send_weekly_digests(send=send_once)} 封合规监测周报"
 
 
 def _push_immediate() -> str:
@@ -209,7 +213,13 @@ def run_periodic_job(job: str, period: str) -> str:
     try:
         if spec is None:
             raise LookupError(f"未知的定时任务：{job}")
-        summary = spec.func()
+        from .mail import current_run
+
+        run_token = current_run.set((job, period))  # its mails are sent once per period (ops/mail.py)
+        try:
+            summary = spec.func()
+        finally:
+            current_run.reset(run_token)
     except Exception as exc:
         retries = int(getattr(settings, "GONGKAI_JOB_RETRIES", 5))
         again = run.attempts < retries and spec is not None and _queue_is_persistent()

@@ -62,3 +62,26 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} {self.path}"
+
+
+class JobMail(models.Model):
+    """A mail a periodic job sent: one row per (job, period, recipient, object), written in the same
+    transaction as the decision to send, so a job run twice (a retry, a worker killed after sending,
+    two workers) mails nobody twice (gongkai/ops/mail.py)."""
+
+    job = models.CharField("任务", max_length=64)
+    period = models.CharField("周期", max_length=32)
+    recipient = models.CharField("收件人", max_length=254)
+    object_key = models.CharField("对象", max_length=100, help_text="如 user:12（经办人）、organ:3（机关）")
+    subject = models.CharField("主题", max_length=200, blank=True)
+    sent_at = models.DateTimeField("发送时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "定时任务邮件"
+        verbose_name_plural = "定时任务邮件"
+        ordering = ["-sent_at"]
+        constraints = [models.UniqueConstraint(fields=["job", "period", "recipient", "object_key"],
+                                               name="ops_jobmail_once")]
+
+    def __str__(self) -> str:
+        return f"{self.job} {self.period} → {self.recipient}"

@@ -12,8 +12,11 @@ from .letters import send_safely
 __all__ = ["due_soon_workdays", "remind_handlers"]
 
 
-def remind_handlers(*, on: dt.date | None = None) -> int:
-    """E-mail each handler (or the organ's handlers) their due-soon and overdue applications."""
+def remind_handlers(*, on: dt.date | None = None, send=None) -> int:
+    """E-mail each handler (or the organ's handlers) their due-soon and overdue applications.
+
+    ``send(subject, body, to, object_key)`` replaces the plain send: the job queue passes one that
+    mails each handler once per day however often the job runs (gongkai/ops/mail.py)."""
     from gongkai.core.models import Membership, Role
 
     on = on or services.today()
@@ -30,5 +33,9 @@ def remind_handlers(*, on: dt.date | None = None) -> int:
         labels = {"overdue": "已逾期", "soon": "即将到期"}
         lines = [f"{labels[a.deadline_flag(today=on, soon=soon)]} {a.due_date.isoformat()} {a.tracking_code} {a.title}"
                  for a in apps]
-        send_safely(f"依申请公开提醒：{len(apps)} 件申请即将到期或已逾期", "\n".join(lines), [user.email])
+        subject = f"依申请公开提醒：{len(apps)} 件申请即将到期或已逾期"
+        if send is None:
+            send_safely(subject, "\n".join(lines), [user.email])
+        else:
+            send(subject, "\n".join(lines), [user.email], f"user:{user.pk}")
     return sum(len(v) for v in by_user.values())
