@@ -99,14 +99,17 @@ PER_PAGE_BANDS: tuple[tuple[int, int | None, Decimal], ...] = (
 )
 
 
-def _yuan(d: Decimal) -> str:
-    """``1500.00`` — yuan to the fen."""
-    return f"{d.quantize(_CENT)}"
+def format_yuan(d: Decimal | int) -> str:
+    """``4,140.00`` — yuan to the fen, with a thousands separator (letters and pages)."""
+    return f"{Decimal(d).quantize(_CENT):,}"
+
+
+_yuan = format_yuan
 
 
 @dataclass(frozen=True)
 class FeeLine:
-    """One band of a breakdown: ``第11–30件：15 件 × 100.00 元/件 = 1500.00 元``."""
+    """One band of a breakdown: ``第11–30件：15 件 × 100.00 元/件 = 1,500.00 元``."""
 
     band: str
     count: int

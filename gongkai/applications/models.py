@@ -25,7 +25,7 @@ from gongkai.workdays import CalendarError, WorkCalendar
 from . import identity
 from .clock import Channel as ClockChannel
 from .clock import ClockEvent, ClockState, ConsultedParty, EventKind
-from .fees import Delivery, FeeStandard
+from .fees import Delivery, FeeStandard, format_yuan
 
 
 def _choices(enum) -> list[tuple[str, str]]:
@@ -642,7 +642,12 @@ class FeeNotice(models.Model):
         verbose_name_plural = "收费通知"
 
     def __str__(self) -> str:
-        return f"{self.application.tracking_code} {self.amount} 元"
+        return f"{self.application.tracking_code} {self.amount_text} 元"
+
+    @property
+    def amount_text(self) -> str:
+        """``4,140.00`` (with a thousands separator, as letters print it)."""
+        return format_yuan(self.amount)
 
 
 class ExtensionRequest(models.Model):

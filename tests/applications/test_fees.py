@@ -82,14 +82,14 @@ def test_per_application_breakdown_in_chinese():
     assert quote.standard is FeeStandard.PER_APPLICATION
     assert [line.text for line in quote.lines] == [
         "第1–10件：10 件 × 0.00 元/件 = 0.00 元",
-        "第11–30件：20 件 × 100.00 元/件 = 2000.00 元",
-        "第31–40件：10 件 × 200.00 元/件 = 2000.00 元",
-        "第41–45件：5 件 × 300.00 元/件 = 1500.00 元",
+        "第11–30件：20 件 × 100.00 元/件 = 2,000.00 元",
+        "第31–40件：10 件 × 200.00 元/件 = 2,000.00 元",
+        "第41–45件：5 件 × 300.00 元/件 = 1,500.00 元",
     ]
     assert quote.breakdown[0].startswith(
         "按件计收（《政府信息公开信息处理费管理办法》（国办函〔2020〕109号））"
     )
-    assert quote.breakdown[-1] == "应缴金额：5500.00 元（大写：伍仟伍佰元整）"
+    assert quote.breakdown[-1] == "应缴金额：5,500.00 元（大写：伍仟伍佰元整）"
 
 
 def test_a_split_application_counts_as_several():
@@ -139,8 +139,8 @@ def test_per_page_breakdown():
     assert [line.text for line in quote.lines] == [
         "第1–30页：30 页 × 0.00 元/页 = 0.00 元",
         "第31–100页：70 页 × 10.00 元/页 = 700.00 元",
-        "第101–200页：100 页 × 20.00 元/页 = 2000.00 元",
-        "第201–250页：50 页 × 40.00 元/页 = 2000.00 元",
+        "第101–200页：100 页 × 20.00 元/页 = 2,000.00 元",
+        "第201–250页：50 页 × 40.00 元/页 = 2,000.00 元",
     ]
     assert "250 页（电子邮件）" in quote.summary
 

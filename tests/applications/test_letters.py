@@ -192,3 +192,13 @@ def test_letters_draw_simplified_chinese_glyph_forms(handler, application, today
     sc, jp = outline(faces["Noto Serif CJK SC"]), outline(faces["Noto Serif CJK JP"])
     assert sc != jp
     assert sc in embedded and jp not in embedded
+
+
+def test_fee_amounts_carry_a_thousands_separator(client, organ, handler, application, today):
+    services.application_fee_notice(actor=handler, application=application, on=D(2025, 9, 22), standard="per_page",
+                                    pages=250)
+    text = text_of(application.letters.get(kind="fee"))
+    assert "应缴金额：4,700.00元" in text and "4700" not in text
+    client.post(reverse("applications:track"), {"code": application.tracking_code, "check": "5678"})
+    page = client.get(reverse("applications:track_detail", args=[application.tracking_code])).content.decode()
+    assert "4,700.00 元" in page and "4700" not in page

@@ -53,7 +53,7 @@ def application_fee_notice(*, actor, application: Application, on: dt.date, stan
     lines = [line for line in quote.breakdown if not line.startswith("应缴金额")]
     issue_letter(r.application, kind=LetterKind.FEE, clock=r.clock, actor=actor, event=r.event,
                  stated_deadlines={"缴费期限": pay_by},
-                 standard=standard.label, breakdown=lines, amount=f"{quote.amount:.2f}",
+                 standard=standard.label, breakdown=lines, amount=fees.format_yuan(quote.amount),
                  amount_words=fees.amount_in_words(quote.amount), pay_by_cn=date_cn(pay_by),
                  how_to_pay=how_to_pay or "缴入国库（非税收入）",
                  fee_pauses=CLOCK_SETTINGS.fee_period_excluded)
