@@ -218,7 +218,7 @@ TASKS = {"default": {"BACKEND": _TASK_BACKENDS[env.str("GONGKAI_TASKS", default=
 GONGKAI_PUBLISH_INTERVAL = env.int("GONGKAI_PUBLISH_INTERVAL", default=30)  # seconds between publish checks
 GONGKAI_JOB_RETRIES = env.int("GONGKAI_JOB_RETRIES", default=5)
 GONGKAI_JOB_BACKOFF = env.int("GONGKAI_JOB_BACKOFF", default=30)  # seconds before the first retry, doubling
-GONGKAI_JOB_TIMEOUT = env.int("GONGKAI_JOB_TIMEOUT", default=600)  # a task running longer lost its worker
+GONGKAI_JOB_TIMEOUT = env.int("GONGKAI_JOB_TIMEOUT", default=60)  # a worker silent this long is dead: requeue its task
 
 # --- Cache -------------------------------------------------------------------
 # locmem in the embedded default; GONGKAI_CACHE_URL=redis://host:6379/0 shares one cache (rate
