@@ -11,7 +11,10 @@
   (``GONGKAI_JOB_RETRIES`` attempts), then left as 失败 for the platform admins (admin
   「定时任务运行」, with the error).
 * A worker killed in the middle of a job leaves its task 运行中; :func:`requeue_stale` (every
-  worker calls it) puts such tasks back in the queue after ``GONGKAI_JOB_TIMEOUT`` seconds.
+  worker calls it) puts such tasks back in the queue once their worker has not beaten for
+  ``GONGKAI_JOB_TIMEOUT`` seconds (a live worker's long job is never run twice at once).
+* The periodic jobs go before other queued work (priority): a burst of receipts to render does
+  not hold back the publication of scheduled records.
 """
 
 from __future__ import annotations
@@ -54,6 +57,12 @@ def _participation_daily() -> str:
 
     changed, flagged = messages_and_answers_daily()
     return f"{changed}条留言的答复期限有变化，{flagged}条口径因依据失效待复核"
+
+
+def _messages_remind() -> str:
+    from gongkai.participation.tasks import messages_remind_daily
+
+    return messages_remind_daily()
 
 
 def _applications_daily() -> str:
@@ -145,6 +154,7 @@ def registry() -> dict[str, PeriodicJob]:
                     seconds=_interval()),
         PeriodicJob("applications_daily", "重算答复期限并提醒经办人", DAILY, _applications_daily),
         PeriodicJob("participation_daily", "重算留言答复期限，复核依据已失效的口径", DAILY, _participation_daily),
+        PeriodicJob("messages_remind", "提醒经办人即将到期和已逾期的留言", DAILY, _messages_remind),
         PeriodicJob("workplan_remind", "工作要点任务提醒", DAILY, _workplan_remind),
         PeriodicJob("report_digest", "合规监测周报（每周一）", WEEKLY, _report_digest),
         PeriodicJob("push_immediate", "订阅推送：即时", INTERVAL, _push_immediate, seconds=_push_interval()),
@@ -198,7 +208,10 @@ def backoff_seconds(attempt: int) -> int:
     return min(base * 2 ** max(attempt - 1, 0), 3600)
 
 
-@task()
+PERIODIC_PRIORITY = 10  # before the default 0 of other tasks (e.g. letters to render)
+
+
+@task(priority=PERIODIC_PRIORITY)
 def run_periodic_job(job: str, period: str) -> str:
     """Run one job for one period, at most once to completion; retried with backoff on failure."""
     spec = registry().get(job)
@@ -237,15 +250,41 @@ def run_periodic_job(job: str, period: str) -> str:
     return summary
 
 
-def requeue_stale(*, now: dt.datetime | None = None) -> int:
-    """Put back in the queue the tasks whose worker died in the middle (运行中 for too long)."""
+def requeue_stale(*, now: dt.datetime | None = None, own_worker: str | None = None) -> int:
+    """Put back in the queue the tasks whose worker died in the middle of them.
+
+    A worker beats every few seconds (:class:`~gongkai.ops.models.WorkerBeat`, a thread of its
+    own, so a long job does not stop it). A task 运行中 goes back in the queue when its worker has
+    not beaten for ``GONGKAI_JOB_TIMEOUT`` seconds — never while a live worker still runs it, however
+    long the job takes. ``own_worker``: a worker starting under the id of one that died (the same
+    systemd unit restarted) takes back that one's tasks at once."""
     from django_tasks.base import TaskResultStatus
     from django_tasks_db.models import DBTaskResult
 
+    from .models import WorkerBeat
+
     now = now or timezone.now()
-    limit = now - dt.timedelta(seconds=int(getattr(settings, "GONGKAI_JOB_TIMEOUT", 600)))
-    return DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING, started_at__lt=limit).update(
+    limit = now - dt.timedelta(seconds=int(getattr(settings, "GONGKAI_JOB_TIMEOUT", 60)))
+    alive = set(WorkerBeat.objects.filter(seen_at__gte=limit).values_list("worker_id", flat=True))
+    stale = []
+    for pk, started_at, workers in DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING).values_list(
+            "pk", "started_at", "worker_ids"):
+        last = workers[-1] if workers else None
+        if own_worker is not None and last == own_worker:
+            stale.append(pk)
+        elif last not in alive and started_at is not None and started_at < limit:
+            stale.append(pk)
+    if not stale:
+        return 0
+    return DBTaskResult.objects.filter(pk__in=stale, status=TaskResultStatus.RUNNING).update(
         status=TaskResultStatus.READY, started_at=None)
+
+
+def beat(worker_id: str, *, now: dt.datetime | None = None) -> None:
+    """Record that this worker is alive (see :func:`requeue_stale`)."""
+    from .models import WorkerBeat
+
+    WorkerBeat.objects.update_or_create(worker_id=worker_id[:64], defaults={"seen_at": now or timezone.now()})
 
 
 def queue_lag_seconds(*, now: dt.datetime | None = None) -> float:

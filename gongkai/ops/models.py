@@ -85,3 +85,19 @@ class JobMail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.job} {self.period} → {self.recipient}"
+
+
+class WorkerBeat(models.Model):
+    """A job worker's sign of life, written every few seconds by a thread of the worker even while a
+    long job runs: a task is put back in the queue only when its worker has stopped beating
+    (``GONGKAI_JOB_TIMEOUT`` seconds), never while a live worker is still running it."""
+
+    worker_id = models.CharField("任务进程", max_length=64, unique=True)
+    seen_at = models.DateTimeField("最近心跳", db_index=True)
+
+    class Meta:
+        verbose_name = "任务进程心跳"
+        verbose_name_plural = "任务进程心跳"
+
+    def __str__(self) -> str:
+        return f"{self.worker_id} {self.seen_at:%H:%M:%S}"

@@ -106,11 +106,44 @@ def test_a_task_left_running_by_a_dead_worker_is_requeued_after_the_timeout(db, 
     jobs.schedule(now=NOW)
     row = DBTaskResult.objects.get()
     row.claim("killed-worker")
+    jobs.beat("killed-worker")
     assert jobs.requeue_stale() == 0  # still within the timeout
     DBTaskResult.objects.update(started_at=timezone.now() - dt.timedelta(seconds=61))
-    assert jobs.requeue_stale() == 1
+    assert jobs.requeue_stale(now=timezone.now() + dt.timedelta(seconds=61)) == 1  # silent for 61 s
     drain()
     assert JobRun.objects.get().status == JobRunStatus.DONE and queue["count"] == 1
+
+
+def test_a_long_job_of_a_live_worker_is_never_run_twice(db, queue, settings):
+    settings.GONGKAI_JOB_TIMEOUT = 60
+    jobs.schedule(now=NOW)
+    DBTaskResult.objects.get().claim("busy-worker")
+    DBTaskResult.objects.update(started_at=timezone.now() - dt.timedelta(hours=2))  # a long job
+    jobs.beat("busy-worker")  # its heartbeat thread still beats
+    assert jobs.requeue_stale() == 0
+    assert DBTaskResult.objects.get().status == TaskResultStatus.RUNNING
+    assert jobs.requeue_stale(own_worker="another-worker") == 0
+
+
+def test_a_worker_restarted_under_its_id_takes_back_its_task_at_once(db, queue):
+    jobs.schedule(now=NOW)
+    DBTaskResult.objects.get().claim("worker1")
+    jobs.beat("worker1")
+    worker_ = GongkaiWorker(queue_names=["*"], interval=0, batch=True, backend_name="default",
+                            startup_delay=False, max_tasks=None, worker_id="worker1")
+    worker_.start_beating()  # the restarted process: its predecessor was killed mid-job
+    worker_._beating.set()
+    assert DBTaskResult.objects.get().status == TaskResultStatus.READY
+    drain()
+    assert JobRun.objects.get().status == JobRunStatus.DONE and queue["count"] == 1
+
+
+def test_periodic_jobs_go_before_other_queued_work(db, queue):
+    from gongkai.applications.tasks import letter_render
+
+    letter_render.using(backend="default").enqueue(0)
+    jobs.schedule(now=NOW)
+    assert DBTaskResult.objects.ready().get_locked().task_path.endswith("run_periodic_job")
 
 
 @pytest.mark.django_db(transaction=True)

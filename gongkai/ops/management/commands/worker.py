@@ -1,14 +1,17 @@
 """gongkai worker: run queued jobs (django-tasks' database queue) until stopped.
 
-django_tasks_db's own worker, plus what a cluster needs: tasks left 运行中 by a worker that
-died (SIGKILL, a lost machine) go back in the queue after ``GONGKAI_JOB_TIMEOUT`` seconds
-(jobs are idempotent), and the worker can also run the scheduler (``--with-scheduler``).
+django_tasks_db's own worker, plus what a cluster needs: a thread beats every few seconds
+(``ops.WorkerBeat``), also while a long job runs; tasks left 运行中 by a worker that died (SIGKILL,
+a lost machine) go back in the queue once it has been silent for ``GONGKAI_JOB_TIMEOUT`` seconds,
+or at once when a worker starts again under the same ``--worker-id`` (jobs are idempotent); and
+the worker can also run the scheduler (``--with-scheduler``).
 Run as many as you like, on any machine that reaches the database.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 import time
 
 from django.db import close_old_connections
@@ -19,7 +22,7 @@ from django_tasks_db.models import DBTaskResult
 from django_tasks_db.utils import exclusive_transaction
 
 logger = logging.getLogger("gongkai.ops.worker")
-SWEEP_SECONDS = 10  # requeueing the tasks of dead workers
+SWEEP_SECONDS = 5  # requeueing the tasks of dead workers
 SCHEDULE_SECONDS = 1  # the scheduler: shorter than the shortest period
 
 
@@ -28,6 +31,40 @@ class GongkaiWorker(Worker):
         super().__init__(**kwargs)
         self.with_scheduler = with_scheduler
         self._last_sweep = self._last_schedule = 0.0
+        self._beating = threading.Event()
+
+    def beat_every(self) -> float:
+        from django.conf import settings
+
+        return max(min(int(getattr(settings, "GONGKAI_JOB_TIMEOUT", 60)) / 4, 5.0), 0.2)
+
+    def _beat_loop(self) -> None:
+        from django.db import connection
+
+        from gongkai.ops import jobs
+
+        try:
+            while not self._beating.wait(self.beat_every()):
+                try:
+                    jobs.beat(self.worker_id)
+                except OperationalError as exc:  # the database is restarting: beat again later
+                    logger.warning("heartbeat skipped: %s", exc)
+                    connection.close()
+        finally:
+            connection.close()
+
+    def start_beating(self) -> None:
+        """Beat now (a restarted worker takes back its dead predecessor's tasks), then in a thread."""
+        from gongkai.ops import jobs
+
+        try:
+            jobs.beat(self.worker_id)
+            requeued = jobs.requeue_stale(own_worker=self.worker_id)
+            if requeued:
+                logger.warning("took back %d tasks this worker id left running when it stopped", requeued)
+        except OperationalError as exc:
+            logger.warning("first heartbeat skipped: %s", exc)
+        threading.Thread(target=self._beat_loop, name="gongkai-worker-beat", daemon=True).start()
 
     def sweep(self) -> None:
         from gongkai.ops import jobs
@@ -45,8 +82,15 @@ class GongkaiWorker(Worker):
         except OperationalError as exc:  # the database is restarting: try again on the next sweep
             logger.warning("sweep skipped: %s", exc)
 
-    def run(self) -> None:  # django_tasks_db's loop with the sweep added
+    def run(self) -> None:  # django_tasks_db's loop with the heartbeat and the sweep added
         logger.info("Starting worker worker_id=%s queues=%s", self.worker_id, ",".join(self.queue_names))
+        self.start_beating()
+        try:
+            self._loop()
+        finally:
+            self._beating.set()
+
+    def _loop(self) -> None:
         while self.running:
             self.sweep()
             tasks = DBTaskResult.objects.ready().filter(backend_name=self.backend_name)
