@@ -1,11 +1,16 @@
-"""Comments of consultations as an Excel workbook for staff (contact data included: staff only, audited)."""
+"""Comments of consultations as an Excel workbook for staff.
+
+Contact data is filled in only for the consultations in ``with_contact`` (those the exporting user's
+organ handles); the service that calls this writes the audit row."""
 
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 from django.utils import timezone
+
+from gongkai.core.masking import mask_known_name, mask_text
 
 from .models import Comment, Consultation
 
@@ -29,7 +34,10 @@ def _answers(comment: Comment, questions: dict[str, str]) -> str:
     return "；".join(parts)
 
 
-def comments_xlsx(consultations: Iterable[Consultation]) -> bytes:
+HIDDEN = "（仅承办机关可见）"
+
+
+def comments_xlsx(consultations: Iterable[Consultation], *, with_contact: Collection[int] = ()) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
@@ -44,11 +52,14 @@ def comments_xlsx(consultations: Iterable[Consultation]) -> bytes:
         sheet.column_dimensions[get_column_letter(i)].width = width
     for consultation in consultations:
         questions = {str(q.pk): q.text for q in consultation.questions.all()}
+        contact = consultation.pk in with_contact
         for c in consultation.comments.select_related("section", "group").order_by("submitted_at", "id"):
             sheet.append([_safe(v) for v in [
                 consultation.title, c.receipt_code, timezone.localtime(c.submitted_at).strftime("%Y-%m-%d %H:%M"),
-                c.get_channel_display(), c.display_name, c.email, c.phone,
-                c.section.heading if c.section else "总体意见", c.body, _answers(c, questions),
+                c.get_channel_display(), c.display_name if contact or c.is_anonymous else mask_known_name(c.name),
+                (c.email if contact else HIDDEN) if c.email else "", (c.phone if contact else HIDDEN) if c.phone else "",
+                c.section.heading if c.section else "总体意见",
+                c.body if contact else mask_text(c.body, names=[c.name] if c.name else []), _answers(c, questions),
                 c.get_moderation_display(), c.public_text, c.group.title if c.group else "",
                 c.get_disposition_display() if c.disposition else "", c.disposition_reason,
             ]])

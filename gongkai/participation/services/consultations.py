@@ -373,6 +373,30 @@ def consultation_withdraw(*, actor, consultation: Consultation, reason: str) -> 
 # -- comments from the public -------------------------------------------------------------------
 
 
+def can_see_contact(user, organ: Organ) -> bool:
+    """The public's contact data (commenters, applicants to attend) is for the staff of the organ that
+    handles the item — its editors and reviewers — not for the offices above that oversee it."""
+    return can(user, Perm.RECORD_DRAFT, organ) or can(user, Perm.RECORD_REVIEW, organ)
+
+
+@transaction.atomic
+def comments_export(*, actor, consultations: Sequence[Consultation]) -> bytes:
+    """The comments of ``consultations`` as an Excel workbook, contact data only where ``actor`` handles
+    the consultation; every consultation exported is audited (who, how many comments, with contact or not)."""
+    from ..exports import comments_xlsx
+
+    with_contact = {c.pk for c in consultations if can_see_contact(actor, c.organ)}
+    data = comments_xlsx(consultations, with_contact=with_contact)
+    for consultation in consultations:
+        count = consultation.comments.count()
+        if not count:
+            continue
+        audit_log(actor=actor, event_type=AuditEventType.COMMENTS_EXPORTED, obj=consultation,
+                  organ=consultation.organ, changes={"comments": [None, count]},
+                  note="含联系方式" if consultation.pk in with_contact else "联系方式已隐去")
+    return data
+
+
 def new_receipt_code() -> str:
     """Ten characters a person can read out: no 0/O, 1/I/L."""
     alphabet = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"

@@ -20,7 +20,7 @@ from gongkai.core.models import AuditEvent
 from gongkai.core.permissions import Perm, can, organs_where, staff_required
 from gongkai.records.models import Record
 
-from .. import exports, periods
+from .. import periods
 from ..errors import ParticipationActionError
 from ..forms import consultations as forms
 from ..models import Comment, CommentModeration, Consultation, ConsultationStatus, FeedbackStatus
@@ -112,6 +112,7 @@ def consultation_detail(request, pk: int):
         "feedback": feedback,
         "can_draft": can(user, Perm.RECORD_DRAFT, consultation.organ),
         "can_publish": can(user, Perm.RECORD_PUBLISH, consultation.organ),
+        "show_contact": svc.can_see_contact(user, consultation.organ),
         "submit_problem": svc.consultation_submit_failure_reason(actor=user, consultation=consultation),
         "review_problem": svc.consultation_review_failure_reason(actor=user, consultation=consultation),
         "feedback_submit_problem": svc.feedback_submit_failure_reason(actor=user, consultation=consultation),
@@ -251,7 +252,9 @@ def comment_group(request, pk: int):
 
 @staff_required
 def comment_attachment(request, pk: int, cid: int):
-    _c, comment = _comment_for(request, pk, cid)
+    c, comment = _comment_for(request, pk, cid)
+    if not svc.can_see_contact(request.user, c.organ):
+        raise PermissionDenied("意见附件可能含有提意见人的个人信息，仅承办机关的工作人员可以查看。")
     if not comment.attachment:
         raise Http404("这条意见没有附件。")
     ext = os.path.splitext(comment.attachment.name)[1]
@@ -318,7 +321,7 @@ def export_comments(request, pk: int | None = None):
         consultations = list(Consultation.objects.filter(organ__in=_viewable_organs(request.user))
                               .prefetch_related("questions").order_by("-starts_on"))
         name = f"意见汇总-{timezone.localdate():%Y%m%d}.xlsx"
-    response = HttpResponse(exports.comments_xlsx(consultations),
+    response = HttpResponse(svc.comments_export(actor=request.user, consultations=consultations),
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
     return response

@@ -19,6 +19,7 @@ from ..models import Concern, Consultation, DecisionCatalog, DecisionItem, Meeti
 from ..selectors import meetings as sel
 from ..services import concerns as concern_svc
 from ..services import meetings as svc
+from ..services.consultations import can_see_contact
 
 
 def _organs(user):
@@ -100,12 +101,6 @@ def meeting_edit(request, pk: int):
                   status=400 if form.errors else 200)
 
 
-def can_see_contact(user, organ) -> bool:
-    """Contact data of the public is for the staff of the organ that handles the item (its editors and
-    reviewers), not for the offices above that oversee it, who see it masked."""
-    return can(user, Perm.RECORD_DRAFT, organ) or can(user, Perm.RECORD_REVIEW, organ)
-
-
 @staff_required
 def meeting_detail(request, pk: int):
     meeting = _meeting_for(request.user, pk)
@@ -116,7 +111,7 @@ def meeting_detail(request, pk: int):
         "accepted": svc.accepted_count(meeting),
         "can_draft": can(user, Perm.RECORD_DRAFT, meeting.organ),
         "can_publish": can(user, Perm.RECORD_PUBLISH, meeting.organ),
-        "show_contact": can_see_contact(user, meeting.organ),
+        "show_contact": can_see_contact(user, meeting.organ),  # not the offices above
         "edit_problem": svc.meeting_update_failure_reason(actor=user, meeting=meeting),
         "submit_problem": svc.meeting_submit_failure_reason(actor=user, meeting=meeting),
         "review_problem": svc.meeting_review_failure_reason(actor=user, meeting=meeting),
