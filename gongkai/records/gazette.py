@@ -81,17 +81,42 @@ def gazette_item_remove(*, actor, item: GazetteItem) -> None:
 
 @transaction.atomic
 def gazette_item_move(*, actor, item: GazetteItem, up: bool) -> None:
-    """Swap an item with its neighbour in the issue's order (the keyboard's and no-script way to reorder)."""
-    _require(actor, Perm.RECORD_DRAFT, item.issue)
-    _editable(item.issue)
-    items = list(GazetteItem.objects.filter(issue=item.issue).order_by("order", "id"))
-    i = next(n for n, it in enumerate(items) if it.pk == item.pk)
+    """Swap an item with its neighbour in the issue's order (the keyboard's and no-script way to reorder;
+    it saves through :func:`gazette_items_reorder`, like dragging)."""
+    ids = [i.pk for i in _contents_order(item.issue)]
+    i = ids.index(item.pk)
     j = i - 1 if up else i + 1
-    if 0 <= j < len(items):
-        items[i], items[j] = items[j], items[i]
-        for n, it in enumerate(items, start=1):
-            GazetteItem.objects.filter(pk=it.pk).update(order=n * 10)
-        _log(actor, item.issue, "调整顺序", {"record": [None, item.record.title]})
+    if 0 <= j < len(ids):
+        ids[i], ids[j] = ids[j], ids[i]
+        gazette_items_reorder(actor=actor, issue=item.issue, item_ids=ids)
+
+
+def _contents_order(issue: GazetteIssue) -> list[GazetteItem]:
+    return [item for _section, items in table_of_contents(issue) for item in items]
+
+
+@transaction.atomic
+def gazette_items_reorder(*, actor, issue: GazetteIssue, item_ids: list[int]) -> bool:
+    """Save the order of the issue's contents (every item of the issue, in the new order: what dragging
+    sends, and what the up/down buttons compute), with one audit row. Returns whether anything moved."""
+    _require(actor, Perm.RECORD_DRAFT, issue)
+    issue = GazetteIssue.objects.select_for_update().get(pk=issue.pk)
+    _editable(issue)
+    items = {i.pk: i for i in GazetteItem.objects.filter(issue=issue).select_related("record")}
+    try:
+        ids = [int(i) for i in item_ids]
+    except (TypeError, ValueError):
+        raise GazetteError("顺序无效，请刷新页面后重试。") from None
+    if sorted(ids) != sorted(items):
+        raise GazetteError("本期目录已有变化，请刷新页面后重试。")
+    before = [i.pk for i in _contents_order(issue)]
+    if ids == before:
+        return False
+    for n, pk in enumerate(ids, start=1):
+        GazetteItem.objects.filter(pk=pk).update(order=n * 10)
+    _log(actor, issue, "调整顺序", {"order": [[items[pk].record.title for pk in before],
+                                             [items[pk].record.title for pk in ids]]})
+    return True
 
 
 def table_of_contents(issue: GazetteIssue) -> list[tuple[str, list[GazetteItem]]]:

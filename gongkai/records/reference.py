@@ -17,10 +17,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from gongkai.core.audit import audit_log
+from gongkai.core.audit import audit_log, diff
 from gongkai.core.models import AuditEventType
+from gongkai.core.permissions import Perm, can, require
 from gongkai.core.services import Actor, reference_delete, reference_save
 
 from .filing import Rule, matching_entries, split_keywords
@@ -196,3 +198,82 @@ def records_file_bulk(*, actor: Actor, records) -> int:
             audit_log(actor=actor, event_type=AuditEventType.CATALOG_CHANGED, obj=catalog, organ=organ,
                       changes={"filed": n}, note=f"按目录归档规则归档 {n} 条")
     return len(links)
+
+
+# --- editing the filing rules and a record's entries (workspace) ---------------------------------
+
+
+class FilingError(Exception):
+    """A filing change cannot be made; the message says why, in Chinese."""
+
+
+def catalog_may_edit(*, user, catalog: Catalog) -> bool:
+    """An organ's catalog: its 公开办 (or one above it) or a platform admin; a standard catalog: admins."""
+    if catalog.organ_id is None:
+        return bool(getattr(user, "is_superuser", False) and user.is_active)
+    return can(user, Perm.ORGAN_OVERSEE, catalog.organ)
+
+
+def _rules_of(entry: CatalogEntry) -> dict[str, Any]:
+    return {"rule_genres": sorted(g.name for g in entry.rule_genres.all()),
+            "rule_topics": sorted(t.name for t in entry.rule_topics.all()),
+            "rule_keywords": entry.rule_keywords}
+
+
+@transaction.atomic
+def catalog_entry_rules_save(
+    *, actor: Actor, entry: CatalogEntry, genres, topics, keywords: str, refile: bool = True,
+) -> int:
+    """Set the genres, topics and keywords that file published records into ``entry``, with one audit
+    row of what changed; then file the organ's public records by the new rules (adding, never removing
+    what an editor chose). Returns the number of records newly filed."""
+    entry = CatalogEntry.objects.select_related("catalog__organ").select_for_update(of=("self",)).get(pk=entry.pk)
+    catalog = entry.catalog
+    if not catalog_may_edit(user=actor, catalog=catalog):
+        raise PermissionDenied("只有该机关的公开办或平台管理员可以修改目录归档规则。")
+    keywords = " ".join(split_keywords(keywords or ""))
+    if len(keywords) > CatalogEntry._meta.get_field("rule_keywords").max_length:
+        raise FilingError("关键词过长，请精简到300字以内。")
+    before = _rules_of(entry)
+    entry.rule_keywords = keywords
+    entry.save(update_fields=["rule_keywords"])
+    entry.rule_genres.set(list(genres))
+    entry.rule_topics.set(list(topics))
+    changes = diff(before, _rules_of(entry))
+    if changes:
+        audit_log(actor=actor, event_type=AuditEventType.CATALOG_CHANGED, obj=entry, organ=catalog.organ,
+                  changes=changes, note=f"修改栏目“{entry.name}”的归档规则")
+    if not (refile and changes and catalog.organ_id):
+        return 0
+    links = Record.catalog_entries.through.objects.filter(catalogentry__catalog=catalog)
+    before_links = set(links.values_list("record_id", "catalogentry_id"))
+    added = records_file_bulk(actor=actor, records=Record.objects.public().filter(organ=catalog.organ))
+    if added:
+        from .services import _notify  # the page cache, search and feeds follow on commit
+
+        _notify(sorted({r for r, _ in set(links.values_list("record_id", "catalogentry_id")) - before_links}))
+    return added
+
+
+@transaction.atomic
+def record_catalog_entries_set(*, actor: Actor, record: Record, entries) -> list[CatalogEntry]:
+    """An editor's choice of the catalog entries a record is filed under (only entries of the record's
+    organ's catalog), with one audit row; the public column follows at once."""
+    record = Record.objects.select_related("organ").select_for_update(of=("self",)).get(pk=record.pk)
+    require(actor, Perm.RECORD_DRAFT, record.organ)
+    chosen = list(entries)
+    allowed = set(CatalogEntry.objects.filter(catalog__organ=record.organ).values_list("pk", flat=True))
+    if any(e.pk not in allowed for e in chosen):
+        raise FilingError("只能归入本机关公开目录中的栏目。")
+    before = list(record.catalog_entries.order_by("order", "id"))
+    if {e.pk for e in before} == {e.pk for e in chosen}:
+        return before
+    record.catalog_entries.set(chosen)
+    after = list(record.catalog_entries.order_by("order", "id"))
+    audit_log(actor=actor, event_type=AuditEventType.CATALOG_CHANGED, obj=record, organ=record.organ,
+              changes={"catalog_entries": [[e.name for e in before], [e.name for e in after]]},
+              note="编辑调整归档栏目")
+    from .services import _notify
+
+    _notify([record.pk])
+    return after
