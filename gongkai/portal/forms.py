@@ -245,3 +245,50 @@ class VersionForm(forms.Form):
         if instance is not None:
             kwargs.setdefault("initial", {"title": instance.title, "summary": instance.summary, "body": instance.body})
         super().__init__(*args, **kwargs)
+
+
+# --- the catalog: filing rules of an entry, and the entries a record is filed under -------------
+
+
+def entry_labels(entries) -> dict[int, str]:
+    """Each entry labelled with its place in the tree (上级 › 栏目), from one list of the catalog's entries."""
+    by_id = {e.pk: e for e in entries}
+
+    def label(e) -> str:
+        names, seen = [], set()
+        while e is not None and e.pk not in seen:
+            seen.add(e.pk)
+            names.append(e.name)
+            e = by_id.get(e.parent_id)
+        return " › ".join(reversed(names))
+
+    return {pk: label(e) for pk, e in by_id.items()}
+
+
+class CatalogRulesForm(forms.Form):
+    genres = forms.ModelMultipleChoiceField(label="体裁", queryset=Genre.objects.order_by("order", "id"), required=False,
+                                            widget=forms.CheckboxSelectMultiple,
+                                            help_text="发布的信息属于所选体裁之一时归入本栏目。")
+    topics = forms.ModelMultipleChoiceField(label="主题分类", queryset=Topic.objects.order_by("order", "id"),
+                                            required=False, widget=forms.CheckboxSelectMultiple,
+                                            help_text="发布的信息属于所选主题分类之一时归入本栏目。")
+    keywords = forms.CharField(label="关键词", required=False, max_length=300,
+                               help_text="用逗号或空格分隔；标题或关键词中含有其中之一时归入本栏目。"
+                                         "与体裁、主题分类同时填写时须同时满足。")
+
+
+class RecordCatalogForm(forms.Form):
+    entries = forms.ModelMultipleChoiceField(label="归档栏目", queryset=None, required=False,
+                                             widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, record, **kwargs):
+        from gongkai.records.models import CatalogEntry
+
+        super().__init__(*args, **kwargs)
+        entries = list(CatalogEntry.objects.filter(catalog__organ=record.organ).order_by("order", "id"))
+        labels = entry_labels(entries)
+        ordered = sorted(entries, key=lambda e: labels[e.pk])
+        field = self.fields["entries"]
+        field.queryset = CatalogEntry.objects.filter(pk__in=[e.pk for e in entries])
+        field.choices = [(e.pk, labels[e.pk]) for e in ordered]
+        self.has_catalog = bool(entries)

@@ -9,8 +9,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from gongkai.core.models import Organ
 from gongkai.core.permissions import Perm, can, organs_where, staff_required
-from gongkai.records import gazette, versions
+from gongkai.records import gazette, reference, versions
 from gongkai.records.models import (
+    Catalog,
+    CatalogEntry,
     Gazette,
     GazetteIssue,
     GazetteIssueStatus,
@@ -20,7 +22,15 @@ from gongkai.records.models import (
 )
 
 from . import services
-from .forms import GazetteIssueForm, GazetteItemForm, SiteSettingsForm, VersionForm
+from .forms import (
+    CatalogRulesForm,
+    GazetteIssueForm,
+    GazetteItemForm,
+    RecordCatalogForm,
+    SiteSettingsForm,
+    VersionForm,
+    entry_labels,
+)
 from .models import SiteSettings
 from .site import site_for
 
@@ -105,6 +115,10 @@ def gazette_issue(request, pk: int):
             if action == "add" and add_form.is_valid():
                 gazette.gazette_item_add(actor=request.user, issue=issue, **add_form.cleaned_data)
                 messages.success(request, "已收录。")
+            elif action == "reorder":  # dragging (site script); the buttons below are the same service
+                gazette.gazette_items_reorder(actor=request.user, issue=issue,
+                                              item_ids=[i for i in request.POST.get("order", "").split(",") if i])
+                messages.success(request, "已保存顺序。")
             elif action in ("remove", "up", "down"):
                 item = get_object_or_404(GazetteItem, pk=request.POST.get("item"), issue=issue)
                 if action == "remove":
@@ -171,3 +185,83 @@ def record_versions(request, pk: int):
         "record": record, "open_version": open_version, "form": form,
         "history": record.versions.order_by("-number"),
     })
+
+
+# --- 法定主动公开内容: filing rules of the catalog, and a record's entries ---------------------
+
+
+def _catalogs_for(user):
+    organs = organs_where(user, Perm.ORGAN_OVERSEE).filter(is_active=True)
+    catalogs = Catalog.objects.filter(organ__in=organs)
+    if user.is_superuser:
+        catalogs = catalogs | Catalog.objects.filter(organ__isnull=True)
+    return catalogs.select_related("organ").order_by("organ__path", "pk")
+
+
+@staff_required
+def catalog_list(request):
+    """The catalogs whose filing rules the person may edit: the organs they oversee (公开办), and the
+    standard catalogs for a platform admin."""
+    return render(request, "portal/staff/catalog_list.html", {"catalogs": _catalogs_for(request.user)})
+
+
+@staff_required
+def catalog_edit(request, pk: int):
+    catalog = get_object_or_404(Catalog.objects.select_related("organ"), pk=pk)
+    if not reference.catalog_may_edit(user=request.user, catalog=catalog):
+        raise PermissionDenied("只有该机关的公开办或平台管理员可以修改目录归档规则。")
+    entries = list(catalog.entries.order_by("order", "id").prefetch_related("rule_genres", "rule_topics"))
+    counts = {}
+    if catalog.organ_id:
+        through = Record.catalog_entries.through
+        public = Record.objects.public().filter(catalog_entries__catalog=catalog)
+        for entry_id in through.objects.filter(catalogentry__catalog=catalog, record__in=public).values_list(
+                "catalogentry_id", flat=True):
+            counts[entry_id] = counts.get(entry_id, 0) + 1
+    labels = entry_labels(entries)
+    rows = [{"entry": e, "label": labels[e.pk], "count": counts.get(e.pk, 0),
+             "genres": [g.name for g in e.rule_genres.all()], "topics": [t.name for t in e.rule_topics.all()]}
+            for e in sorted(entries, key=lambda e: labels[e.pk])]
+    return render(request, "portal/staff/catalog_edit.html", {"catalog": catalog, "rows": rows})
+
+
+@staff_required
+def catalog_entry_rules(request, pk: int):
+    entry = get_object_or_404(CatalogEntry.objects.select_related("catalog__organ", "parent"), pk=pk)
+    if not reference.catalog_may_edit(user=request.user, catalog=entry.catalog):
+        raise PermissionDenied("只有该机关的公开办或平台管理员可以修改目录归档规则。")
+    form = CatalogRulesForm(request.POST or None, initial={
+        "genres": list(entry.rule_genres.all()), "topics": list(entry.rule_topics.all()),
+        "keywords": entry.rule_keywords})
+    if request.method == "POST" and form.is_valid():
+        try:
+            filed = reference.catalog_entry_rules_save(
+                actor=request.user, entry=entry, genres=form.cleaned_data["genres"],
+                topics=form.cleaned_data["topics"], keywords=form.cleaned_data["keywords"])
+        except reference.FilingError as exc:
+            form.add_error("keywords", str(exc))
+        else:
+            messages.success(request, f"归档规则已保存，按新规则归档 {filed} 条已公开信息。" if filed
+                             else "归档规则已保存。")
+            return redirect("portal:staff_catalog", pk=entry.catalog_id)
+    return render(request, "portal/staff/catalog_entry_rules.html", {"entry": entry, "form": form})
+
+
+@staff_required
+def record_catalog(request, pk: int):
+    """The entries of the organ's catalog a record is filed under: an editor adds or removes them."""
+    record = get_object_or_404(Record.objects.select_related("organ"), pk=pk)
+    if not can(request.user, Perm.RECORD_DRAFT, record.organ):
+        raise PermissionDenied("只有该机关的编辑可以调整信息的归档栏目。")
+    form = RecordCatalogForm(request.POST or None, record=record,
+                             initial={"entries": list(record.catalog_entries.values_list("pk", flat=True))})
+    if request.method == "POST" and form.is_valid():
+        try:
+            reference.record_catalog_entries_set(actor=request.user, record=record,
+                                                 entries=form.cleaned_data["entries"])
+        except reference.FilingError as exc:
+            form.add_error("entries", str(exc))
+        else:
+            messages.success(request, "归档栏目已保存，公开目录已更新。")
+            return redirect("portal:staff_record_catalog", pk=record.pk)
+    return render(request, "portal/staff/record_catalog.html", {"record": record, "form": form})

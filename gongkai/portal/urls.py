@@ -46,4 +46,8 @@ urlpatterns = [
     path("workspace/gazette/", staff_views.gazette_list, name="staff_gazettes"),
     path("workspace/gazette/<int:pk>/", staff_views.gazette_issue, name="staff_gazette_issue"),
     path("workspace/record/<int:pk>/versions/", staff_views.record_versions, name="staff_record_versions"),
+    path("workspace/record/<int:pk>/catalog/", staff_views.record_catalog, name="staff_record_catalog"),
+    path("workspace/catalog/", staff_views.catalog_list, name="staff_catalogs"),
+    path("workspace/catalog/<int:pk>/", staff_views.catalog_edit, name="staff_catalog"),
+    path("workspace/catalog/entry/<int:pk>/", staff_views.catalog_entry_rules, name="staff_catalog_entry"),
 ]

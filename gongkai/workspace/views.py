@@ -149,6 +149,8 @@ def record_detail(request, pk: int):
         "can_publish": record.status in (Status.APPROVED, Status.SCHEDULED) and can(user, Perm.RECORD_PUBLISH, record.organ),
         "can_withdraw": record.status in (Status.PUBLISHED, Status.SCHEDULED) and can(user, Perm.RECORD_WITHDRAW, record.organ),
         "can_validity": can(user, Perm.RECORD_DRAFT, record.organ) or can(user, Perm.RECORD_REVIEW, record.organ),
+        "can_file": can(user, Perm.RECORD_DRAFT, record.organ),
+        "catalog_entries": list(record.catalog_entries.order_by("order", "id")),
         "review_form": forms.ReviewForm(initial={"attribute_confirmed": record.proposed_attribute or record.attribute}),
         "publish_form": forms.PublishForm(),
         "withdraw_form": forms.WithdrawForm(),
