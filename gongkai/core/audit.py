@@ -46,14 +46,17 @@ def audit_log(
     organ: Organ | None = None,
     changes: dict[str, list[Any]] | None = None,
     note: str = "",
+    object_repr: str | None = None,
 ) -> AuditEvent:
+    """``object_repr`` replaces ``str(obj)`` when that would put personal data (an e-mail address) in the
+    append-only log."""
     return AuditEvent.objects.create(
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         organ=organ,
         event_type=event_type,
         object_type=obj._meta.label_lower,
         object_id=str(obj.pk),
-        object_repr=str(obj)[:300],
+        object_repr=(str(obj) if object_repr is None else object_repr)[:300],
         changes={k: _change(v) for k, v in (changes or {}).items()},
         note=note,
     )
