@@ -11,7 +11,7 @@ class SearchConfig(AppConfig):
     verbose_name = "全文检索"
 
     def ready(self) -> None:
-        from django.db.models.signals import post_save
+        from django.db.models.signals import post_migrate, post_save
 
         from gongkai.core.models import Organ
         from gongkai.records.services import record_changed
@@ -20,3 +20,4 @@ class SearchConfig(AppConfig):
 
         record_changed.connect(signals.on_record_changed, dispatch_uid="search.record_changed")
         post_save.connect(signals.on_organ_saved, sender=Organ, dispatch_uid="search.organ_saved")
+        post_migrate.connect(signals.on_migrated, sender=self, dispatch_uid="search.items_after_migrate")

@@ -3,6 +3,7 @@ from django import forms
 from .backends import Filters
 
 SORTS = [("relevance", "按相关度"), ("date", "按发布日期")]
+RECORDS = "record"  # the kind filter's value for 政府信息 (records)
 
 
 class SearchForm(forms.Form):
@@ -15,12 +16,23 @@ class SearchForm(forms.Form):
         ("valid", "有效"), ("revised", "已修订"), ("repealed", "已废止"), ("expired", "已失效")])
     sort = forms.ChoiceField(required=False, choices=SORTS)
     page = forms.IntegerField(required=False, min_value=1, max_value=100000)
+    kind = forms.CharField(required=False, max_length=20)  # "" 全部, "record" 政府信息, or a registered item kind
 
     def cleaned(self) -> dict:
         """Valid values only: a bad parameter is dropped, not an error page."""
         self.is_valid()
         data = getattr(self, "cleaned_data", {})
         return {name: data.get(name) for name in self.fields if name not in self.errors}
+
+    def chosen_kind(self) -> str:
+        from . import items
+
+        value = self.cleaned().get("kind") or ""
+        return value if value == RECORDS or items.kind(value) is not None else ""
+
+    def has_record_filters(self) -> bool:
+        data = self.cleaned()
+        return any(data.get(name) for name in ("genre", "topic", "year", "validity"))
 
     def filters(self) -> Filters:
         data = self.cleaned()

@@ -76,6 +76,7 @@ class SearchState(models.Model):
     generation = models.CharField("索引版本", max_length=32, blank=True, default="")
     orphans = models.BigIntegerField("遗留全文行", default=0)
     expiry_swept_on = models.DateField("有效期检查日期", null=True)
+    items_swept_on = models.DateField("公众参与条目检查日期", null=True)
 
     class Meta:
         verbose_name = "检索索引状态"
@@ -83,3 +84,34 @@ class SearchState(models.Model):
 
     def __str__(self) -> str:
         return f"serial {self.serial}"
+
+
+class SearchItem(models.Model):
+    """One public item of another kind than a record (意见征集, 会议活动, 留言, 政策问答) in the site search.
+
+    Apps above search fill these rows through :mod:`gongkai.search.items` from their
+    own public door only; the search page asks that door again before it counts or
+    shows an item. ``norm`` is the normalised text (:func:`gongkai.search.text.normalize`
+    of each field, fields joined by a new line, which no query piece contains), matched
+    by substring: the same recall guarantee as for records.
+    """
+
+    kind = models.CharField("类型", max_length=20)
+    ref_id = models.BigIntegerField("对象编号")
+    organ_id = models.BigIntegerField("机关", null=True, db_index=True)
+    title = models.CharField("标题", max_length=300)
+    body = models.TextField("正文（纯文本）", blank=True)
+    meta = models.CharField("说明", max_length=200, blank=True)
+    url = models.CharField("地址", max_length=300)
+    date = models.DateTimeField("日期")
+    title_norm = models.TextField("规范化标题")
+    norm = models.TextField("规范化全文")
+
+    class Meta:
+        verbose_name = "检索索引条目（公众参与）"
+        verbose_name_plural = "检索索引条目（公众参与）"
+        constraints = [models.UniqueConstraint(fields=["kind", "ref_id"], name="search_item_kind_ref")]
+        indexes = [models.Index(fields=["kind", "date"], name="search_item_kind_date")]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.ref_id}"

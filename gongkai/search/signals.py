@@ -32,3 +32,17 @@ def _sync_organ(pk, fn) -> None:
         fn(pk)
     except Exception:
         logger.exception("检索索引更新失败：机关 %s；请运行 gongkai reindex", pk)
+
+
+def on_migrated(sender, using="default", **kwargs) -> None:
+    """An installation that has participation items but no index of them yet (just migrated) gets one."""
+    from .items import items_rebuild
+    from .models import SearchItem
+
+    if using != "default":
+        return
+    try:
+        if not SearchItem.objects.exists():
+            items_rebuild()
+    except Exception:
+        logger.exception("公众参与内容的检索索引未能建立；请运行 gongkai reindex")

@@ -1,4 +1,9 @@
-"""The public search page and its JSON twin. Records come through Record.objects.public() only (see query._hits)."""
+"""The public search page and its JSON twin. Records come through Record.objects.public() only (see query._hits);
+participation items through their own apps' public doors (see items.search_items).
+
+``kind`` chooses what is listed: "" (全部: records, and the first participation items beside them),
+"record" (政府信息 only) or a registered item kind (意见征集, 会议活动, 留言答复, 政策问答).
+"""
 
 from __future__ import annotations
 
@@ -6,28 +11,52 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from .forms import SORTS, SearchForm
+from . import items
+from .forms import RECORDS, SORTS, SearchForm
 from .query import search
 
 FACET_LABELS = {"organ_id": ("organ", "发布机构"), "genre_id": ("genre", "体裁"), "topic_id": ("topic", "主题分类"),
                 "year": ("year", "年份"), "validity": ("validity", "有效性")}
 
 
+ITEMS_BESIDE = 5  # participation items shown beside the records on the 全部 tab
+
+
 def _run(request):
+    """(form, record result, item result, kind): the record search as before; items by their kind filter."""
     form = SearchForm(request.GET)
     data = form.cleaned()
-    result = search(data.get("q") or "", filters=form.filters(), sort=data.get("sort") or "relevance",
-                    page=data.get("page") or 1)
-    return form, result
+    q, kind, filters = data.get("q") or "", form.chosen_kind(), form.filters()
+    if kind in ("", RECORDS):
+        result = search(q, filters=filters, sort=data.get("sort") or "relevance", page=data.get("page") or 1)
+        item_result = None
+        if not form.has_record_filters():  # 体裁, 主题, 年份, 有效性 are records' own: then records only
+            item_result = items.search_items(result.query, organ_id=filters.organ_id, per_page=ITEMS_BESIDE)
+    else:  # one participation kind: the record search is asked only for its count (the tab)
+        result = search(q, filters=filters, per_page=1, with_facets=False, with_snippets=False)
+        item_result = items.search_items(result.query, kind=kind, organ_id=filters.organ_id, page=data.get("page") or 1)
+    return form, result, item_result, kind
+
+
+def _tabs(result, item_result, kind) -> list[dict]:
+    """The kind filter: 全部, 政府信息 and each participation kind, with counts."""
+    counts = item_result.counts if item_result is not None else {}
+    tabs = [{"value": "", "label": "全部", "count": result.total + sum(counts.values()), "selected": kind == ""},
+            {"value": RECORDS, "label": "政府信息", "count": result.total, "selected": kind == RECORDS}]
+    for k in items.kinds():
+        tabs.append({"value": k.name, "label": k.label, "count": counts.get(k.name, 0), "selected": kind == k.name})
+    return tabs
 
 
 @require_safe
 def results(request):
-    form, result = _run(request)
+    form, result, item_result, kind = _run(request)
     facets = [(FACET_LABELS[name][0], FACET_LABELS[name][1], values) for name, values in result.facets.items() if values]
+    listed = item_result if kind not in ("", RECORDS) else result
     return render(request, "search/results.html", {
         "form": form, "result": result, "q": form.cleaned().get("q") or "", "facets": facets, "sorts": SORTS,
-        "pages": _page_window(result.page, result.num_pages),
+        "pages": _page_window(listed.page, listed.num_pages), "items": item_result, "kind": kind,
+        "item_kind": items.kind(kind), "tabs": _tabs(result, item_result, kind) if item_result is not None else [],
     })
 
 
@@ -35,9 +64,27 @@ def _page_window(page: int, num_pages: int) -> list[int]:
     return list(range(max(1, page - 4), min(num_pages, page + 4) + 1))
 
 
+def _item_dict(hit: items.ItemHit) -> dict:
+    return {"kind": hit.kind, "kind_label": hit.kind_label, "id": hit.ref_id, "url": hit.url, "title": hit.title.text,
+            "title_html": "".join(f"<mark>{_esc(t)}</mark>" if h else _esc(t) for t, h in hit.title.parts),
+            "meta": hit.meta, "date": hit.date.isoformat(), "tier": hit.tier,
+            "snippet": None if hit.snippet is None else {
+                "text": hit.snippet.text, "highlights": [t for t, h in hit.snippet.parts if h],
+                "html": "".join(f"<mark>{_esc(t)}</mark>" if h else _esc(t) for t, h in hit.snippet.parts)}}
+
+
 @require_safe
 def api(request):
-    form, result = _run(request)
+    form, result, item_result, kind = _run(request)
+    participation = None if item_result is None else {
+        "kind": item_result.kind, "counts": item_result.counts, "total": item_result.total,
+        "exact_total": item_result.exact_total, "page": item_result.page, "num_pages": item_result.num_pages,
+        "per_page": item_result.per_page, "results": [_item_dict(h) for h in item_result.hits],
+    }
+    if kind not in ("", RECORDS):
+        return JsonResponse({"query": result.query.raw, "pieces": list(result.query.pieces), "kind": kind,
+                             "record_total": result.total, "participation": participation},
+                            json_dumps_params={"ensure_ascii": False})
 
     def snippet_dict(s):
         return None if s is None else {"text": s.text, "highlights": [t for t, hit in s.parts if hit],
@@ -66,6 +113,7 @@ def api(request):
         "suggestions": [{"query": q, "count": n} for q, n in result.suggestions],
         "did_you_mean": ({"query": result.did_you_mean[0], "count": result.did_you_mean[1]}
                          if result.did_you_mean else None),
+        "participation": participation,
     }, json_dumps_params={"ensure_ascii": False})
 
 

@@ -1,4 +1,5 @@
-"""gongkai reindex: rebuild the search index from Record.objects.public(), with a progress bar."""
+"""gongkai reindex: rebuild the search index from Record.objects.public() (and the participation items from
+their own public doors), with a progress bar."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
 from gongkai.search.index import index_check, index_rebuild
+from gongkai.search.items import items_check, items_rebuild
 
 
 class Command(BaseCommand):
@@ -19,8 +21,9 @@ class Command(BaseCommand):
     def handle(self, *args, check=False, **options):
         if check:
             result = index_check()
+            result["items"] = items_check()
             self.stdout.write(json.dumps(result, ensure_ascii=False))
-            if result["missing"] or result["extra"]:
+            if result["missing"] or result["extra"] or any(v["missing"] or v["extra"] for v in result["items"].values()):
                 self.stderr.write("索引与公开信息不一致，请运行 gongkai reindex。")
                 raise SystemExit(1)
             return
@@ -32,4 +35,5 @@ class Command(BaseCommand):
 
         done = index_rebuild(progress=bar.update, total_hint=total)
         bar.close()
-        self.stdout.write(self.style.SUCCESS(f"已索引 {done} 条公开信息。"))
+        items = items_rebuild()
+        self.stdout.write(self.style.SUCCESS(f"已索引 {done} 条公开信息，{items} 条公众参与内容（意见征集、会议活动、留言答复、政策问答）。"))
