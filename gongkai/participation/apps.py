@@ -9,6 +9,7 @@ class ParticipationConfig(AppConfig):
     def ready(self) -> None:
         from gongkai.records.services import record_changed
 
-        from . import signals
+        from . import search_index, signals
 
         record_changed.connect(signals.on_record_changed, dispatch_uid="participation.answers_flag")
+        search_index.connect()
