@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Q, QuerySet, When
 
 from gongkai.core.models import Organ
 from gongkai.core.permissions import Perm, organs_where
@@ -34,12 +34,20 @@ def filter_text(qs: QuerySet, q: str, field: str = "search_text") -> QuerySet:
 
 
 def public_answers(*, organ: Organ | None = None, topic: Topic | None = None, q: str = "") -> QuerySet[Answer]:
+    """/qa/: with a query, through the site search (same pieces, same recall guarantee and tiers, best first)."""
     qs = Answer.objects.public().select_related("organ", "topic")
     if organ is not None:
         qs = qs.filter(organ=organ)
     if topic is not None:
         qs = qs.filter(topic=topic)
-    return filter_text(qs, q).order_by("organ__path", "question", "pk")
+    if not query_terms(q):
+        return qs.order_by("organ__path", "question", "pk")
+    from gongkai.search.items import item_ids_matching
+
+    from ..search_index import QA
+
+    ids = item_ids_matching(QA, q)
+    return qs.filter(pk__in=ids).order_by(Case(*[When(pk=pk, then=n) for n, pk in enumerate(ids)], default=len(ids)), "pk")
 
 
 def answers_for_record(record: Record) -> QuerySet[Answer]:
