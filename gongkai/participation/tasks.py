@@ -25,3 +25,10 @@ def messages_and_answers_daily() -> tuple[int, int]:
     from .services.messages import messages_refresh_due
 
     return messages_refresh_due(), answers_flag_check()
+
+
+def messages_remind_daily() -> str:
+    """Due-soon and overdue reminder mails to the staff handling messages (once per message, kind and deadline)."""
+    from .services.message_reminders import messages_remind, reminders_summary
+
+    return reminders_summary(messages_remind())

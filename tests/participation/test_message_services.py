@@ -240,12 +240,21 @@ def test_rating_and_dissatisfied_reopens(organ, handler, approver):
     with pytest.raises(ParticipationActionError):
         svc.message_rate(message=m, rating=Rating.SATISFIED)
     m = answered(m, handler, approver, body="补充：办理地点为市民服务中心。")
-    assert m.rating == "" and Message.objects.public().filter(pk=m.pk).exists()
+    # Until the sender rates the second reply, the latest rating given (不满意) is the one that counts.
+    assert m.rating == Rating.DISSATISFIED and m.rating_due() and Message.objects.public().filter(pk=m.pk).exists()
+    assert sel.message_stats(organ=organ).dissatisfied == 1
     svc.message_rate(message=m, rating=Rating.SATISFIED)
     with pytest.raises(ParticipationActionError, match="已经评价"):
         svc.message_rate(message=m, rating=Rating.BASICALLY)
+    m.refresh_from_db()
+    history = list(m.ratings.values_list("rating", "reason", "reply__body"))
+    assert history == [(Rating.DISSATISFIED, "没有说明办理地点", m.replies.order_by("id")[0].body),
+                       (Rating.SATISFIED, "", "补充：办理地点为市民服务中心。")]
+    assert m.rating == Rating.SATISFIED and not m.rating_due()
+    assert [e for e in events(m) if e == AuditEventType.MESSAGE_RATED] == [AuditEventType.MESSAGE_RATED] * 2
     stats = sel.message_stats(organ=organ)
-    assert (stats.received, stats.replied, stats.on_time, stats.satisfied, stats.rated) == (1, 1, 1, 1, 1)
+    assert (stats.received, stats.replied, stats.on_time, stats.satisfied, stats.dissatisfied, stats.rated) == (
+        1, 1, 1, 1, 0, 1)
     assert stats.satisfaction_rate == 1.0
 
 

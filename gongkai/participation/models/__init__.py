@@ -38,10 +38,13 @@ from .meetings import (  # noqa: F401
 from .messages import (  # noqa: F401
     Message,
     MessageKind,
+    MessageRating,
+    MessageReminder,
     MessageReply,
     MessageStatus,
     MessageTransfer,
     Rating,
+    ReminderKind,
     ReplyDeadlineRule,
     ReplyStatus,
 )

@@ -26,6 +26,8 @@ from .answers import Answer
 SUBJECT_MAX = 100
 BODY_MAX = 2000
 DEFAULT_REPLY_WORKDAYS = 5
+#: An open message whose deadline is at most this many working days away is 即将到期 (inbox flag, reminder).
+DUE_SOON_WORKDAYS = 2
 
 
 class MessageKind(models.TextChoices):
@@ -126,7 +128,8 @@ class Message(models.Model):
     public_subject = models.CharField("公开标题", max_length=SUBJECT_MAX, blank=True, editable=False)
     public_body = models.TextField("公开内容（已去除个人信息）", blank=True, editable=False)
     search_text = models.TextField("检索文本", blank=True, editable=False)
-    rating = models.CharField("评价", max_length=20, choices=Rating.choices, blank=True, editable=False)
+    rating = models.CharField("评价", max_length=20, choices=Rating.choices, blank=True, editable=False,
+                              help_text="留言人最近一次的评价（统计以此为准）；每次评价都记入评价记录。")
     rating_reason = models.CharField("评价理由", max_length=500, blank=True, editable=False)
     rated_at = models.DateTimeField("评价时间", null=True, blank=True, editable=False)
     reopened_count = models.PositiveSmallIntegerField("重新办理次数", default=0, editable=False)
@@ -168,6 +171,13 @@ class Message(models.Model):
 
     def public_reply(self) -> MessageReply | None:
         return self.replies.filter(status=ReplyStatus.APPROVED).order_by("-reviewed_at", "-id").first()
+
+    def rating_due(self) -> bool:
+        """Replied, and the sender has not rated this (latest approved) reply yet."""
+        if self.status != MessageStatus.REPLIED:
+            return False
+        reply = self.public_reply()
+        return reply is not None and not reply.ratings.exists()
 
 
 class ReplyStatus(models.TextChoices):
@@ -247,3 +257,53 @@ class ReplyDeadlineRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organ} {self.get_kind_display() or '全部类型'} {self.workdays}个工作日"
+
+
+class MessageRating(models.Model):
+    """Every rating the sender gave (one per approved reply); the latest is the message's ``rating``."""
+
+    message = models.ForeignKey(Message, verbose_name="留言", on_delete=models.CASCADE, related_name="ratings")
+    reply = models.ForeignKey(MessageReply, verbose_name="评价的答复", null=True, on_delete=models.SET_NULL,
+                              related_name="ratings")
+    rating = models.CharField("评价", max_length=20, choices=Rating.choices)
+    reason = models.CharField("评价理由", max_length=500, blank=True)
+    rated_at = models.DateTimeField("评价时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "留言评价"
+        verbose_name_plural = "留言评价"
+        ordering = ["rated_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["reply"], name="message_rating_once_per_reply",
+                                    violation_error_message="每次答复只能评价一次。"),
+            models.CheckConstraint(condition=~Q(rating=Rating.DISSATISFIED) | ~Q(reason=""),
+                                   name="message_rating_dissatisfied_reason",
+                                   violation_error_message="不满意时必须写明理由。"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.message.receipt_code} {self.get_rating_display()}"
+
+
+class ReminderKind(models.TextChoices):
+    DUE_SOON = "due_soon", "即将到期"
+    OVERDUE = "overdue", "已逾期"
+
+
+class MessageReminder(models.Model):
+    """A reminder mail to the handling staff; one row per message, kind and deadline, so a rerun sends nothing."""
+
+    message = models.ForeignKey(Message, verbose_name="留言", on_delete=models.CASCADE, related_name="reminders")
+    kind = models.CharField("提醒类型", max_length=20, choices=ReminderKind.choices)
+    due_on = models.DateField("对应的答复期限")
+    sent_on = models.DateField("提醒日期")
+    recipients = models.TextField("发送对象", blank=True)
+
+    class Meta:
+        verbose_name = "留言到期提醒"
+        verbose_name_plural = "留言到期提醒"
+        ordering = ["-sent_on", "-id"]
+        constraints = [models.UniqueConstraint(fields=["message", "kind", "due_on"], name="message_reminder_once")]
+
+    def __str__(self) -> str:
+        return f"{self.message.receipt_code} {self.get_kind_display()} {self.due_on}"

@@ -36,6 +36,7 @@ from ..models import (
     Answer,
     Message,
     MessageKind,
+    MessageRating,
     MessageReply,
     MessageStatus,
     MessageTransfer,
@@ -328,8 +329,6 @@ def message_reply_review(*, actor, message: Message, approve: bool, comment: str
     message.public_body = mask_text(message.body, names=names)
     if message.is_published and message.published_at is None:
         message.published_at = now
-    if message.rating:  # a new reply after 不满意: the sender rates the new one
-        message.rating, message.rating_reason, message.rated_at = "", "", None
     message.search_text = normalize("\n".join([message.public_subject, message.public_body, reply.public_body]))
     _save(actor=actor, message=message, before=before, event=AuditEventType.MESSAGE_REPLY_APPROVED,
           note=comment or "审核通过")
@@ -371,22 +370,29 @@ def message_set_hidden(*, actor, message: Message, hidden: bool, reason: str = "
 
 
 @transaction.atomic
-def message_rate(*, message: Message, rating: Rating | str, reason: str = "") -> Message:
-    """The sender's rating of the reply; 不满意 (with a reason) reopens the message for a second look."""
+def message_rate(*, message: Message, rating: Rating | str, reason: str = "") -> MessageRating:
+    """The sender rates the latest reply; every rating is kept, the latest counts (``Message.rating``).
+
+    不满意 (with a reason) reopens the message for a second look with a new deadline; the new
+    reply can be rated again.
+    """
     message = _lock(message)
     rating = Rating(rating)
     reason = (reason or "").strip()
     if message.status != MessageStatus.REPLIED:
         raise ParticipationActionError("留言答复后才能评价。")
-    if message.rating:
+    reply = message.public_reply()
+    if reply is None or MessageRating.objects.filter(reply=reply).exists():
         raise ParticipationActionError("您已经评价过这次答复。")
     if rating == Rating.DISSATISFIED and not reason:
         raise ParticipationActionError("选择“不满意”时请写明理由，我们会重新办理。")
+    entry = MessageRating.objects.create(message=message, reply=reply, rating=rating, reason=reason[:500])
     before = snapshot(message, AUDITED)
     message.rating = rating
-    message.rating_reason = reason[:500]
-    message.rated_at = timezone.now()
-    _save(actor=None, message=message, before=before, event=AuditEventType.MESSAGE_RATED, note=reason)
+    message.rating_reason = entry.reason
+    message.rated_at = entry.rated_at
+    _save(actor=None, message=message, before=before, event=AuditEventType.MESSAGE_RATED,
+          note=f"第{message.ratings.count()}次评价：{rating.label}" + (f"（{reason[:200]}）" if reason else ""))
     if rating == Rating.DISSATISFIED:
         before = snapshot(message, AUDITED)
         message.status = MessageStatus.REOPENED
@@ -395,7 +401,7 @@ def message_rate(*, message: Message, rating: Rating | str, reason: str = "") ->
         _set_due(message)
         _save(actor=None, message=message, before=before, event=AuditEventType.MESSAGE_REOPENED,
               note="留言人不满意：" + reason)
-    return message
+    return entry
 
 
 def messages_refresh_due() -> int:

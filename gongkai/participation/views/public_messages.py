@@ -184,8 +184,8 @@ def _track_context(message: Message, rate_form: RateForm | None = None) -> dict:
     return {
         "m": message, "reply": reply, "transfers": message.transfers.select_related("from_organ", "to_organ"),
         "deadline": svc.message_deadline(message, get_work_calendar()) if message.is_open else None,
-        "rate_form": rate_form or (RateForm() if message.status == MessageStatus.REPLIED and not message.rating
-                                   else None),
+        "ratings": list(message.ratings.all()),
+        "rate_form": rate_form or (RateForm() if message.rating_due() else None),
         "nav": "messages",
     }
 

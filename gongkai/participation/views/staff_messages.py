@@ -28,11 +28,10 @@ from ..forms.staff_messages import (
     TransferForm,
 )
 from ..models import Answer, Message, MessageStatus, ReplyStatus
+from ..models.messages import DUE_SOON_WORKDAYS
 from ..selectors import answers as answer_sel
 from ..selectors import messages as sel
 from ..services import messages as svc
-
-DUE_SOON_WORKDAYS = 2
 
 
 @staff_required
