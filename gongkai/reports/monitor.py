@@ -197,6 +197,17 @@ def messages_overdue(organs, *, today: dt.date, cal: WorkCalendar) -> list[Row]:
                 + f"，已逾期 {cal.workdays_between(m.due_on, today)} 个工作日", m.due_on) for m in qs]
 
 
+def message_figures(organ: Organ, *, today: dt.date) -> tuple[list[Any], Any]:
+    """Message figures of this year so far, one row per organ of the subtree that received any, and the total:
+    received, replied, on time, average working days, satisfaction (the same figures /messages/stats/ shows)."""
+    from gongkai.participation.selectors.messages import message_stats, message_stats_by_organ
+
+    organs = Organ.objects.subtree(organ).filter(is_active=True)
+    start = dt.date(today.year, 1, 1)
+    return (message_stats_by_organ(start=start, end=today, organs=organs),
+            message_stats(organs=organs, start=start, end=today))
+
+
 def answers_flagged(organs, *, today: dt.date, cal: WorkCalendar) -> list[Row]:
     """口径库 entries whose basis was revised, repealed or expired and that wait for review."""
     from django.urls import reverse

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from gongkai.core.models import Organ
 from gongkai.core.permissions import Perm, organs_where, require, staff_required
 from gongkai.participation.selectors.consultations import participation_figures
+from gongkai.participation.selectors.messages import message_year_figures
 from gongkai.records.models import Record
 
 from . import exports, forms, monitor, selectors, services, stored, tables
@@ -118,6 +119,7 @@ def edit(request, slug: str):
         "discrepancies": [{"message": d.message, "source": data.sources.get(d.key, "")} for d in data.discrepancies],
         "fees_sentence": selectors.fees_sentence(data.organs, year),
         "participation_sentence": participation_figures(organs=data.organs, year=year).sentence(),
+        "messages_sentence": message_year_figures(organs=data.organs, year=year).sentence(),
         "early_form": forms.EarlySubmissionForm() if request.user.is_superuser and data.preview and report else None,
     })
 
@@ -215,8 +217,10 @@ def monitor_page(request, code: str):
     today = timezone.localdate()
     indicator = request.GET.get("indicator")
     if indicator is None:
+        message_rows, message_total = monitor.message_figures(organ, today=today)
         return render(request, "reports/monitor.html", {
-            "organ": organ, "today": today, "indicators": monitor.indicators(organ, today=today)})
+            "organ": organ, "today": today, "indicators": monitor.indicators(organ, today=today),
+            "message_rows": message_rows, "message_total": message_total})
     if indicator not in monitor.CODES:
         raise Http404("没有这个指标。")
     return render(request, "reports/monitor_list.html", {

@@ -106,6 +106,22 @@ class MessageStats:
         """满意 and 基本满意 among the rated replies."""
         return (self.satisfied + self.basically) / self.rated if self.rated else None
 
+    def sentence(self) -> str:
+        """The figures as a sentence the annual report can cite (percentages rounded to one decimal)."""
+        text = f"全年通过平台收到网民留言{self.received}件，已答复{self.replied}件"
+        if self.replied:
+            text += f"，其中按期答复{self.on_time}件（按期答复率{_percent(self.on_time_rate)}）"
+            if self.avg_workdays is not None:
+                text += f"，平均用时{self.avg_workdays:.1f}个工作日"
+        if self.rated:
+            text += (f"；留言人评价{self.rated}件，满意{self.satisfied}件、基本满意{self.basically}件、"
+                     f"不满意{self.dissatisfied}件，满意率{_percent(self.satisfaction_rate)}")
+        return text + "。"
+
+
+def _percent(rate: float | None) -> str:
+    return "—" if rate is None else f"{rate * 100:.1f}%"
+
 
 def _aggregate(qs: QuerySet[Message]) -> dict:
     return qs.aggregate(
@@ -131,9 +147,11 @@ def _period(qs: QuerySet[Message], start: dt.date | None, end: dt.date | None) -
 
 
 def message_stats(*, organ: Organ | None = None, start: dt.date | None = None,
-                  end: dt.date | None = None) -> MessageStats:
-    """Figures of one organ (or all) over a period. Counts only; nothing about any sender."""
+                  end: dt.date | None = None, organs=None) -> MessageStats:
+    """Figures of one organ (or ``organs`` together, or all) over a period. Counts only; nothing about any sender."""
     qs = Message.objects.all() if organ is None else Message.objects.filter(organ=organ)
+    if organs is not None:
+        qs = qs.filter(organ__in=organs)
     data = _aggregate(_period(qs, start, end))
     return MessageStats(organ=organ, **{k: (v or 0) if k != "avg_workdays" else v for k, v in data.items()})
 
@@ -150,9 +168,10 @@ def message_stats_by_organ(*, start: dt.date | None = None, end: dt.date | None 
     return sorted(rows, key=lambda r: r.organ.path)
 
 
-def message_year_figures(*, organ: Organ, year: int) -> MessageStats:
-    """The message figures an annual report cites: received in ``year`` and what became of them."""
-    return message_stats(organ=organ, start=dt.date(year, 1, 1), end=dt.date(year, 12, 31))
+def message_year_figures(*, organ: Organ | None = None, year: int, organs=None) -> MessageStats:
+    """The message figures an annual report cites: received in ``year`` (by ``organ`` or by ``organs``
+    together) and what became of them."""
+    return message_stats(organ=organ, organs=organs, start=dt.date(year, 1, 1), end=dt.date(year, 12, 31))
 
 
 def answer_count(organ: Organ) -> int:
