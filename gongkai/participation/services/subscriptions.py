@@ -13,7 +13,9 @@
 * Every mail carries a one-click unsubscribe link and ``List-Unsubscribe`` headers (RFC 8058);
   bounces and complaints disable the address (:func:`subscriber_disable`).
 
-Subscribers are anonymous self-service: these writes are not staff actions and write no audit row.
+Subscribers are anonymous self-service, yet every change of a subscription is audited (no actor;
+the row names the subscription by what it follows, never by the e-mail address): requested,
+confirmed, changed (frequency, 适用对象, a bounce) and cancelled, each with its own type.
 """
 
 from __future__ import annotations
@@ -33,7 +35,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 
-from gongkai.core.models import Organ
+from gongkai.core.audit import audit_log
+from gongkai.core.models import AuditEventType, Organ
 from gongkai.records.models import Audience, Genre, Record, Topic, ValidityChange
 from gongkai.search.query import parse
 from gongkai.search.text import normalize
@@ -89,6 +92,17 @@ def confirm_url(subscription: Subscription) -> str:
 # --- subscribing ----------------------------------------------------------------------------
 
 
+def _audit(event_type: AuditEventType, subscription: Subscription, changes: dict | None = None,
+           note: str = "") -> None:
+    audit_log(actor=None, event_type=event_type, obj=subscription, organ=subscription.organ,
+              object_repr=f"订阅#{subscription.pk} · {subscription.describe()}", changes=changes, note=note)
+
+
+def _audit_subscriber(subscriber: Subscriber, changes: dict, note: str) -> None:
+    audit_log(actor=None, event_type=AuditEventType.SUBSCRIPTION_CHANGED, obj=subscriber,
+              object_repr=f"订阅人#{subscriber.pk}", changes=changes, note=note)
+
+
 @transaction.atomic
 def subscription_request(
     *,
@@ -124,10 +138,18 @@ def subscription_request(
               "record": record if kind == SubscriptionKind.RECORD else None}
     existing = subscriber.subscriptions.filter(kind=kind, cancelled_at__isnull=True, **target).first()
     subscription = existing or Subscription(subscriber=subscriber, kind=kind, **target)
+    before = {"frequency": subscription.frequency, "include_sub_organs": subscription.include_sub_organs}
     subscription.include_sub_organs = bool(include_sub_organs and kind == SubscriptionKind.ORGAN)
     subscription.frequency = frequency
     subscription.full_clean(exclude=["subscriber"])
     subscription.save()
+    after = {"frequency": subscription.frequency, "include_sub_organs": subscription.include_sub_organs}
+    if existing is None:
+        _audit(AuditEventType.SUBSCRIPTION_REQUESTED, subscription,
+               {"kind": [None, subscription.kind], "frequency": [None, subscription.frequency]})
+    elif before != after:
+        _audit(AuditEventType.SUBSCRIPTION_CHANGED, subscription,
+               {k: [before[k], after[k]] for k in after if before[k] != after[k]}, note="重新订阅时修改")
     if audiences:
         subscriber.audiences.add(*audiences)
     if subscription.confirmed_at is None:
@@ -147,6 +169,7 @@ def subscription_confirm(*, subscription: Subscription) -> Subscription:
     if subscription.confirmed_at is None:
         subscription.confirmed_at = timezone.now()
         subscription.save(update_fields=["confirmed_at"])
+        _audit(AuditEventType.SUBSCRIPTION_CONFIRMED, subscription, {"confirmed": [False, True]})
     if subscriber.disabled_at is not None:  # confirming again proves the address works
         Subscriber.objects.filter(pk=subscriber.pk).update(disabled_at=None, disabled_reason="", bounces=0)
     return subscription
@@ -158,27 +181,40 @@ def subscription_cancel(*, subscription: Subscription) -> Subscription:
         subscription.cancelled_at = timezone.now()
         subscription.save(update_fields=["cancelled_at"])
         subscription.deliveries.filter(status=DeliveryStatus.PENDING).delete()
+        _audit(AuditEventType.SUBSCRIPTION_CANCELLED, subscription, {"cancelled": [False, True]})
     return subscription
 
 
 @transaction.atomic
 def subscription_set_frequency(*, subscription: Subscription, frequency: Frequency | str) -> Subscription:
+    before = subscription.frequency
     subscription.frequency = Frequency(frequency)
     subscription.save(update_fields=["frequency"])
+    if before != subscription.frequency:
+        _audit(AuditEventType.SUBSCRIPTION_CHANGED, subscription, {"frequency": [before, subscription.frequency]})
     return subscription
 
 
 @transaction.atomic
 def subscriber_set_audiences(*, subscriber: Subscriber, audiences: Iterable[Audience]) -> Subscriber:
-    subscriber.audiences.set(list(audiences))
+    audiences = list(audiences)
+    before = sorted(str(a) for a in subscriber.audiences.all())
+    subscriber.audiences.set(audiences)
+    after = sorted(str(a) for a in audiences)
+    if before != after:
+        _audit_subscriber(subscriber, {"audiences": [before, after]}, note="修改“我是”（适用对象）")
     return subscriber
 
 
 @transaction.atomic
 def subscriber_unsubscribe_all(*, subscriber: Subscriber) -> Subscriber:
     now = timezone.now()
-    subscriber.subscriptions.filter(cancelled_at__isnull=True).update(cancelled_at=now)
+    active = list(subscriber.subscriptions.filter(cancelled_at__isnull=True).select_related(
+        "organ", "genre", "topic", "record"))
+    subscriber.subscriptions.filter(pk__in=[s.pk for s in active]).update(cancelled_at=now)
     Delivery.objects.filter(subscription__subscriber=subscriber, status=DeliveryStatus.PENDING).delete()
+    for subscription in active:
+        _audit(AuditEventType.SUBSCRIPTION_CANCELLED, subscription, {"cancelled": [False, True]}, note="全部退订")
     return subscriber
 
 
@@ -192,6 +228,8 @@ def subscriber_disable(*, email: str, reason: DisabledReason | str) -> Subscribe
     subscriber.disabled_at = subscriber.disabled_at or timezone.now()
     subscriber.disabled_reason = DisabledReason(reason)
     subscriber.save(update_fields=["bounces", "disabled_at", "disabled_reason"])
+    _audit_subscriber(subscriber, {"disabled_reason": [None, subscriber.disabled_reason]},
+                      note=f"地址停用：{subscriber.get_disabled_reason_display()}")
     Delivery.objects.filter(subscription__subscriber=subscriber, status=DeliveryStatus.PENDING).update(
         status=DeliveryStatus.FAILED, error=f"地址已停用：{subscriber.get_disabled_reason_display()}")
     return subscriber
