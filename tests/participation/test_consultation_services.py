@@ -192,6 +192,12 @@ def test_returned_feedback_can_be_edited_again(organ, editor, reviewer, closed_w
     c.refresh_from_db()
     assert c.feedback.status == FeedbackStatus.RETURNED and c.feedback.record is None
     svc.feedback_save(actor=editor, consultation=c, main_opinions="办理时限。", changes="第三条改为十五个工作日。")
+    assert AuditEvent.objects.for_object(c.feedback).filter(event_type=AuditEventType.FEEDBACK_RETURNED).count() == 1
+    svc.feedback_submit(actor=editor, consultation=c)
+    # Returning it does not make the reviewer an author: the same reviewer approves the corrected feedback.
+    svc.feedback_review(actor=reviewer, consultation=c, decision="approved", opinion="同意公开。")
+    c.refresh_from_db()
+    assert c.feedback.status == FeedbackStatus.PUBLISHED and c.feedback.record is not None
 
 
 def test_close_command_closes_due_consultations(organ, capsys):

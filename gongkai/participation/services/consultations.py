@@ -706,7 +706,9 @@ def feedback_review_failure_reason(*, actor, consultation: Consultation) -> str 
         return "只有待审核的采纳情况反馈可以审核。"
     from gongkai.core.models import AuditEvent
 
-    authors = set(AuditEvent.objects.for_object(feedback).exclude(actor=None).values_list("actor_id", flat=True))
+    authors = set(AuditEvent.objects.for_object(feedback).filter(
+        event_type__in=[AuditEventType.FEEDBACK_CHANGED, AuditEventType.FEEDBACK_SUBMITTED])
+        .exclude(actor=None).values_list("actor_id", flat=True))
     if actor.pk in authors | {feedback.written_by_id}:
         return "撰写或修改采纳情况反馈的人不能审核它（先审查后公开，审核须由他人进行）。"
     if not can(actor, Perm.RECORD_PUBLISH, consultation.organ):
@@ -729,7 +731,7 @@ def feedback_review(*, actor, consultation: Consultation, decision: str, opinion
     if decision == ReviewDecision.RETURNED:
         feedback.status = FeedbackStatus.RETURNED
         feedback.save(update_fields=["status", "updated_at"])
-        audit_log(actor=actor, event_type=AuditEventType.FEEDBACK_CHANGED, obj=feedback, organ=consultation.organ,
+        audit_log(actor=actor, event_type=AuditEventType.FEEDBACK_RETURNED, obj=feedback, organ=consultation.organ,
                   changes=diff(before, {"status": feedback.status}), note=opinion.strip())
         return review
     feedback.status = FeedbackStatus.PUBLISHED
