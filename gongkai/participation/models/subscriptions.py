@@ -118,6 +118,7 @@ class DeliveryEvent(models.TextChoices):
     REVISED = "revised", "已修订"
     REPEALED = "repealed", "已废止"
     QA = "qa", "政策问答有更新"
+    UPDATED = "updated", "发布了新版本"
 
 
 class DeliveryStatus(models.TextChoices):

@@ -29,7 +29,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -310,6 +310,19 @@ def deliveries_collect(*, now: dt.datetime | None = None) -> int:
         for s in watching.get(record.interprets_id, []) if record.interprets_id else []:
             if s.confirmed_at <= record.published_at:
                 rows.append(Delivery(subscription=s, record=record, event=DeliveryEvent.INTERPRETED))
+    # A new version (更正、修订) of a public record published lately: once to whoever it would reach as new.
+    updated = (Record.objects.public(now).filter(versions__number__gt=1, versions__published_at__gte=since)
+               .annotate(version_at=Max("versions__published_at")).select_related("organ")
+               .prefetch_related("audiences").order_by("pk"))
+    for record in updated.iterator(chunk_size=200):
+        ancestors = {int(p) for p in record.organ.path.strip("/").split("/") if p}
+        tagged = {a.pk for a in record.audiences.all()}
+        text = _haystack(record) if any(s.kind == SubscriptionKind.SEARCH for s in general) else ""
+        for s in [*general, *watching.get(record.pk, [])]:
+            if s.confirmed_at <= record.version_at and (s.kind == SubscriptionKind.RECORD or subscription_matches(
+                    s, record, organ_ancestors=ancestors, record_audiences=tagged,
+                    subscriber_audiences=audiences_of[s.subscriber_id], haystack=text)):
+                rows.append(Delivery(subscription=s, record=record, event=DeliveryEvent.UPDATED))
     if watching:
         changes = ValidityChange.objects.filter(record_id__in=list(watching), approved=True, decided_at__gte=since)
         for change in changes:
