@@ -85,3 +85,25 @@ def test_annual_report_edit_page_offers_the_participation_sentence(client, organ
     client.force_login(office)
     page = client.get(reverse("reports:edit", kwargs={"slug": f"{organ.code}-2024"})).content.decode()
     assert "全年公开征求意见1次，收到意见1条，采纳1条、部分采纳0条，发布意见采纳情况反馈0篇。" in page
+
+
+def test_overdue_concerns_and_missing_feedback_reach_the_weekly_digest(organ, settings):
+    from django.core import mail
+    from django.utils import timezone
+
+    from gongkai.core.models import Role
+    from gongkai.participation.models import Concern
+    from gongkai.reports.tasks import send_weekly_digests
+    from tests import factories
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    today = timezone.localdate()
+    factories.member(organ, Role.OFFICE, "office_digest")
+    Concern.objects.create(organ=organ, title="网传学区调整", received_on=today - dt.timedelta(days=20),
+                           deadline=today - dt.timedelta(days=3))
+    make_consultation(organ, starts_on=today - dt.timedelta(days=90), ends_on=today - dt.timedelta(days=60),
+                      status=ConsultationStatus.CLOSED, title="关于停车管理办法公开征求意见的公告")
+    assert send_weekly_digests() == 1
+    body = mail.outbox[0].body
+    assert "逾期未回应的社会关切（回应关切台账）：1 项" in body and "网传学区调整" in body
+    assert "仍未发布意见采纳情况反馈的意见征集：1 项" in body and "停车管理办法" in body
