@@ -114,6 +114,7 @@ class EventKind(LabelledStrEnum):
     EXTENDED = "extended", "批准延期"
     DETERMINED = "determined", "作出答复"
     WITHDRAWN = "withdrawn", "申请人撤回申请"
+    REOPENED = "reopened", "复议或诉讼纠正后重新办理"
 
 
 class ConsultedParty(LabelledStrEnum):
@@ -285,6 +286,13 @@ class ClockEvent:
                 or self.workdays < 1
             ):
                 raise ClockError("批准延期事件须注明延长的工作日数（workdays，正整数）")
+        elif kind is EventKind.REOPENED:
+            if self.workdays is not None and (
+                not isinstance(self.workdays, int)
+                or isinstance(self.workdays, bool)
+                or self.workdays < 1
+            ):
+                raise ClockError("重新办理的期限（workdays）应为正整数个工作日")
         elif self.workdays is not None:
             raise ClockError(f"{kind.label}事件不应有工作日数（workdays）")
         if self.delivered is not None:
@@ -545,6 +553,8 @@ class _Clock:
         self.fee_notices = 0
         self.fee_payment_due: date | None = None
         self.stopped_on: date | None = None
+        self.withdrawn = False
+        self.reopened = False
         self.last_date: date | None = None
         self.pending_notes: tuple[str, ...] = ()
 
@@ -651,9 +661,12 @@ class _Clock:
             raise ClockError(
                 "重复的“收到申请”事件：一份申请只能收到一次（补正后的申请请用 corrected）"
             )
-        if self.state is ClockState.STOPPED:
+        if ev.kind is EventKind.REOPENED:
+            if self.state not in (ClockState.STOPPED, ClockState.ABANDONED) or self.withdrawn:
+                raise ClockError("只有已作出答复或已终止办理（非申请人撤回）的申请，才能因复议、诉讼纠正而重新办理")
+        elif self.state is ClockState.STOPPED:
             raise ClockError(f"已于 {_fmt(self.stopped_on or when)} 作出答复，其后不能再有事件")
-        if self.state is ClockState.ABANDONED:
+        elif self.state is ClockState.ABANDONED:
             raise ClockError(f"申请已于 {_fmt(self.stopped_on or when)} 视为放弃，其后不能再有事件")
         if self.state is ClockState.AWAITING_CONFIRMATION:
             raise ClockError(
@@ -671,6 +684,9 @@ class _Clock:
         kind = ev.kind
         if kind is EventKind.RECEIVED:
             self._received(ev)
+            return
+        if kind is EventKind.REOPENED:
+            self._reopened(ev)
             return
         if self.state is ClockState.WAITING_CORRECTION and kind not in (
             EventKind.CORRECTED,
@@ -995,11 +1011,41 @@ class _Clock:
 
     def _withdrawn(self, ev: ClockEvent) -> None:
         """The applicant withdraws (申请人撤回): processing ends; table 三 (六) 3 其他."""
+        self.withdrawn = True
         self._end_all_pauses(ev.date)
         self.state = ClockState.ABANDONED
         self.stopped_on = ev.date
         self.state_reason = "申请人撤回申请，终止办理（年度报告表三（六）3 其他）"
         self.steps.append(f"{self._day(ev.date)} 申请人撤回申请 → 终止办理")
+
+    def _reopened(self, ev: ClockEvent) -> None:
+        """A 复议决定 or judgment annuls the answer (结果纠正) and orders a new one (行政复议法 Art. 64,
+        行政诉讼法 Art. 70): the application is handled again, within the period the decision sets
+        (``workdays``), by default the 条例's reply period, counted from ``date`` — the day the
+        office received the decision (docs/applications-remedies.md §4)."""
+        n = ev.workdays or self.s.reply_workdays
+        self.state = ClockState.RUNNING
+        self.state_reason = "复议决定或判决纠正了原答复，重新办理，答复期限计时中"
+        self.stopped_on = None
+        self.open = []
+        self.block = None
+        self.correction_on = None
+        self.correction_deadline = None
+        self.start = ev.date
+        self.anchor = ev.date
+        self.budget = n
+        self.extension = 0
+        self.reopened = True  # the decision sets the period: no Art. 33 extension
+        self.intervals = []
+        due = self._due()
+        assert due is not None
+        source = "复议决定书或判决书确定的期限" if ev.workdays else "未另定期限的，按第三十三条"
+        self.steps.append(
+            f"{self._day(ev.date)} 收到纠正原答复的复议决定书或判决书，重新办理 → 自次日起 {n} 个工作日"
+            f"（{source}），答复期限 {self._day(due)}"
+        )
+        self.pending_notes = self.cal.describe_span(self.anchor, due)
+        self._add_span_notes()
 
     # -- extension, determination --------------------------------------------------------
 
@@ -1007,6 +1053,8 @@ class _Clock:
         s = self.s
         k = ev.workdays
         assert k is not None
+        if self.reopened:
+            raise ClockError("重新办理的期限由复议决定书或判决书确定，不适用第三十三条第二款的延期")
         if self.n_extensions >= s.max_extensions:
             raise ClockError(
                 f"延长答复期限只能一次（第三十三条第二款），本申请已延期 {self.n_extensions} 次"

@@ -28,7 +28,7 @@ from .clock import DEFAULT_SETTINGS, ClockSettings, EventKind
 
 __all__ = ["KIND_CODES", "fast_clock", "supports"]
 
-RECEIVED, C_REQ, C_DONE, C_EXP, CONS_SENT, CONS_END, FEE_SENT, FEE_PAID, FEE_EXP, EXT, DET, WDR = range(12)
+RECEIVED, C_REQ, C_DONE, C_EXP, CONS_SENT, CONS_END, FEE_SENT, FEE_PAID, FEE_EXP, EXT, DET, WDR, REOPEN = range(13)
 
 #: EventKind → the small integer :func:`fast_clock` takes.
 KIND_CODES: dict[str, int] = {
@@ -45,6 +45,7 @@ KIND_CODES: dict[str, int] = {
     EventKind.EXTENDED: EXT,
     EventKind.DETERMINED: DET,
     EventKind.WITHDRAWN: WDR,
+    EventKind.REOPENED: REOPEN,
 }
 
 # States (the ClockState values).
@@ -159,10 +160,15 @@ def fast_clock(
                 record(block, o)
             block = -1
             n_open = 0
-            if kind == DET:
-                state = STOPPED
-            else:
-                return ABANDONED, None
+            state = STOPPED if kind == DET else ABANDONED
+        elif kind == REOPEN:
+            anchor = o
+            budget = k or reply
+            starts.clear()
+            ends.clear()
+            state = RUNNING
+    if state == ABANDONED:
+        return ABANDONED, None
     if state == RUNNING or state == STOPPED:
         return state, due()
     if state == PAUSED:

@@ -432,6 +432,22 @@ class AppealResultForm(forms.Form):
     decided_on = forms.DateField(label="决定（判决）日期", widget=DATE, required=False)
 
 
+class AppealReopenForm(forms.Form):
+    """A 纠正 result reopens the application: when the decision arrived, and the period it sets."""
+
+    on = forms.DateField(label="收到决定书（判决书）日期", widget=DATE)
+    deadline = forms.DateField(label="责令重新答复的期限（日期）", widget=DATE, required=False,
+                               help_text="决定书（判决书）写明期限的填写；未写明的留空，按第三十三条自次日起二十个工作日。")
+    workdays = forms.IntegerField(label="或：期限（工作日数）", min_value=1, max_value=200, required=False)
+    note = forms.CharField(label="说明", required=False, max_length=300)
+
+    def clean(self):
+        d = super().clean()
+        if d.get("deadline") and d.get("workdays"):
+            raise forms.ValidationError("期限请只填日期或工作日数中的一项。")
+        return d
+
+
 
 # -- the applicant's side of the tracking page ----------------------------------------------------
 

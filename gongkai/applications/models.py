@@ -367,9 +367,9 @@ class ApplicationEvent(models.Model):
         verbose_name_plural = "办理事件"
         ordering = ["application", "seq"]
         constraints = [
+            # One answer at a time: the Determination is one to one; a 复议 or court that corrects it
+            # reopens the application (a ``reopened`` event), and the new answer is a second ``determined``.
             models.UniqueConstraint(fields=["application", "seq"], name="application_event_seq_unique"),
-            models.UniqueConstraint(fields=["application"], condition=Q(kind="determined"),
-                                    name="application_one_determined_event"),
         ]
 
     def __str__(self) -> str:

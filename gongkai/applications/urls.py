@@ -22,6 +22,7 @@ urlpatterns = [
     path("workspace/applications/extensions/", views.extensions, name="extensions"),
     path("workspace/applications/extensions/<int:pk>/decide/", views.extension_decide, name="extension_decide"),
     path("workspace/applications/appeals/<str:kind>/<int:pk>/", views.appeal_result, name="appeal_result"),
+    path("workspace/applications/appeals/<str:kind>/<int:pk>/reopen/", views.appeal_reopen, name="appeal_reopen"),
     path("workspace/applications/letters/<int:pk>/<str:fmt>/", views.letter, name="letter"),
     path("workspace/applications/files/<int:pk>/", views.file, name="file"),
     path("workspace/applications/<int:pk>/", views.detail, name="detail"),

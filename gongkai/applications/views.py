@@ -418,7 +418,8 @@ def _detail_context(request, app: Application, bound: dict | None = None) -> dic
         "determination": getattr(app, "determination", None),
         "fee_notice": getattr(app, "fee_notice", None),
         "extension_requests": app.extension_requests.select_related("requested_by", "decided_by"),
-        "reconsiderations": app.reconsiderations.all(), "litigations": app.litigations.all(),
+        "reconsiderations": _with_reopen(app.reconsiderations.all()),
+        "litigations": _with_reopen(app.litigations.all()),
         "can_approve": can(user, Perm.APPLICATION_APPROVE_EXTENSION, app.organ),
         "extension_reason": services.extension_failure_reason(app, 1, today) if not closed else None,
         "consultations": consultations, "similar": similar, "organs": organs,
@@ -593,6 +594,40 @@ def appeal_result(request, kind: str, pk: int):
             messages.success(request, "已更新结果。")
     else:
         messages.error(request, "请选择结果并填写日期。")
+    return redirect("applications:detail", pk=appeal.application_id)
+
+
+def _with_reopen(appeals) -> list:
+    """The appeals, each with ``reopen_reason`` (why a 纠正 result cannot reopen the application now)."""
+    out = list(appeals)
+    for a in out:
+        a.reopen_reason = services.reopen_failure_reason(a) if a.result == AppealResult.CORRECTED else ""
+    return out
+
+
+@staff_required
+def appeal_reopen(request, kind: str, pk: int):
+    """A 复议决定 or judgment that corrected the answer reopens the application (clock restarts)."""
+    model = {"reconsideration": Reconsideration, "litigation": Litigation}.get(kind)
+    if model is None:
+        raise Http404
+    appeal = get_object_or_404(model.objects.select_related("application__organ"), pk=pk,
+                               application__in=selectors.visible_applications(request.user))
+    if request.method != "POST":
+        return redirect("applications:detail", pk=appeal.application_id)
+    form = forms.AppealReopenForm(request.POST)
+    if not form.is_valid():
+        errors = "；".join(e for errs in form.errors.values() for e in errs)
+        messages.error(request, f"未能重新办理：{errors}")
+        return redirect("applications:detail", pk=appeal.application_id)
+    d = form.cleaned_data
+    try:
+        services.appeal_reopen(actor=request.user, appeal=appeal, on=d["on"], deadline=d.get("deadline"),
+                               workdays=d.get("workdays"), note=d.get("note", ""))
+    except ApplicationActionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "原答复已被纠正，申请重新办理，答复期限重新计算。")
     return redirect("applications:detail", pk=appeal.application_id)
 
 

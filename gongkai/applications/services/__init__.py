@@ -33,7 +33,14 @@ that a test or a benchmark freezes every service by replacing that one name.
 
 from __future__ import annotations
 
-from .appeals import appeal_set_result, litigation_add, litigation_flags, reconsideration_add
+from .appeals import (
+    appeal_reopen,
+    appeal_set_result,
+    litigation_add,
+    litigation_flags,
+    reconsideration_add,
+    reopen_failure_reason,
+)
 from .applicant import (
     application_thread_accept,
     application_thread_post,
@@ -121,6 +128,7 @@ __all__ = [
     "ApplicationActionError",
     "ApplyGate",
     "TrackingRefused",
+    "appeal_reopen",
     "appeal_set_result",
     "applicant_erase",
     "applicant_export",
@@ -168,6 +176,7 @@ __all__ = [
     "prior_in_month",
     "reconsideration_add",
     "reconsideration_body",
+    "reopen_failure_reason",
     "remedy_kind",
     "remind_handlers",
     "retention_days",

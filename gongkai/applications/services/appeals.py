@@ -7,11 +7,15 @@ import datetime as dt
 from django.db import transaction
 
 from gongkai.core.audit import audit_log
+from gongkai.core.calendar import get_work_calendar
 from gongkai.core.models import AuditEventType
+from gongkai.workdays import CalendarError
 
 from .. import services
-from ..models import Application, Litigation, Reconsideration
+from ..clock import EventKind
+from ..models import AppealResult, Application, Determination, Litigation, Reconsideration
 from .base import ApplicationActionError, require_handle
+from .events import append_event, lock_application
 
 
 def _check_filed(application: Application, filed_on: dt.date, what: str) -> None:
@@ -82,3 +86,64 @@ def appeal_set_result(*, actor, appeal: Reconsideration | Litigation, result: st
     audit_log(actor=actor, event_type=AuditEventType.APPLICATION_APPEAL_CHANGED, obj=appeal.application,
               organ=appeal.application.organ, changes={str(appeal): [old, appeal.get_result_display()]})
     return appeal
+
+
+def reopen_failure_reason(appeal: Reconsideration | Litigation) -> str:
+    """Why the application cannot be reopened on this appeal now ("" when it can)."""
+    if appeal.result != AppealResult.CORRECTED:
+        return "只有结果为“结果纠正”的复议决定或判决，才能据此重新办理。"
+    app = appeal.application
+    if not Determination.objects.filter(application=app).exists():
+        return "该申请已在重新办理中（尚无新的答复）。"
+    if app.events.filter(kind=EventKind.REOPENED, details__appeal=_appeal_key(appeal)).exists():
+        return "已依据该决定（判决）重新办理过。"
+    if app.events.filter(kind=EventKind.WITHDRAWN).exists():
+        return "申请人已撤回申请，不能重新办理。"
+    return ""
+
+
+def _appeal_key(appeal: Reconsideration | Litigation) -> str:
+    return f"{'reconsideration' if isinstance(appeal, Reconsideration) else 'litigation'}:{appeal.pk}"
+
+
+@transaction.atomic
+def appeal_reopen(*, actor, appeal: Reconsideration | Litigation, on: dt.date, workdays: int | None = None,
+                  deadline: dt.date | None = None, note: str = "") -> Application:
+    """A 复议决定 or judgment corrected (annulled) the answer: handle the application again.
+
+    ``on`` is the day the office received the decision; the new answer is due within the period the
+    decision sets — ``deadline`` (a date) or ``workdays`` — or else the 条例's 20 working days, counted
+    from the next day (docs/applications-remedies.md §4). The annulled answer is kept in the event's
+    details and the audit row; its letters stay in the file; a new answer is then made as usual.
+    """
+    app = appeal.application
+    require_handle(actor, app)
+    reason = reopen_failure_reason(appeal)
+    if reason:
+        raise ApplicationActionError(reason)
+    if appeal.decided_on and on < appeal.decided_on:
+        raise ApplicationActionError(
+            f"收到决定书（判决书）的日期不能早于决定（判决）日期（{appeal.decided_on.isoformat()}）。")
+    if deadline is not None:
+        if deadline <= on:
+            raise ApplicationActionError("重新答复的期限应晚于收到决定书（判决书）的日期。")
+        try:
+            workdays = get_work_calendar().workdays_between(on, deadline)
+        except CalendarError as exc:
+            raise ApplicationActionError(str(exc)) from None
+        if workdays < 1:
+            raise ApplicationActionError("重新答复的期限内没有工作日，请核对日期。")
+    app = lock_application(app)
+    det = Determination.objects.get(application=app)
+    annulled = {"outcome": det.get_outcome_display(), "reply_type": det.get_reply_type_display(),
+                "decided_on": det.decided_on.isoformat(), "reasons": det.reasons, "provided": det.provided}
+    doc = f"（{appeal.decision_no}）" if appeal.decision_no else ""
+    r = append_event(app, actor=actor, kind=EventKind.REOPENED, on=on, workdays=workdays,
+                     note=f"{appeal}{doc}纠正原答复，重新办理" + (f"：{note.strip()}" if note.strip() else ""),
+                     details={"appeal": _appeal_key(appeal), "deadline": deadline.isoformat() if deadline else "",
+                              "annulled": f"原答复（{annulled['decided_on']}）：{annulled['outcome']}"})
+    det.delete()
+    audit_log(actor=actor, event_type=AuditEventType.APPLICATION_DETERMINED, obj=r.application, organ=app.organ,
+              changes={"outcome": [annulled["outcome"], None]},
+              note=f"原答复被{appeal}纠正，重新办理；原答复：{annulled}")
+    return r.application
