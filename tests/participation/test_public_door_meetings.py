@@ -42,6 +42,9 @@ def world(organ):
         _meeting(organ, "MARKERDRAFT", status=MeetingStatus.DRAFT, published_at=None),
         _meeting(organ, "MARKERFUTURE", published_at=timezone.now() + dt.timedelta(days=1)),
         _meeting(disabled, "MARKERDISABLED"),
+        # In 保密审查 or sent back by it: never public, even if a publication time was set by mistake.
+        _meeting(organ, "MARKERSUBMITTED", status=MeetingStatus.SUBMITTED),
+        _meeting(organ, "MARKERRETURNED", status=MeetingStatus.RETURNED),
     ]
     public = _meeting(organ, "公开的开放日", topics="参观", minutes_record=RecordFactory(organ=organ, title="MARKERRECORD"),
                       consultation=make_consultation(organ, title="MARKERCONSULT", status="draft"))
@@ -55,6 +58,10 @@ def world(organ):
                                 consultation=make_consultation(organ, title="MARKERC2", status="submitted"),
                                 final_record=RecordFactory(organ=organ, title="MARKERREC2"))
     DecisionItem.objects.create(catalog=draft_catalog, title="MARKERITEM")
+    for year, status in ((2023, CatalogStatus.SUBMITTED), (2024, CatalogStatus.RETURNED)):
+        unreviewed = DecisionCatalog.objects.create(organ=organ, year=year, title=f"MARKERCATALOG{year}",
+                                                    status=status, published_at=timezone.now())
+        DecisionItem.objects.create(catalog=unreviewed, title=f"MARKERITEM{year}")
     return {"hidden": hidden, "public": public, "catalog": catalog, "draft_catalog": draft_catalog}
 
 
