@@ -10,7 +10,7 @@ from django.core import signing
 from django.core.files.base import File
 from django.core.files.storage import default_storage
 
-from gongkai.core.forms import GuardedFormMixin
+from gongkai.core.forms import GuardedFormMixin, OrganTreeSelect
 from gongkai.core.idempotency import OnceFormMixin
 from gongkai.core.models import Organ
 from gongkai.core.throttle import Throttle
@@ -22,20 +22,6 @@ from ..services.messages import ATTACHMENT_EXTENSIONS, ATTACHMENT_MAX_BYTES
 MESSAGE_THROTTLE = Throttle(name="message-submit", limit=10, window=3600, challenge_after=2)
 TRACK_THROTTLE = Throttle(name="message-track", limit=20, window=3600, challenge_after=5)
 KEPT_SALT = "gongkai.message.kept-attachment"
-
-
-class OrganTreeSelect(forms.Select):
-    """A select whose options carry their tree path, so the page's script can filter and keep ancestors."""
-
-    def __init__(self, *args, paths: dict[str, str] | None = None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.paths = paths or {}
-
-    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
-        option = super().create_option(name, value, label, selected, index, subindex, attrs)
-        if str(value) in self.paths:
-            option["attrs"]["data-path"] = self.paths[str(value)]
-        return option
 
 
 class MessageForm(GuardedFormMixin, OnceFormMixin, forms.Form):
