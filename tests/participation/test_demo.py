@@ -11,6 +11,7 @@ from gongkai.participation.models import (
     DecisionCatalog,
     FeedbackStatus,
     Meeting,
+    MeetingStatus,
 )
 from gongkai.records.models import Record
 from tests import factories
@@ -35,6 +36,8 @@ def test_demo_is_complete_and_idempotent():
     assert Consultation.objects.public().count() == 3
     assert DecisionCatalog.objects.public().get().items.count() == 4
     assert Meeting.objects.public().count() == 2 and Concern.objects.overdue().count() == 1
+    waiting = Meeting.objects.get(status=MeetingStatus.SUBMITTED)  # the 座谈会 waits for its review
+    assert waiting.consultation.status == ConsultationStatus.PUBLISHED
     counts = (Consultation.objects.count(), Meeting.objects.count(), Concern.objects.count())
     demo.load(organs=organs, users=users)
     assert (Consultation.objects.count(), Meeting.objects.count(), Concern.objects.count()) == counts

@@ -8,8 +8,8 @@ by (organ, year), concerns by (organ, title). For each seed office:
   part (已结束、待反馈), one with its 意见采纳情况反馈 reviewed and published as a record;
   realistic comments, masked when shown, with dispositions and one topic group;
 * its government's 重大行政决策事项目录 for the year, linked to the consultations;
-* an open day (政务开放日) with applications (one accepted, one waiting) and a past
-  常务会议 with its decisions;
+* an open day (政务开放日) with applications (one accepted, one waiting), a past
+  常务会议 with its decisions, and a 座谈会 on the open consultation waiting for 保密审查;
 * two concerns: one answered by a published record, one past its deadline (it shows in the
   compliance monitor).
 
@@ -168,7 +168,8 @@ def _catalog(*, gov: Organ, editor, reviewer, year: int, city: str, consultation
     concern_svc.decision_catalog_review(actor=reviewer, catalog=catalog, decision="approved", opinion=REVIEW_OPINION)
 
 
-def _meetings(*, organ: Organ, editor, reviewer, city: str, now: dt.datetime) -> None:
+def _meetings(*, organ: Organ, editor, reviewer, city: str, now: dt.datetime,
+              consultation: Consultation | None = None) -> None:
     open_day = f"{city}2026年政务开放日·走进政务服务中心"
     if not Meeting.objects.filter(organ=organ, title=open_day).exists():
         m = meeting_svc.meeting_create(actor=editor, organ=organ, data={
@@ -193,6 +194,14 @@ def _meetings(*, organ: Organ, editor, reviewer, city: str, now: dt.datetime) ->
             "replay_url": "https://live.example.org/replay/8"})
         meeting_svc.meeting_submit(actor=editor, meeting=m)
         meeting_svc.meeting_review(actor=reviewer, meeting=m, decision="approved", opinion=REVIEW_OPINION)
+    forum = f"{city}政务服务“好差评”实施办法座谈会"
+    if consultation is not None and not Meeting.objects.filter(organ=organ, title=forum).exists():
+        m = meeting_svc.meeting_create(actor=editor, organ=organ, data={
+            "kind": MeetingKind.FORUM, "title": forum, "starts_at": now + dt.timedelta(days=7),
+            "ends_at": now + dt.timedelta(days=7, hours=2), "place": f"{city}政务服务管理办公室三楼会议室",
+            "topics": "听取企业和群众代表对征求意见稿的意见", "attendance_open": True, "places": 12,
+            "how_to_apply": "企业代表、经常办事的市民均可报名，按报名先后确定。", "consultation": consultation})
+        meeting_svc.meeting_submit(actor=editor, meeting=m)  # waits for the reviewer's 保密审查
 
 
 def _concerns(*, organ: Organ, editor, today: dt.date) -> None:
@@ -225,7 +234,7 @@ def load(*, organs: dict[str, Organ], users: dict, today: dt.date | None = None)
                          for spec in _drafts(city)]
         _catalog(gov=organs.get(gov_slug), editor=editor, reviewer=reviewer, year=today.year, city=city,
                  consultations=consultations)
-        _meetings(organ=organ, editor=editor, reviewer=reviewer, city=city, now=now)
+        _meetings(organ=organ, editor=editor, reviewer=reviewer, city=city, now=now, consultation=consultations[0])
         _concerns(organ=organ, editor=editor, today=today)
     after = (Consultation.objects.count(), Meeting.objects.count(), Concern.objects.count())
     states = {s: Consultation.objects.filter(status=s).count() for s in (ConsultationStatus.PUBLISHED,
