@@ -2,7 +2,11 @@
 
 from django.contrib import admin
 
+from gongkai.core.admin import ServiceAdmin
+
 from . import models
+from .services import messages as message_services
+from .services.messages import RULE_FIELDS
 
 
 @admin.register(models.Consultation)
@@ -21,11 +25,20 @@ class CommentAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.ReplyDeadlineRule)
-class ReplyDeadlineRuleAdmin(admin.ModelAdmin):
-    """Reference data: how many working days an organ gives itself to answer a message (default 5)."""
+class ReplyDeadlineRuleAdmin(ServiceAdmin):
+    """Reference data: how many working days an organ gives itself to answer a message (default 5).
+
+    Writes go through the message services (audited; the open messages' deadlines follow at once)."""
 
     list_display = ["organ", "kind", "workdays"]
     list_filter = ["kind"]
+    service_fields = RULE_FIELDS
+
+    def service_save(self, request, obj, data, change):
+        return message_services.reply_deadline_rule_save(actor=request.user, rule=obj, data=data)
+
+    def service_delete(self, request, obj):
+        message_services.reply_deadline_rule_delete(actor=request.user, rule=obj)
 
 
 @admin.register(models.Message)

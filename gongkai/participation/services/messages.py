@@ -404,6 +404,31 @@ def message_rate(*, message: Message, rating: Rating | str, reason: str = "") ->
     return entry
 
 
+RULE_FIELDS = ["organ", "kind", "workdays"]
+
+
+def reply_deadline_rule_save(*, actor, rule: ReplyDeadlineRule, data: dict) -> ReplyDeadlineRule:
+    """Create or change an organ's reply deadline (admin); audited, and the open messages' deadlines follow."""
+    from gongkai.core.services import reference_save
+
+    with transaction.atomic():
+        rule = reference_save(actor=actor, obj=rule, data=data, fields=RULE_FIELDS,
+                              event_type=AuditEventType.MESSAGE_CHANGED, organ=data.get("organ") or rule.organ,
+                              note="留言答复期限：" + ("新建" if rule._state.adding else "修改"))
+        transaction.on_commit(messages_refresh_due)
+    return rule
+
+
+def reply_deadline_rule_delete(*, actor, rule: ReplyDeadlineRule) -> None:
+    """Remove a rule (the organ's other rule or the default of 5 working days applies again); audited."""
+    from gongkai.core.services import reference_delete
+
+    with transaction.atomic():
+        reference_delete(actor=actor, obj=rule, fields=RULE_FIELDS, event_type=AuditEventType.MESSAGE_CHANGED,
+                         organ=rule.organ, note="留言答复期限：删除")
+        transaction.on_commit(messages_refresh_due)
+
+
 def messages_refresh_due() -> int:
     """Recompute the cached reply deadline of every open message (after a calendar or rule change)."""
     calendar = get_work_calendar()
