@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
-from django.core import signing
 from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 
+from gongkai.core.forms import GuardedFormMixin, organ_tree_field_setup
 from gongkai.core.idempotency import OnceFormMixin
 from gongkai.core.models import Organ
+from gongkai.core.throttle import Throttle
 
 from . import identity
 from .clock import Channel, ConsultedParty
@@ -118,11 +119,20 @@ class ApplicantForm(forms.ModelForm):
         return data
 
 
-class PublicApplyForm(OnceFormMixin, ApplicantForm):
-    """The public form: an organ (platform-wide form only), a honeypot and, after N submissions, a question."""
+#: The apply form's challenge (its own salt; the limits come from the submission log, services/submissions.py).
+APPLY_CHALLENGE = Throttle(name="apply")
 
-    organ = forms.ModelChoiceField(label="受理机关", queryset=Organ.objects.none(), empty_label="请选择受理机关",
-                                   help_text="向制作或保存该信息的机关申请：例如规划许可向规划部门，财政预算向财政部门。")
+
+class PublicApplyForm(GuardedFormMixin, OnceFormMixin, ApplicantForm):
+    """The public form: an organ (platform-wide form only, a searchable tree), a honeypot and,
+    after N submissions, a question (core.forms.GuardedFormMixin)."""
+
+    throttle = APPLY_CHALLENGE
+    organ = forms.ModelChoiceField(label="受理机关", queryset=Organ.objects.none(),
+                                   help_text="向制作或保存该信息的机关申请：例如规划许可向规划部门，财政预算向财政部门。"
+                                             "可在上方输入机关名称查找。",
+                                   error_messages={"required": "请选择受理机关。",
+                                                   "invalid_choice": "所选机关不存在或已停用，请重新选择。"})
     website = forms.CharField(label="网站（请勿填写）", required=False)  # honeypot
     challenge_answer = forms.CharField(label="验证问题", required=False)
     challenge_token = forms.CharField(required=False, widget=forms.HiddenInput)
@@ -143,33 +153,17 @@ class PublicApplyForm(OnceFormMixin, ApplicantForm):
         if organ is not None:
             del self.fields["organ"]
         else:
-            self.fields["organ"].queryset = Organ.objects.active().order_by("path")
-        self.challenge = challenge
-        if challenge is None:
-            del self.fields["challenge_answer"]
-            del self.fields["challenge_token"]
-        else:
-            self.fields["challenge_answer"].label = f"验证问题：{challenge[0]} 等于几？"
-            self.fields["challenge_answer"].required = True
-            self.fields["challenge_answer"].error_messages["required"] = "请回答验证问题。"
-            self.initial["challenge_token"] = challenge[1]
-            self.fields["challenge_token"].initial = challenge[1]
-
-    def clean_website(self):
-        if self.cleaned_data.get("website"):
-            raise forms.ValidationError("提交未成功，请刷新页面后重试。")
-        return ""
+            field = self.fields["organ"]
+            field.queryset = Organ.objects.active().order_by("path").only("pk", "name", "path")
+            organ_tree_field_setup(field, field.queryset, empty_label="请选择受理机关")
+        if challenge is not None and self.is_bound:
+            # The question checked is the one the person saw (its token came back with the form).
+            challenge = self.throttle.challenge_for(self.data.get("challenge_token", ""))
+        self.set_challenge(challenge)
 
     def clean(self):
         data = super().clean()
-        if self.challenge is not None:
-            token = self.data.get("challenge_token", "")
-            try:
-                expected = signing.loads(token, salt="gongkai.apply.challenge", max_age=3600)
-            except signing.BadSignature:
-                expected = None
-            if expected is None or (data.get("challenge_answer") or "").strip() != str(expected):
-                self.add_error("challenge_answer", "验证问题回答不正确，请重新计算。")
+        self.check_challenge(data)
         return data
 
     @property
@@ -178,8 +172,8 @@ class PublicApplyForm(OnceFormMixin, ApplicantForm):
 
 
 def make_challenge(seed: int) -> tuple[str, str]:
-    a, b = 3 + seed % 7, 2 + (seed // 7) % 8
-    return f"{a} 加 {b}", signing.dumps(a + b, salt="gongkai.apply.challenge")
+    """A new question for the apply form (``seed`` from the submission gate; the numbers are random)."""
+    return APPLY_CHALLENGE.make_challenge()
 
 
 class TrackForm(forms.Form):

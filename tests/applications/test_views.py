@@ -1,6 +1,7 @@
 """Public pages (apply, receipt, track) and the handler's pages, through the test client."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -75,7 +76,7 @@ def test_challenge_after_n_and_rate_limit(client, apply_url, settings, today):
     assert refused.status_code == 400 and "验证问题回答不正确" in refused.content.decode()
     form = refused.context["form"]
     token = form.challenge[1]
-    a, b = [int(x) for x in form.challenge[0].split(" 加 ")]
+    a, b = [int(x) for x in re.findall(r"\d+", form.challenge[0])]
     ok = client.post(apply_url, form_data(challenge_answer=str(a + b), challenge_token=token), REMOTE_ADDR="10.9.9.9")
     assert ok.status_code == 302
     SubmissionLog.objects.create(ip="10.9.9.9")
@@ -208,3 +209,13 @@ def test_tracking_failures_are_throttled(client, application, settings):
     refused = client.post(url, {"code": application.tracking_code, "check": "5678"})
     assert refused.status_code == 429 and "次数过多" in refused.content.decode()
     assert client.get(reverse("applications:track_detail", args=[application.tracking_code])).status_code == 404
+
+
+def test_the_platform_wide_form_offers_a_searchable_organ_tree(client, organ, today):
+    url = reverse("applications:apply")
+    page = client.get(url).content.decode()
+    assert "data-organ-picker" in page and 'data-organ-tree="1"' in page and "core/organ-tree.js" in page
+    assert f'data-path="{organ.path}"' in page
+    refused = client.post(url, form_data(organ="999999"), REMOTE_ADDR="10.1.1.7")
+    assert refused.status_code == 400 and "所选机关不存在或已停用" in refused.content.decode()
+    assert client.post(url, form_data(organ=str(organ.pk)), REMOTE_ADDR="10.1.1.7").status_code == 302
