@@ -73,6 +73,15 @@ def test_due_soon_then_overdue_each_mailed_once(organ, other_organ, received_sep
     assert MessageReminder.objects.filter(message=m).count() == 2
 
 
+def test_the_staff_page_lists_the_reminders_sent(client, organ, received_sept_30):
+    handler = factories.member(organ, Role.EDITOR, "rem_page")
+    m = send(organ)
+    rem.messages_remind(today=dt.date(2025, 10, 13))
+    client.force_login(handler)
+    page = client.get(f"/workspace/participation/messages/{m.pk}/").content.decode()
+    assert "到期提醒" in page and "2025-10-13 即将到期（期限 2025-10-14）已邮件提醒 rem_page@example.org" in page
+
+
 def test_a_new_deadline_after_transfer_is_reminded_again_and_answered_messages_are_not(
         organ, other_organ, received_sept_30, monkeypatch, capture):
     office = factories.member(organ, Role.OFFICE, "rem_office2")
