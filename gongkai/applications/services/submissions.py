@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from ..models import SubmissionLog
@@ -35,12 +36,13 @@ def apply_limits() -> tuple[int, int]:
 
 
 def apply_gate(*, ip: str, now: dt.datetime | None = None) -> ApplyGate:
-    """Read the submission log of ``ip``: is it limited, and must it answer a question?"""
+    """Read the submission log of ``ip`` (one query): is it limited, and must it answer a question?"""
     now = now or timezone.now()
     challenge_after, limit = apply_limits()
-    mine = SubmissionLog.objects.filter(ip=ip)
-    last_hour = mine.filter(created_at__gte=now - dt.timedelta(hours=1)).count()
-    last_day = mine.filter(created_at__gte=now - dt.timedelta(hours=WINDOW_HOURS)).count()
+    hour_ago = now - dt.timedelta(hours=1)
+    counts = (SubmissionLog.objects.filter(ip=ip, created_at__gte=now - dt.timedelta(hours=WINDOW_HOURS))
+              .aggregate(day=Count("pk"), hour=Count("pk", filter=Q(created_at__gte=hour_ago))))
+    last_hour, last_day = counts["hour"], counts["day"]
     return ApplyGate(limited=last_hour >= limit, limit=limit,
                      challenge_seed=last_day + len(ip) if last_day >= challenge_after else None)
 
