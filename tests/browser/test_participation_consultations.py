@@ -1,6 +1,6 @@
 """意见征集 and 会议开放 end to end in chromium: a citizen comments on a phone-sized screen; staff
 moderate, close, write the feedback and publish it; the citizen finds the disposition with the
-receipt code. A citizen applies to attend an open day and staff accept."""
+receipt code. An open day passes 保密审查 in the workspace, a citizen applies to attend and staff accept."""
 
 import datetime as dt
 
@@ -14,6 +14,7 @@ from gongkai.participation.models import (
     Consultation,
     ConsultationStatus,
     FeedbackStatus,
+    Meeting,
     Registration,
     RegistrationStatus,
 )
@@ -181,14 +182,30 @@ def test_comment_moderate_close_feedback_and_find_the_disposition(live_server, b
 
 
 def test_apply_to_attend_an_open_day_and_staff_accept(live_server, browser, people):
-    organ, editor, reviewer = people["organ"], people["editor"], people["reviewer"]
+    organ, editor = people["organ"], people["editor"]
     meeting = meeting_svc.meeting_create(actor=editor, organ=organ, data={
         "kind": "open_day", "title": "政务开放日·走进城市管理指挥中心", "place": "保定市城市管理指挥中心",
         "starts_at": timezone.now() + dt.timedelta(days=10), "topics": "参观指挥大厅\n座谈交流",
         "attendance_open": True, "places": 20, "how_to_apply": "年满18周岁的市民均可报名。"})
-    meeting_svc.meeting_submit(actor=editor, meeting=meeting)
-    meeting_svc.meeting_review(actor=reviewer, meeting=meeting, decision="approved", opinion="经审查，同意公开。")
     base = live_server.url
+
+    # The editor sends it to 保密审查 and cannot approve it; the reviewer approves, which publishes it.
+    staff = _staff(browser)
+    _login(staff, base, "editor")
+    staff.goto(f"{base}/workspace/participation/meetings/{meeting.pk}/")
+    staff.get_by_role("button", name="提交审核").click()
+    staff.wait_for_selector("text=已提交审核。")
+    assert staff.locator("form[aria-label='保密审查']").count() == 0
+    assert not Meeting.objects.public().filter(pk=meeting.pk).exists()
+    review = _staff(browser)
+    _login(review, base, "reviewer")
+    review.goto(f"{base}/workspace/participation/meetings/{meeting.pk}/")
+    form = review.locator("form[aria-label='保密审查']")
+    form.get_by_label("同意公开").check()
+    check_axe(review, "meeting-staff-review")
+    form.get_by_role("button", name="提交审核意见（通过即发布）").click()
+    review.wait_for_selector("text=审核通过，已发布。")
+    assert Meeting.objects.public().filter(pk=meeting.pk).exists()
 
     page = _phone(browser)
     page.goto(f"{base}/meetings/")
@@ -207,8 +224,6 @@ def test_apply_to_attend_an_open_day_and_staff_accept(live_server, browser, peop
     code = page.locator("[data-receipt-code]").inner_text().strip()
     assert Registration.objects.get(receipt_code=code).status == RegistrationStatus.PENDING
 
-    staff = _staff(browser)
-    _login(staff, base, "editor")
     staff.goto(f"{base}/workspace/participation/meetings/{meeting.pk}/")
     form = staff.locator(f"form[aria-label='处理{code}']")
     form.get_by_label("同意", exact=True).check()
