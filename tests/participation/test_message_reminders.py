@@ -115,3 +115,20 @@ def test_the_daily_job_is_registered_and_a_second_run_of_the_period_sends_nothin
         again = jobs.registry()["messages_remind"].func()
     assert summary == "提醒即将到期的留言0条、已逾期的留言1条" and again == "提醒即将到期的留言0条、已逾期的留言0条"
     assert len(sent) == 1
+
+
+def test_a_refused_mail_leaves_no_row_and_the_next_run_sends_it(organ, received_sept_30, monkeypatch, capture):
+    factories.member(organ, Role.EDITOR, "rem_retry")
+    m = send(organ)
+
+    def refuse(*args, **kwargs):
+        raise ConnectionRefusedError("mail server down")
+
+    monkeypatch.setattr(rem, "send_mail", refuse)
+    assert rem.messages_remind(today=dt.date(2025, 10, 16)) == []
+    assert not MessageReminder.objects.filter(message=m).exists()
+    monkeypatch.undo()
+    monkeypatch.setattr(svc, "today", lambda: dt.date(2025, 9, 30))
+    with capture() as sent:
+        assert [r.message for r in rem.messages_remind(today=dt.date(2025, 10, 16))] == [m]
+    assert [s.to for s in sent] == [["rem_retry@example.org"]]

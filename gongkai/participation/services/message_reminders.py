@@ -4,6 +4,8 @@ A message is reminded once per kind (即将到期, 已逾期) and deadline: the
 :class:`~gongkai.participation.models.MessageReminder` row is written with the mail, and a
 rerun of the job on the same or a later day finds the row and sends nothing. A new
 deadline (after a transfer or a 不满意 reopening) is a new deadline and is reminded again.
+The mail is sent inside the transaction that writes the row: if the mail server refuses it,
+the row is rolled back and the next run tries again.
 
 The mail goes to the message's handler, or, while it has none, to everyone who holds a role
 that handles messages in the organ itself (oversight from a parent organ is not mailed).
@@ -12,6 +14,7 @@ that handles messages in the organ itself (oversight from a parent organ is not 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -27,6 +30,7 @@ from gongkai.workdays import CalendarError
 from ..models import Message, MessageReminder, ReminderKind
 from ..models.messages import DUE_SOON_WORKDAYS
 
+logger = logging.getLogger("gongkai.participation.reminders")
 _HANDLING_ROLES = [role for role, perms in ROLE_PERMS.items() if Perm.MESSAGE_HANDLE in perms]
 
 
@@ -67,7 +71,7 @@ def _mail(message: Message, kind: ReminderKind, to: list[str], today: dt.date) -
         "",
         "每条留言的同一答复期限只提醒一次。",
     ])
-    transaction.on_commit(lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, to, fail_silently=True))
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, to)  # a refusal raises: the row is rolled back
 
 
 def messages_remind(*, today: dt.date | None = None) -> list[MessageReminder]:
@@ -90,6 +94,9 @@ def messages_remind(*, today: dt.date | None = None) -> list[MessageReminder]:
                     _mail(message, kind, to, today)
         except IntegrityError:
             continue  # another run wrote this reminder meanwhile: it sent the mail
+        except Exception:  # noqa: BLE001 - the mail server refused: no row, so the next run tries again
+            logger.exception("留言 %s 的到期提醒发送失败", message.receipt_code)
+            continue
         created.append(reminder)
     return created
 
