@@ -33,6 +33,8 @@ def test_meeting_from_draft_to_accepted_attendee(client, organ, editor, reviewer
     assert Meeting.objects.get().status == MeetingStatus.SUBMITTED
     assert client.get(reverse("participation:meeting", args=[meeting.pk])).status_code == 404
     client.force_login(reviewer)
+    listing = client.get(reverse("participation_staff:meetings")).content.decode()
+    assert "待保密审查" in listing and reverse("participation_staff:meeting", args=[meeting.pk]) in listing
     page = client.get(reverse("participation_staff:meeting", args=[meeting.pk])).content.decode()
     assert "保密审查" in page and "通过即发布" in page
     client.post(reverse("participation_staff:meeting_review", args=[meeting.pk]), {"decision": "approved"})

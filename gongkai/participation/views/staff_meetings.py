@@ -15,7 +15,16 @@ from gongkai.records.models import Record
 
 from ..errors import ParticipationActionError
 from ..forms import meetings as forms
-from ..models import Concern, Consultation, DecisionCatalog, DecisionItem, Meeting, Registration
+from ..models import (
+    CatalogStatus,
+    Concern,
+    Consultation,
+    DecisionCatalog,
+    DecisionItem,
+    Meeting,
+    MeetingStatus,
+    Registration,
+)
 from ..selectors import meetings as sel
 from ..services import concerns as concern_svc
 from ..services import meetings as svc
@@ -65,8 +74,14 @@ def _meeting_data(form) -> dict:
 @staff_required
 def meeting_list(request):
     meetings = Meeting.objects.filter(organ__in=_organs(request.user)).select_related("organ").order_by("-starts_at")
+    reviewing = organs_where(request.user, Perm.RECORD_REVIEW)
     return render(request, "participation/staff/meeting_list.html", {
-        "meetings": meetings[:200], "can_create": organs_where(request.user, Perm.RECORD_DRAFT).exists()})
+        "meetings": meetings[:200], "can_create": organs_where(request.user, Perm.RECORD_DRAFT).exists(),
+        "review_meetings": Meeting.objects.filter(organ__in=reviewing, status=MeetingStatus.SUBMITTED)
+        .select_related("organ").order_by("starts_at"),
+        "review_catalogs": DecisionCatalog.objects.filter(organ__in=reviewing, status=CatalogStatus.SUBMITTED)
+        .select_related("organ"),
+    })
 
 
 @staff_required
