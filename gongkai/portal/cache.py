@@ -23,6 +23,13 @@ Design (docs/adr/0008-fine-grained-page-cache.md, which supersedes 0002):
   after the withdrawal commits, on any server. Entries also expire after
   ``GONGKAI_PAGE_CACHE_SECONDS`` and at midnight (a 有效期 passing turns a document 已失效
   without anyone saving it).
+* With a shared cache, a rendered page is also stored there, under a key made of its URL and the
+  generation tokens it was rendered under (``gk:page:<hash>``): the other processes and servers
+  take it from there instead of rendering it again, so after a bump each page is rendered once
+  for the whole cluster, not once per process. A bump changes the tokens, so a page stored under
+  older tokens is never found again (it expires). When a process misses, it takes a short lock
+  (``gk:pagelock:<hash>``) so that the others wait for its render (at most
+  ``GONGKAI_PAGE_CACHE_WAIT`` seconds) instead of all rendering the same page at once.
 * Only anonymous GET/HEAD requests to ``portal`` URLs that answered 200 without setting a
   cookie are stored; requests with a session cookie (staff) always render. Every portal page
   carries ``ETag``/``Last-Modified`` and ``Cache-Control: public, no-cache``.
@@ -336,6 +343,77 @@ class _Store:
 _STORE = _Store()
 
 
+# --- the shared store (Redis): one render per page and generation for the whole cluster -------
+
+
+def _shares_pages() -> bool:
+    return _uses_shared_cache() and getattr(settings, "GONGKAI_PAGE_CACHE_SHARED", True)
+
+
+def _shared_key(key: tuple, gens: dict[str, Generation], day: str, prefix: str = "gk:page:") -> str:
+    tokens = sorted((k, g[0]) for k, g in gens.items())
+    return prefix + hashlib.blake2b(repr((key, tokens, day)).encode(), digest_size=20).hexdigest()
+
+
+def _shared_get(skey: str):
+    from django.core.cache import caches
+
+    try:
+        return caches[_alias()].get(skey)
+    except Exception:  # noqa: BLE001 - the shared store is down: render
+        return None
+
+
+def _shared_put(skey: str, payload: tuple, seconds: int) -> None:
+    from django.core.cache import caches
+
+    try:
+        caches[_alias()].set(skey, payload, timeout=seconds)
+    except Exception:  # noqa: BLE001 - the shared store is down: the local copy still serves
+        logger.warning("page cache: could not store a page in the shared cache")
+
+
+def _shared_wait(key: tuple, gens: dict[str, Generation], day: str) -> tuple[tuple | None, str]:
+    """A page another process is rendering under these very generations: wait for it a little.
+    Returns (its payload, "") or (None, the lock this process took to render it, or "")."""
+    from django.core.cache import caches
+
+    skey = _shared_key(key, gens, day)
+    found = _shared_get(skey)
+    if found is not None:
+        return found, ""
+    wait = float(getattr(settings, "GONGKAI_PAGE_CACHE_WAIT", 1.0))
+    lock = _shared_key(key, gens, day, "gk:pagelock:")
+    try:
+        if wait <= 0:
+            return None, ""
+        if caches[_alias()].add(lock, 1, timeout=max(int(wait) + 1, 1)):
+            return None, lock  # this process renders it
+    except Exception:  # noqa: BLE001 - the shared store is down: render
+        return None, ""
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
+        time.sleep(0.02)
+        found = _shared_get(skey)
+        if found is not None:
+            return found, ""
+        try:
+            if caches[_alias()].get(lock) is None:  # released: the page was not one to store
+                return None, ""
+        except Exception:  # noqa: BLE001 - the shared store is down: render
+            return None, ""
+    return None, ""
+
+
+def _shared_release(lock: str) -> None:
+    from django.core.cache import caches
+
+    try:
+        caches[_alias()].delete(lock)
+    except Exception:  # noqa: BLE001, S110 - it expires by itself
+        pass
+
+
 # --- HTTP helpers ----------------------------------------------------------------
 
 
@@ -417,8 +495,20 @@ class PageCacheMiddleware:
                 response["Last-Modified"] = http_date(modified)
                 response["X-Page-Cache"] = "hit"
                 return response
-        response = self.get_response(request)
+        lock = ""
+        if enabled and _shares_pages():
+            payload, lock = _shared_wait(key, gens, day)
+            if payload is not None:
+                return self._from_shared(request, key, gens, day, now, payload)
+        try:
+            response = self.get_response(request)
+        except BaseException:
+            if lock:
+                _shared_release(lock)
+            raise
         if not self._is_public_page(request, response):
+            if lock:
+                _shared_release(lock)
             return response
         body = response.content
         etag = make_etag(body)
@@ -426,11 +516,31 @@ class PageCacheMiddleware:
         _set_validators(response, etag, modified)
         if enabled:
             headers = tuple((k, v) for k, v in response.items() if k not in ("Last-Modified", "X-Page-Cache"))
-            _STORE.put(key, Entry(gens, day, now + getattr(settings, "GONGKAI_PAGE_CACHE_SECONDS", 300),
-                                  response.status_code, headers, body, etag))
+            seconds = getattr(settings, "GONGKAI_PAGE_CACHE_SECONDS", 300)
+            _STORE.put(key, Entry(gens, day, now + seconds, response.status_code, headers, body, etag))
+            if _shares_pages():
+                _shared_put(_shared_key(key, gens, day), (time.time() + seconds, response.status_code, headers, body,
+                                                          etag), seconds)
+                if lock:
+                    _shared_release(lock)
             response["X-Page-Cache"] = "miss"
         if _not_modified(request, etag, modified):
             return _not_modified_response(etag, modified)
+        return response
+
+    @staticmethod
+    def _from_shared(request, key, gens, day, now, payload):
+        """A page another process rendered under the same generations (so as true as ours would be)."""
+        expires_at, status, headers, body, etag = payload
+        _STORE.put(key, Entry(gens, day, now + max(expires_at - time.time(), 0), status, headers, body, etag))
+        modified = last_modified(gens)
+        if _not_modified(request, etag, modified):
+            return _not_modified_response(etag, modified)
+        response = HttpResponse(body, status=status)
+        for name, value in headers:
+            response[name] = value
+        response["Last-Modified"] = http_date(modified)
+        response["X-Page-Cache"] = "shared"
         return response
 
     @staticmethod
