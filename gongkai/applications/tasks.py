@@ -1,7 +1,7 @@
 """Background jobs (Django's tasks API, django-tasks backport).
 
-``applications_daily`` recomputes every due-date cache and e-mails handlers
-their due-soon and overdue applications; schedule it once a day
+``applications_daily`` recomputes every due-date cache, e-mails handlers
+their due-soon and overdue applications and deletes the apply form's stale pending uploads; schedule it once a day
 (``gongkai applications daily`` from cron or a systemd timer enqueues it).
 Without a ``TASKS`` setting the backport runs tasks immediately; production
 sets a database backend and runs a worker (docs/applications.md).
@@ -18,6 +18,7 @@ def applications_daily() -> dict[str, int]:
 
     counts = services.applications_recompute()
     counts["reminded"] = services.remind_handlers()
+    counts["kept_files_purged"] = services.kept_files_purge()
     return counts
 
 

@@ -219,3 +219,30 @@ def test_the_platform_wide_form_offers_a_searchable_organ_tree(client, organ, to
     refused = client.post(url, form_data(organ="999999"), REMOTE_ADDR="10.1.1.7")
     assert refused.status_code == 400 and "所选机关不存在或已停用" in refused.content.decode()
     assert client.post(url, form_data(organ=str(organ.pk)), REMOTE_ADDR="10.1.1.7").status_code == 302
+
+
+def test_attachments_survive_a_form_error(client, apply_url, today, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from gongkai.applications.models import ApplicationFile
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    upload = SimpleUploadedFile("身份证明.pdf", b"%PDF-1.4 proof", content_type="application/pdf")
+    other = SimpleUploadedFile("委托书.pdf", b"%PDF-1.4 power", content_type="application/pdf")
+    refused = client.post(apply_url, form_data(phone="12", attachments=[upload, other]), REMOTE_ADDR="10.1.1.8")
+    assert refused.status_code == 400 and not Application.objects.exists()
+    page = refused.content.decode()
+    assert 'id="kept-files"' in page and "身份证明.pdf" in page and "无需重新选择" in page
+    kept = refused.context["form"]["kept_files"].value()
+    assert kept and 'name="kept_files"' in page
+    # Corrected, without choosing the files again (one removed): the rest joins the application.
+    ok = client.post(apply_url, form_data(kept_files=kept, drop_kept=["1"]), REMOTE_ADDR="10.1.1.8")
+    assert ok.status_code == 302
+    files = ApplicationFile.objects.filter(application=Application.objects.get())
+    assert [f.name for f in files] == ["身份证明.pdf"] and files[0].file.read() == b"%PDF-1.4 proof"
+    # A forged token keeps nothing; stale pending files are purged by the daily job.
+    forged = client.post(apply_url, form_data(phone="12", kept_files="x"), REMOTE_ADDR="10.1.1.9")
+    assert 'id="kept-files"' not in forged.content.decode()
+    import datetime as dt
+
+    assert services.kept_files_purge(older_than=dt.timedelta(seconds=-60)) == 2

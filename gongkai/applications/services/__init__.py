@@ -45,6 +45,7 @@ from .applicant import (
     application_thread_accept,
     application_thread_post,
     application_withdraw,
+    kept_files_purge,
     thread_refusal,
 )
 from .base import (
@@ -162,6 +163,7 @@ __all__ = [
     "due_soon_workdays",
     "erase_failure_reason",
     "extension_failure_reason",
+    "kept_files_purge",
     "letter_ensure_rendered",
     "letter_pdf",
     "letter_settings",
