@@ -321,10 +321,13 @@ if env.str("GONGKAI_REPLICA_URL", default="") and DATABASES["default"]["ENGINE"]
     DATABASE_ROUTERS = ["gongkai.ops.replica.ReplicaRouter"]
 GONGKAI_REPLICA_MAX_LAG = env.float("GONGKAI_REPLICA_MAX_LAG", default=10.0)  # seconds; beyond: primary
 GONGKAI_REPLICA_PIN_SECONDS = env.int("GONGKAI_REPLICA_PIN_SECONDS", default=5)  # read-your-writes
-# PgBouncer in transaction mode: no server-side cursors (they outlive a transaction).
+# PgBouncer in transaction mode: no server-side cursors and no prepared statements (both live in a
+# server session, which transaction pooling hands to another client after each transaction).
 if env.bool("GONGKAI_PGBOUNCER", default=False):
     for _db in DATABASES.values():
         _db["DISABLE_SERVER_SIDE_CURSORS"] = True
+        if _db["ENGINE"].endswith("postgresql"):
+            _db.setdefault("OPTIONS", {})["prepare_threshold"] = None
 # Media on S3-compatible object storage (django-storages; `pip install gongkai[s3]`).
 if env.str("GONGKAI_S3_BUCKET", default=""):
     STORAGES["default"] = {
