@@ -251,18 +251,23 @@ class VersionForm(forms.Form):
 
 
 def entry_labels(entries) -> dict[int, str]:
-    """Each entry labelled with its place in the tree (上级 › 栏目), from one list of the catalog's entries."""
+    """Each entry labelled with its place in the tree (上级 › 栏目), in the tree's order (each level by
+    its 排序, parents before their children), from one list of the catalog's entries."""
+    entries = list(entries)
     by_id = {e.pk: e for e in entries}
+    children: dict[int | None, list] = {}
+    for e in sorted(entries, key=lambda e: (e.order, e.pk)):
+        children.setdefault(e.parent_id if e.parent_id in by_id else None, []).append(e)
+    labels: dict[int, str] = {}
 
-    def label(e) -> str:
-        names, seen = [], set()
-        while e is not None and e.pk not in seen:
-            seen.add(e.pk)
-            names.append(e.name)
-            e = by_id.get(e.parent_id)
-        return " › ".join(reversed(names))
+    def walk(parent_id, prefix: str) -> None:
+        for e in children.get(parent_id, []):
+            if e.pk not in labels:
+                labels[e.pk] = f"{prefix} › {e.name}" if prefix else e.name
+                walk(e.pk, labels[e.pk])
 
-    return {pk: label(e) for pk, e in by_id.items()}
+    walk(None, "")
+    return labels
 
 
 class CatalogRulesForm(forms.Form):
@@ -287,8 +292,7 @@ class RecordCatalogForm(forms.Form):
         super().__init__(*args, **kwargs)
         entries = list(CatalogEntry.objects.filter(catalog__organ=record.organ).order_by("order", "id"))
         labels = entry_labels(entries)
-        ordered = sorted(entries, key=lambda e: labels[e.pk])
         field = self.fields["entries"]
-        field.queryset = CatalogEntry.objects.filter(pk__in=[e.pk for e in entries])
-        field.choices = [(e.pk, labels[e.pk]) for e in ordered]
+        field.queryset = CatalogEntry.objects.filter(pk__in=list(labels))
+        field.choices = list(labels.items())
         self.has_catalog = bool(entries)

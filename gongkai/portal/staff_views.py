@@ -218,10 +218,10 @@ def catalog_edit(request, pk: int):
         for entry_id in through.objects.filter(catalogentry__catalog=catalog, record__in=public).values_list(
                 "catalogentry_id", flat=True):
             counts[entry_id] = counts.get(entry_id, 0) + 1
-    labels = entry_labels(entries)
-    rows = [{"entry": e, "label": labels[e.pk], "count": counts.get(e.pk, 0),
-             "genres": [g.name for g in e.rule_genres.all()], "topics": [t.name for t in e.rule_topics.all()]}
-            for e in sorted(entries, key=lambda e: labels[e.pk])]
+    labels, by_pk = entry_labels(entries), {e.pk: e for e in entries}
+    rows = [{"entry": by_pk[pk], "label": label, "count": counts.get(pk, 0),
+             "genres": [g.name for g in by_pk[pk].rule_genres.all()],
+             "topics": [t.name for t in by_pk[pk].rule_topics.all()]} for pk, label in labels.items()]
     return render(request, "portal/staff/catalog_edit.html", {"catalog": catalog, "rows": rows})
 
 

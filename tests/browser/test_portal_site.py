@@ -123,3 +123,68 @@ def test_versions_diff_and_gazette_pages(live_server, page, framed):
     page.wait_for_url(f"{live_server.url}/workspace/")
     _visit(page, live_server.url + f"/workspace/gazette/{issue.pk}/", "gazette-compose")
     _visit(page, live_server.url + "/workspace/gazette/", "gazette-list")
+
+
+def _login(page, base: str, username: str) -> None:
+    page.goto(base + "/workspace/login/")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill("secret-pass-123")
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url(f"{base}/workspace/")
+
+
+def test_filing_rules_record_entries_and_gazette_drag(live_server, page, framed):
+    from gongkai.records import gazette
+    from gongkai.records.models import GazetteItem
+
+    base = live_server.url
+    editor = member(framed.gov, Role.EDITOR, "drag-ed")
+    # The 公开办 edits an entry's filing rules.
+    _login(page, base, "site-office")
+    _visit(page, base + f"/workspace/catalog/{framed.catalog.pk}/", "catalog-rules")
+    row = page.locator("tr", has_text="法定主动公开内容 › 政策文件 › 其他文件")
+    row.get_by_role("link", name="修改规则").click()
+    page.wait_for_load_state()
+    check_axe(page, "catalog-entry-rules")
+    page.get_by_label("关键词").fill("值班")
+    page.get_by_role("button", name="保存规则").click()
+    page.wait_for_load_state()
+    screenshot(page, "portal-site-catalog-rules-saved")
+    assert "归档规则已保存" in page.locator("main").inner_text()
+    # An editor picks the entries of a published record, filtering the organ's tree by name.
+    page.context.clear_cookies()
+    _login(page, base, "drag-ed")
+    _visit(page, base + f"/workspace/record/{framed.new_policy.pk}/catalog/", "record-catalog")
+    page.get_by_label("筛选栏目").fill("三公")
+    three = page.get_by_label("法定主动公开内容 › 财政信息 › “三公”经费", exact=True)
+    assert three.is_visible()
+    assert not page.get_by_label("法定主动公开内容 › 机构职能", exact=True).is_visible()
+    three.check()
+    page.get_by_role("button", name="保存归档栏目").click()
+    page.wait_for_load_state()
+    assert framed.new_policy.catalog_entries.filter(code="three_public").exists()
+    # The 公报's contents are ordered by dragging; the buttons stay.
+    issue = gazette.gazette_issue_create(actor=editor, gazette=framed.gazette, year=2025, number=11,
+                                         issued_on=framed.issue.issued_on)
+    a = gazette.gazette_item_add(actor=editor, issue=issue, record=framed.new_policy, section="市政府文件")
+    b = gazette.gazette_item_add(actor=editor, issue=issue, record=framed.repealed, section="市政府文件")
+    _visit(page, base + f"/workspace/gazette/{issue.pk}/", "gazette-drag")
+    page.drag_and_drop(f"li[data-item='{b.pk}']", f"li[data-item='{a.pk}']")
+    page.wait_for_load_state()
+    assert page.locator("[role=status], .messages").first.inner_text().find("已保存顺序") >= 0
+    assert list(GazetteItem.objects.filter(issue=issue).order_by("order").values_list("pk", flat=True)) == [b.pk, a.pk]
+    assert page.locator("button[value=up]").count() == 2  # the buttons stay for the keyboard
+    assert page.locator("ol.gazette-toc li").first.inner_text().startswith(framed.repealed.title)
+
+
+def test_workspace_catalog_pages_on_a_phone(live_server, browser, framed):
+    context = browser.new_context(locale="zh-CN", viewport=PHONE, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    try:
+        _login(page, live_server.url, "site-office")
+        for url, name in [("/workspace/catalog/", "phone-catalogs"),
+                          (f"/workspace/catalog/{framed.catalog.pk}/", "phone-catalog-rules")]:
+            _visit(page, live_server.url + url, name)
+            assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    finally:
+        context.close()

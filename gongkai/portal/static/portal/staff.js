@@ -13,6 +13,7 @@
           var box = row.querySelector("input");
           var show = (box && box.checked) || words.every(function (w) { return text.indexOf(w) >= 0; });
           row.hidden = !show;
+          row.style.display = show ? "" : "none";  // a class with its own display outranks [hidden]
         });
       });
     });
