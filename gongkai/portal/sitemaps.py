@@ -126,6 +126,18 @@ class ReachSitemap(Sitemap):
         return reverse(item) if isinstance(item, str) else item.get_absolute_url()
 
 
-SITEMAPS = {"pages": PagesSitemap, "organs": OrganSitemap, "records": RecordSitemap,
+class GazetteSitemap(Sitemap):
+    """政府公报: every published issue (through ``selectors.public_issues()``)."""
+
+    changefreq = "monthly"
+
+    def items(self):
+        return list(selectors.public_issues().order_by("pk"))
+
+    def location(self, item):
+        return reverse("portal:gazette_issue", kwargs={"pk": item.pk})
+
+
+SITEMAPS = {"pages": PagesSitemap, "gazette": GazetteSitemap, "organs": OrganSitemap, "records": RecordSitemap,
             "participation": ParticipationPagesSitemap, "consultations": ConsultationSitemap,
             "messages": MessageSitemap, "qa": AnswerSitemap, "meetings": MeetingSitemap, "reach": ReachSitemap}

@@ -41,6 +41,9 @@ PAGE_TYPES = [
     lambda s: reverse("portal:records"),
     lambda s: reverse("portal:record", args=[s.new_policy.pk]),
     lambda s: reverse("portal:gazettes"),
+    lambda s: reverse("portal:gazette_issue", args=[s.issue.pk]),
+    lambda s: reverse("portal:catalog_entry", args=[s.entries["policy_normative"].pk]),
+    lambda s: reverse("portal:organ_guide", args=[s.gov.code]),
     lambda s: reverse("portal:accessibility"),
     lambda s: reverse("portal:site_map"),
     lambda s: reverse("search:results") + "?q=通知",
@@ -58,6 +61,13 @@ def test_every_page_type_carries_the_frame(client, framed, url):
                  "党政机关", "我为政府网站找错", reverse("portal:site_map")):
         assert text in body, text
     assert reverse("participation:message_create") in body
+
+
+def test_the_xml_sitemap_lists_published_gazette_issues_only(client, framed):
+    body = client.get("/sitemap-gazette.xml").content.decode()
+    assert reverse("portal:gazette_issue", args=[framed.issue.pk]) in body
+    assert reverse("portal:gazette_issue", args=[framed.draft_issue.pk]) not in body
+    assert "/sitemap-gazette.xml" in client.get("/sitemap.xml").content.decode()
 
 
 def test_site_map_is_an_html_page_listing_columns_and_organs(client, framed):
