@@ -39,6 +39,18 @@ def test_metrics_are_internal_and_in_prometheus_format(client, settings):
     assert refused.status_code == 403 and "内部监控" in refused.content.decode()
 
 
+def test_search_latency_and_failed_jobs_are_measured(client):
+    from gongkai.ops.models import JobRun, JobRunStatus
+
+    assert client.get("/search/?q=" + "公开").status_code == 200
+    JobRun.objects.create(job="publish_due", period="2026-12-07T02:00:00Z", status=JobRunStatus.FAILED,
+                          last_error="RuntimeError: 邮件服务器无应答")
+    body = client.get("/metrics").content.decode()
+    count = [line for line in body.splitlines() if line.startswith('gongkai_http_request_seconds_count{area="search"}')]
+    assert count and float(count[0].split()[-1]) >= 1
+    assert 'gongkai_jobs_failed{kind="periodic"} 1.0' in body
+
+
 def test_request_id_is_echoed_and_logged(client):
     assert len(client.get("/healthz")["X-Request-ID"]) == 32
     assert client.get("/healthz", HTTP_X_REQUEST_ID="abc-123")["X-Request-ID"] == "abc-123"
