@@ -410,6 +410,7 @@ def _detail_context(request, app: Application, bound: dict | None = None) -> dic
     initial = {"assign": {"handler": app.handler_id}}
     action_forms = {name: bound.get(name) or _action_form(name, app, initial=initial.get(name)) for name in ACTIONS}
     similar = selectors.similar_to(user, app) if not closed else []
+    action_reasons = services.action_failure_reasons(app, today)
     return {
         "app": app, "clock": clock, "clock_error": clock_error, "today": today, "closed": closed,
         "revealed": revealed, "can_reveal": services.can_handle(user, app) and not app.erased_at,
@@ -421,7 +422,7 @@ def _detail_context(request, app: Application, bound: dict | None = None) -> dic
         "reconsiderations": _with_reopen(app.reconsiderations.all()),
         "litigations": _with_reopen(app.litigations.all()),
         "can_approve": can(user, Perm.APPLICATION_APPROVE_EXTENSION, app.organ),
-        "extension_reason": services.extension_failure_reason(app, 1, today) if not closed else None,
+        "action_reasons": action_reasons, "extension_reason": action_reasons.get("extension"),
         "consultations": consultations, "similar": similar, "organs": organs,
         "history": services.audit_history(app),
         "result_choices": AppealResult.choices,
@@ -446,10 +447,11 @@ def _revealed(request, app: Application) -> bool:
 
 
 @staff_required
-@require_POST
 def personal_data(request, pk: int):
     """Show the applicant's full ID and phone numbers for ten minutes; the request is audited."""
     app = _app(request, pk)
+    if request.method != "POST":  # a bookmarked or reloaded action URL: back to the page
+        return redirect("applications:detail", pk=app.pk)
     try:
         applicant_reveal(actor=request.user, application=app, reason=request.POST.get("reason", ""))
     except ApplicationActionError as exc:
@@ -518,9 +520,10 @@ def act(request, pk: int, action: str):
 
 
 @staff_required
-@require_POST
 def convert(request, pk: int):
     app = _app(request, pk)
+    if request.method != "POST":
+        return redirect("applications:detail", pk=app.pk)
     det = getattr(app, "determination", None)
     if det is None:
         raise Http404
@@ -552,10 +555,11 @@ def extensions(request):
 
 
 @staff_required
-@require_POST
 def extension_decide(request, pk: int):
     req = get_object_or_404(ExtensionRequest.objects.select_related("application__organ"), pk=pk,
                             application__in=selectors.visible_applications(request.user))
+    if request.method != "POST":
+        return redirect("applications:detail", pk=req.application_id)
     form = forms.ExtensionDecisionForm(request.POST)
     if not form.is_valid():
         messages.error(request, "请选择审批意见。")
@@ -575,13 +579,14 @@ def extension_decide(request, pk: int):
 
 
 @staff_required
-@require_POST
 def appeal_result(request, kind: str, pk: int):
     model = {"reconsideration": Reconsideration, "litigation": Litigation}.get(kind)
     if model is None:
         raise Http404
     appeal = get_object_or_404(model.objects.select_related("application__organ"), pk=pk,
                                application__in=selectors.visible_applications(request.user))
+    if request.method != "POST":
+        return redirect("applications:detail", pk=appeal.application_id)
     form = forms.AppealResultForm(request.POST)
     if form.is_valid():
         try:

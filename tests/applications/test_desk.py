@@ -98,3 +98,55 @@ def test_a_back_dated_registration_that_is_already_overdue_warns(client, handler
     data = form_data(organ=organ.pk, channel="in_person", arrived_on="2025-11-28", title="新的一件")
     r = client.post(reverse("applications:register"), data, follow=True)
     assert "已经逾期" not in r.content.decode()
+
+
+def test_actions_already_used_are_not_offered_and_say_why(client, handler, application, today):
+    detail = reverse("applications:detail", args=[application.pk])
+    client.force_login(handler)
+    services.application_request_correction(actor=handler, application=application, on=today.day,
+                                            deadline=D(2025, 10, 20), items="请写明文件名称")
+    today.set(D(2025, 9, 23))
+    services.application_record_correction(actor=handler, application=application, on=D(2025, 9, 23),
+                                           text="文件名称：某某")
+    services.application_request_extension(actor=handler, application=application, workdays=5, reason="资料较多")
+    page = client.get(detail).content.decode()
+    assert "现在不能告知补正：补正应一次性告知" in page
+    assert f"{reverse('applications:act', args=[application.pk, 'correction'])}" not in page
+    assert "待公开办负责人审批" in page and reverse("applications:act", args=[application.pk, "extension"]) not in page
+    services.application_fee_notice(actor=handler, application=application, on=D(2025, 9, 23),
+                                     standard="per_page", pages=250)
+    services.application_fee_paid(actor=handler, application=application, on=D(2025, 9, 23))
+    page = client.get(detail).content.decode()
+    assert "一件申请只收取一次信息处理费" in page
+    assert reverse("applications:act", args=[application.pk, "fee"]) not in page
+
+
+def test_the_requester_of_an_extension_cannot_approve_it(client, organ, head, application, today):
+    import pytest
+
+    req = services.application_request_extension(actor=head, application=application, workdays=5, reason="资料较多")
+    client.force_login(head)
+    for url in (reverse("applications:detail", args=[application.pk]), reverse("applications:extensions")):
+        page = client.get(url).content.decode()
+        assert "不能审批自己的延期申请" in page
+        assert reverse("applications:extension_decide", args=[req.pk]) not in page
+    with pytest.raises(services.ApplicationActionError, match="不能审批自己的"):
+        services.application_decide_extension(actor=head, request=req, approve=True)
+
+
+def test_a_get_on_any_action_url_returns_to_the_detail_page(client, handler, head, application, today):
+    services.application_determine(actor=handler, application=application, on=today.day, outcome="r3_3_4",
+                                   reasons="涉及商业秘密")
+    rec = services.reconsideration_add(actor=handler, application=application, filed_on=today.day, body="某政府")
+    req_app = services.application_submit(organ=application.organ, data=applicant_data(title="乙"))
+    req = services.application_request_extension(actor=handler, application=req_app, workdays=5, reason="资料较多")
+    client.force_login(head)
+    detail = reverse("applications:detail", args=[application.pk])
+    for url, to in ((reverse("applications:convert", args=[application.pk]), detail),
+                    (reverse("applications:personal_data", args=[application.pk]), detail),
+                    (reverse("applications:appeal_result", args=["reconsideration", rec.pk]), detail),
+                    (reverse("applications:appeal_reopen", args=["reconsideration", rec.pk]), detail),
+                    (reverse("applications:extension_decide", args=[req.pk]),
+                     reverse("applications:detail", args=[req_app.pk]))):
+        r = client.get(url)
+        assert r.status_code == 302 and r.url == to, url

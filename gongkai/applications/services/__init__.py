@@ -76,6 +76,7 @@ from .fee_notices import (
     prior_in_month,
 )
 from .handling import (
+    action_failure_reasons,
     application_consult,
     application_consultation_answered,
     application_correction_expired,
@@ -83,6 +84,7 @@ from .handling import (
     application_record_correction,
     application_request_correction,
     application_request_extension,
+    event_failure_reason,
     extension_failure_reason,
     open_consultations,
 )
@@ -162,6 +164,8 @@ __all__ = [
     "due_dates_fast",
     "due_soon_workdays",
     "erase_failure_reason",
+    "action_failure_reasons",
+    "event_failure_reason",
     "extension_failure_reason",
     "kept_files_purge",
     "letter_ensure_rendered",

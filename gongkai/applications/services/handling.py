@@ -87,17 +87,46 @@ def application_consultation_answered(*, actor, application: Application, on: dt
 
 
 
-def extension_failure_reason(application: Application, workdays: int, on: dt.date | None = None) -> str | None:
-    """Why an extension of ``workdays`` could not be approved today (None: it could)."""
+def event_failure_reason(application: Application, kind: EventKind, on: dt.date | None = None,
+                         **fields) -> str | None:
+    """Why an event of ``kind`` could not be recorded today (None: it could) — the clock's own words."""
     on = on or services.today()
     events = list(application.events.all())
-    trial = ApplicationEvent(application=application, seq=len(events) + 1, kind=EventKind.EXTENDED, date=on,
-                             workdays=workdays)
+    trial = ApplicationEvent(application=application, seq=len(events) + 1, kind=kind, date=on, **fields)
     try:
         application_clock(application, on=on, events=[*events, trial])
     except ClockError as exc:
         return str(exc).split("：", 1)[-1]
     return None
+
+
+def extension_failure_reason(application: Application, workdays: int, on: dt.date | None = None) -> str | None:
+    """Why an extension of ``workdays`` could not be approved today (None: it could)."""
+    return event_failure_reason(application, EventKind.EXTENDED, on, workdays=workdays)
+
+
+def action_failure_reasons(application: Application, on: dt.date | None = None) -> dict[str, str]:
+    """Why each once-only action of the detail page is not offered now (only those that are not).
+
+    The page shows the reason in place of the form: a second 补正 (Art. 30), a second extension or
+    one already waiting for approval (Art. 33 ¶2), a second fee notice.
+    """
+    if application.closed_on is not None:
+        return {}
+    reasons: dict[str, str] = {}
+    if application.clock_state != "waiting_correction":
+        why = event_failure_reason(application, EventKind.CORRECTION_REQUESTED, on)
+        if why:
+            reasons["correction"] = why
+    pending = application.extension_requests.filter(status=ExtensionRequest.Status.PENDING).first()
+    why = (f"已于 {pending.requested_at:%Y-%m-%d} 申请延期，待公开办负责人审批。" if pending
+           else extension_failure_reason(application, 1, on))
+    if why:
+        reasons["extension"] = why
+    fee = getattr(application, "fee_notice", None)
+    if fee is not None and fee.paid_on:
+        reasons["fee"] = f"已于 {fee.issued_on:%Y-%m-%d} 发出收费通知，{fee.paid_on:%Y-%m-%d} 缴纳；一件申请只收取一次信息处理费。"
+    return reasons
 
 
 @transaction.atomic
