@@ -25,12 +25,15 @@ def test_the_cluster_loses_nothing_under_faults():
     if missing:
         pytest.skip(f"missing programs: {missing}")
     before = {p.name for p in Path(tempfile.gettempdir()).glob("gongkai-cluster-*")}
-    result = cluster.measure(records=100, duration=24, fault_seconds=2, change_every=2, readers=2)
+    # One fault of each kind, two seconds each; the load goes on until every fault had its after window.
+    result = cluster.measure(records=100, duration=14, fault_seconds=2, change_every=2, readers=2, hot=20, warm=1,
+                             submit_every=0.5, drain_max=120)
     print(json.dumps(result, ensure_ascii=False))
     assert result["submissions"]["answered_success"] > 0
     assert result["submissions"]["lost"] == 0 and result["submissions"]["duplicated"] == 0
     assert result["withdrawals"]["withdrawn"] > 0 and result["withdrawals"]["stale_served"] == 0
     assert result["jobs"]["scheduled_not_exactly_once"] == 0 and result["jobs"]["runs_failed"] == 0
+    assert result["jobs"]["drained"] and result["jobs"]["scheduled_not_yet_published"] == 0
     assert set(result["throughput"]) >= {"pure_read", "with_writes", *cluster.FAULTS}
     assert cluster.passed(result)
     assert {p.name for p in Path(tempfile.gettempdir()).glob("gongkai-cluster-*")} == before  # torn down

@@ -55,10 +55,23 @@ TARGET_P99_MS = 50.0
 FAULTS = ("app_server_kill", "redis_restart", "worker_kill", "replica_stop")
 
 
+PORTS = range(int(os.environ.get("GONGKAI_BENCH_PORT_FROM", "9100")), int(os.environ.get("GONGKAI_BENCH_PORT_TO", "9200")))
+_taken: set[int] = set()
+
+
 def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A loopback port of ``GONGKAI_BENCH_PORT_FROM``–``_TO`` (9100–9199 unless set) nobody listens on."""
+    for port in PORTS:
+        if port in _taken:
+            continue
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        _taken.add(port)
+        return port
+    raise RuntimeError(f"端口 {PORTS.start}–{PORTS.stop - 1} 已全部占用")
 
 
 def _pg_bin(name: str) -> str:
@@ -199,13 +212,17 @@ class Cluster:
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         self._wait_port(self.ports["redis"], "Redis")
 
-    def start_app(self, name: str) -> None:
+    def start_app(self, name: str, *, wait: bool = True) -> None:
         self.procs[name] = subprocess.Popen(  # noqa: S603
             [sys.executable, "-m", "gunicorn", "gongkai.wsgi", "--bind", f"127.0.0.1:{self.ports[name]}",
              "--workers", str(self.app_workers), "--log-level", "error", "--timeout", "30"],
             env=self.env(), stdout=subprocess.DEVNULL, stderr=self._log(name),
             start_new_session=True)  # its own process group: a SIGKILL takes its workers too
-        deadline = time.monotonic() + 60
+        if wait:
+            self.wait_app(name)
+
+    def wait_app(self, name: str) -> None:
+        deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             try:
                 if _http(self.ports[name], "GET", "/healthz")[0] == 200:
@@ -312,6 +329,7 @@ http {{
             if (self.pgdir / name).exists():
                 self._pg("pg_ctl", "-D", str(self.pgdir / name), "-m", "immediate", "-w", "stop", check=False)
         shutil.rmtree(self.dir, ignore_errors=True)
+        _taken.difference_update(self.ports.values())
 
 
 # --- the driver (runs inside a Django process configured for the cluster) --------------------------
@@ -342,16 +360,33 @@ def drive(config: dict) -> dict:
     public = list(Record.objects.public().values_list("pk", flat=True)[:5000])
     rng.shuffle(public)
     to_withdraw = public[: max(len(public) // 3, 1)]
+    # The pages readers ask for: a hot set, as real traffic has (the news of the day, the policy
+    # everyone links to), the first of them the most asked for; the rest of the records now and then.
     to_read = public[len(to_withdraw):] or public
+    hot = to_read[: config.get("hot", 300)]
+    weights = [1 / (i + 1) for i in range(len(hot))]
     drafts = list(Record.objects.filter(status=Status.DRAFT).values_list("pk", flat=True)[:500])
     organ_code = Record.objects.filter(pk__in=to_read[:1]).values_list("organ__code", flat=True).first()
 
     samples: list[tuple[float, str, int, float]] = []  # (time, kind, status or -1, ms)
     lock = threading.Lock()
-    start = time.time()
-    Path(config["output"] + ".started").write_text(str(start))  # the faults are timed from here
+    warm_until = time.time() + config.get("warm", 0)  # readers fill the page caches first; not measured
+    start = warm_until
     writes_from = start + config["pure_read"]
-    stop_at = start + config["duration"]
+    # The load runs until the faults are over (the parent writes <output>.stop): on a slow machine a
+    # fault may take longer than planned, and each one still gets its "after" window. A hard cap in
+    # case the parent died.
+    stop_file = Path(config["output"] + ".stop")
+    hard_stop = start + config["duration"] * 3 + 600
+    stopped = threading.Event()
+
+    def loading() -> bool:
+        return not stopped.is_set()
+
+    def stop_watcher() -> None:
+        while not stopped.wait(0.2):
+            if stop_file.exists() or time.time() > hard_stop:
+                stopped.set()
     withdrawn: list[tuple[int, float]] = []
     stale: list[dict] = []
     scheduled: list[int] = []
@@ -362,9 +397,11 @@ def drive(config: dict) -> dict:
             samples.append((time.time(), kind, status, (time.perf_counter() - t0) * 1e3))
 
     def reader() -> None:
-        while time.time() < stop_at:
+        while loading():
             roll = rng.random()
-            if roll < 0.7:
+            if roll < 0.65:
+                path = f"/record/{rng.choices(hot, weights)[0]}/"
+            elif roll < 0.7:
                 path = f"/record/{rng.choice(to_read)}/"
             elif roll < 0.85:
                 path = f"/records/?page={rng.randrange(1, 20)}"
@@ -377,7 +414,8 @@ def drive(config: dict) -> dict:
                 status = _http(nginx, "GET", path)[0]
             except OSError:
                 status = -1
-            record("read", status, t0)
+            if time.time() >= warm_until:
+                record("read", status, t0)
 
     form_tokens: dict[str, str] = {}
 
@@ -420,7 +458,7 @@ def drive(config: dict) -> dict:
             submit_errors.append(repr(exc))
 
     def submit_loop() -> None:
-        while time.time() < stop_at:
+        while loading():
             marker = f"集群基准-{uuid.uuid4().hex[:12]}"
             outcome = "unknown"
             for _ in range(3):  # a client retries a submission whose connection failed
@@ -433,12 +471,12 @@ def drive(config: dict) -> dict:
                 if outcome != "unknown":
                     break
             submissions[marker] = outcome
-            time.sleep(0.2)
+            time.sleep(config.get("submit_every", 1.0))
 
     def staff_changes() -> None:
         close_old_connections()
         turn = 0
-        while time.time() < stop_at - 2:
+        while loading():
             if time.time() < writes_from:
                 time.sleep(0.2)
                 continue
@@ -459,12 +497,17 @@ def drive(config: dict) -> dict:
                 print(f"staff change failed: {exc}", file=sys.stderr)
                 close_old_connections()
             turn += 1
-            time.sleep(config["change_every"])
+            stopped.wait(config["change_every"])
 
     def poller() -> None:
-        while time.time() < stop_at:
+        """Each app server, directly: the records withdrawn in the last 15 s every round (when a stale
+        page would show), older ones every tenth round."""
+        rounds = 0
+        while loading():
+            rounds += 1
+            now = time.time()
             with lock:
-                watch = list(withdrawn[-20:])
+                watch = [(pk, c) for pk, c in withdrawn if now - c < 15 or rounds % 10 == 0]
             for pk, committed in watch:
                 for name, port in apps_.items():
                     asked = time.time()
@@ -472,14 +515,17 @@ def drive(config: dict) -> dict:
                         status = _http(port, "GET", f"/record/{pk}/", timeout=3)[0]
                     except OSError:
                         continue
+                    polls[0] += 1
                     if status == 200 and asked > committed:
                         stale.append({"record": pk, "server": name, "seconds_after_commit": round(asked - committed, 3)})
-            time.sleep(0.1)
+            time.sleep(0.2)
+
+    polls = [0]
 
     lags: list[float] = []
 
     def lag_sampler() -> None:
-        while time.time() < stop_at:
+        while loading():
             try:
                 lags.append(replica_lag())
             except Exception:  # noqa: BLE001, S110 - the replica is down during its fault
@@ -488,21 +534,64 @@ def drive(config: dict) -> dict:
                 close_old_connections()
             time.sleep(1)
 
-    threads = [threading.Thread(target=reader, daemon=True) for _ in range(config["readers"])]
-    threads += [threading.Thread(target=f, daemon=True) for f in (submitter, staff_changes, poller, lag_sampler)]
-    for t in threads:
+    threading.Thread(target=stop_watcher, daemon=True).start()
+    readers = [threading.Thread(target=reader, daemon=True) for _ in range(config["readers"])]
+    for t in readers:
         t.start()
-    for t in threads:
-        t.join(timeout=config["duration"] + 60)
+    while time.time() < warm_until:
+        time.sleep(0.05)
+    Path(config["output"] + ".started").write_text(str(start))  # the faults are timed from here
+    threads = readers + [threading.Thread(target=f, daemon=True)
+                         for f in (submitter, staff_changes, poller, lag_sampler)]
+    for t in threads[len(readers):]:
+        t.start()
+    stopped.wait()
     end = time.time()
+    for t in threads:
+        t.join(timeout=30)
 
-    # Let the queue settle (a killed worker's task comes back after GONGKAI_JOB_TIMEOUT).
+    # Let the work enqueued during the load finish before judging "exactly once" (a killed worker's
+    # task comes back when its heartbeat stops). The schedulers go on enqueueing new periods: only
+    # what was enqueued before the end counts. Bounded: give up when the backlog has not shrunk for
+    # --drain-idle seconds while no live worker runs any of it (a long job of a beating worker is
+    # progress), or after --drain-max seconds, and say so.
     close_old_connections()
-    deadline = time.time() + 120
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
     pending = [JobRunStatus.QUEUED, JobRunStatus.RUNNING, JobRunStatus.RETRYING]
-    while time.time() < deadline and (JobRun.objects.filter(status__in=pending).exists()
-                                      or Record.objects.filter(pk__in=scheduled, status=Status.SCHEDULED).exists()):
+    enqueued_by_end = dt.datetime.fromtimestamp(end, tz=dt.UTC)
+
+    from gongkai.ops.models import WorkerBeat
+
+    def busy() -> bool:
+        alive = set(WorkerBeat.objects.filter(seen_at__gte=timezone.now() - dt.timedelta(seconds=10))
+                    .values_list("worker_id", flat=True))
+        running = DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING, enqueued_at__lte=enqueued_by_end)
+        return any(ids and ids[-1] in alive for ids in running.values_list("worker_ids", flat=True))
+
+    def backlog() -> dict[str, int]:
+        return {
+            "runs": JobRun.objects.filter(status__in=pending, enqueued_at__lte=enqueued_by_end).count(),
+            "tasks": DBTaskResult.objects.filter(status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING],
+                                                 enqueued_at__lte=enqueued_by_end).count(),
+            "scheduled": Record.objects.filter(pk__in=scheduled, status=Status.SCHEDULED).count(),
+        }
+
+    left = backlog()
+    at_end = dict(left)
+    drain_from = last_progress = time.time()
+    while (sum(left.values()) and time.time() - last_progress < config.get("drain_idle", 60)
+           and time.time() - drain_from < config.get("drain_max", 600)):
         time.sleep(1)
+        now_left = backlog()
+        if sum(now_left.values()) < sum(left.values()) or busy():
+            last_progress = time.time()
+        left = now_left
+        close_old_connections()
+    drain_seconds = time.time() - drain_from
+    load_tasks = DBTaskResult.objects.filter(enqueued_at__gte=dt.datetime.fromtimestamp(start, tz=dt.UTC),
+                                             enqueued_at__lte=enqueued_by_end)
 
     ok = [m for m, o in submissions.items() if o == "ok"]
     found = dict.fromkeys(submissions, 0)
@@ -528,12 +617,23 @@ def drive(config: dict) -> dict:
                         "failed_or_unknown": len(submissions) - len(ok),
                         "answers": _count(str(st) for _, kind, st, _ in samples if kind == "submit"),
                         "client_errors": submit_errors[:3]},
-        "withdrawals": {"withdrawn": len(withdrawn), "stale_served": len(stale), "stale": stale[:10]},
+        "withdrawals": {"withdrawn": len(withdrawn), "stale_served": len(stale), "stale": stale[:10],
+                        "direct_polls": polls[0]},
         "jobs": {
             "periods": len(periods), "periods_without_run": len(periods) - runs.count(),
             "runs_failed": JobRun.objects.filter(status=JobRunStatus.FAILED).count(),
-            "runs_still_queued": JobRun.objects.filter(status__in=pending).count(),
+            "runs_still_queued": left["runs"],
+            "drained": not sum(left.values()),
+            "drain_seconds": round(drain_seconds, 1),
+            "backlog_at_end": at_end,
+            "backlog_left": left,
+            "tasks_during_load": _count(p.rsplit(".", 1)[-1] for p in load_tasks.values_list("task_path", flat=True)),
             "run_statuses": _count(JobRun.objects.values_list("status", flat=True)),
+            "slowest_runs": [{"job": r.job, "seconds": round((r.finished_at - r.started_at).total_seconds(), 1)}
+                             for r in sorted((r for r in JobRun.objects.filter(finished_at__isnull=False,
+                                                                                started_at__isnull=False)),
+                                             key=lambda r: r.started_at - r.finished_at)[:3]],
+            "unfinished_runs": list(JobRun.objects.filter(status__in=pending).values_list("job", "status")[:5]),
             "runs_retried": JobRun.objects.filter(attempts__gt=1).count(),
             "daily_runs": {name: JobRun.objects.filter(job=name).count()
                            for name in ("applications_daily", "workplan_remind")},
@@ -581,41 +681,64 @@ def _stats(samples: list, lo: float, hi: float) -> dict[str, Any]:
     def pct(p: float) -> float | None:
         return round(reads[min(len(reads) - 1, int(len(reads) * p))], 2) if reads else None
 
+    failed = _count("timeout" if status < 0 else str(status) for t, kind, status, _ in samples
+                    if kind in ("read", "submit") and lo <= t < hi and (status < 0 or status >= 500))
     return {"seconds": round(span, 1), "rps": round(len(reads) / span, 1), "p50_ms": pct(0.5), "p99_ms": pct(0.99),
-            "error_rate": round(errors / total, 4) if total else 0.0}
+            "error_rate": round(errors / total, 4) if total else 0.0, **({"errors": failed} if failed else {})}
 
 
 def measure(*, records: int, duration: float, fault_seconds: float, change_every: float, readers: int = 4,
-            say: Say = lambda msg: None) -> dict[str, Any]:
+            submit_every: float = 1.0, hot: int = 300, warm: float = 5.0, drain_idle: float = 60,
+            drain_max: float = 600, say: Say = lambda msg: None) -> dict[str, Any]:
     missing = missing_programs()
     if missing:
         return {"skipped": f"缺少程序：{'、'.join(missing)}"}
     cluster = Cluster(say=say)
     faults: list[dict[str, Any]] = []
+    setup: dict[str, float] = {}
+    clock = [time.monotonic()]
+
+    def step(name: str) -> None:
+        now = time.monotonic()
+        setup[name] = round(now - clock[0], 1)
+        clock[0] = now
+
     try:
         say(f"建立集群：{cluster.dir}")
         cluster.start_primary()
         cluster.start_redis()  # the loader's writes bump the page cache's generations there
+        # The replica from the empty primary: it streams the migrations and the load as they happen
+        # (a base backup after the load would copy it all again).
+        cluster.start_replica(fresh=True)
+        step("primary_replica_redis")
+        static = subprocess.Popen(  # noqa: S603 - beside the migrations and the load: they share nothing
+            [sys.executable, "-m", "django", "collectstatic", "--noinput", "-v0"], env=cluster.env(),
+            stdout=subprocess.DEVNULL, stderr=cluster._log("collectstatic"))
         cluster.django("migrate", "--noinput", "-v0")
-        cluster.django("collectstatic", "--noinput", "-v0")
-        t0 = time.monotonic()
+        step("migrate")
         facts = json.loads(cluster.python(
             "import django, json; django.setup(); from gongkai.ops.bench.pages import load; "
             f"print(json.dumps(load({int(records)})))").strip().splitlines()[-1])
-        say(f"已载入 {facts['records']} 条信息，用时 {time.monotonic() - t0:.0f} 秒")
-        cluster.start_replica(fresh=True)
-        cluster.start_app("app1")
-        cluster.start_app("app2")
+        if static.wait(timeout=600):
+            raise RuntimeError("collectstatic 失败")
+        step("load_and_collectstatic")
+        say(f"已载入 {facts['records']} 条信息，用时 {setup['load_and_collectstatic']:.0f} 秒")
+        cluster.start_app("app1", wait=False)
+        cluster.start_app("app2", wait=False)
+        cluster.wait_app("app1")
+        cluster.wait_app("app2")
         cluster.start_nginx()
         cluster.start_worker("worker1")
         cluster.start_worker("worker2")
         cluster.start_scheduler("scheduler1")
         cluster.start_scheduler("scheduler2")
+        step("servers")
         output = cluster.dir / "drive.json"
         pure_read = max(duration * 0.2, 3)
         config = {"nginx": cluster.ports["nginx"], "apps": {"app1": cluster.ports["app1"], "app2": cluster.ports["app2"]},
                   "duration": duration, "pure_read": pure_read, "change_every": change_every, "readers": readers,
-                  "output": str(output)}
+                  "submit_every": submit_every, "hot": hot, "warm": warm, "drain_idle": drain_idle,
+                  "drain_max": drain_max, "output": str(output)}
         say(f"负载 {duration:.0f} 秒：先只读 {pure_read:.0f} 秒，然后每 {change_every:g} 秒一次撤回或定时发布，并逐一注入故障")
         driver = subprocess.Popen(  # noqa: S603
             [sys.executable, "-c", "from gongkai.ops.bench.cluster import drive_main; drive_main()", json.dumps(config)],
@@ -629,8 +752,8 @@ def measure(*, records: int, duration: float, fault_seconds: float, change_every
         begin = float(started.read_text())
         writes_from = begin + pure_read
         slot = (duration - pure_read) / (len(FAULTS) + 1)
+        at = writes_from + slot - fault_seconds / 2
         for i, fault in enumerate(FAULTS):
-            at = writes_from + slot * (i + 1) - fault_seconds / 2
             while time.time() < at:
                 time.sleep(0.05)
             entry: dict[str, Any] = {"fault": fault, "start": time.time()}
@@ -663,12 +786,18 @@ def measure(*, records: int, duration: float, fault_seconds: float, change_every
             entry["end"] = time.time()
             faults.append(entry)
             say(f"故障 {fault}：{entry['end'] - entry['start']:.1f} 秒")
-        _, err = driver.communicate(timeout=duration + 180)
+            # The next fault as planned, but never before this one has had its "after" window (a
+            # slow machine may take longer to restart a server than planned).
+            at = max(writes_from + slot * (i + 2) - fault_seconds / 2, entry["end"] + max(fault_seconds, slot / 2))
+        while time.time() < at:
+            time.sleep(0.05)
+        Path(str(output) + ".stop").write_text("stop")
+        _, err = driver.communicate(timeout=duration + warm + drain_max + 180)
         if driver.returncode:
             raise RuntimeError(f"负载进程失败：\n{err[-3000:]}")
         result = json.loads(output.read_text())
-        if not passed(result):
-            result["logs"] = cluster.log_tails()
+        step("load_and_faults")
+        result["logs"] = cluster.log_tails(lines=8 if not passed(result) else 3)
     finally:
         cluster.teardown()
         say("集群已拆除")
@@ -685,10 +814,14 @@ def measure(*, records: int, duration: float, fault_seconds: float, change_every
     pure, mixed = windows["pure_read"]["rps"], windows["with_writes"]["rps"]
     return {
         "records": facts["records"], "duration_s": duration, "fault_seconds": fault_seconds,
+        "setup_seconds": setup,
         "primary": "临时主库（本机 PostgreSQL 的 pg_hba.conf 不允许 replication 连接）",
         **result,
         "throughput": windows,
         "cached_ratio_with_writes": round(mixed / pure, 3) if pure else None,
+        "goal": {"ratio_at_least": TARGET_RATIO, "p99_ms_at_most": TARGET_P99_MS,
+                 "met": bool(pure and mixed / pure >= TARGET_RATIO and windows["with_writes"]["p99_ms"] is not None
+                             and windows["with_writes"]["p99_ms"] <= TARGET_P99_MS)},
         "staff_errors": sum(1 for _, kind, _, _ in samples if kind == "staff_error"),
     }
 
@@ -698,7 +831,8 @@ def passed(r: dict[str, Any]) -> bool:
         return True
     return (r["submissions"]["lost"] == 0 and r["jobs"]["runs_failed"] == 0 and r["submissions"]["duplicated"] == 0
             and r["withdrawals"]["stale_served"] == 0 and r["jobs"]["scheduled_not_exactly_once"] == 0
-            and r["jobs"]["periods"] > 0 and r["jobs"]["periods_without_run"] < r["jobs"]["periods"] / 2)
+            and r["jobs"]["periods"] > 0 and r["jobs"]["periods_without_run"] < r["jobs"]["periods"] / 2
+            and r["jobs"]["drained"] and r["jobs"]["scheduled_not_yet_published"] == 0)
 
 
 def _lines(r: dict[str, Any]) -> list[str]:
@@ -712,8 +846,15 @@ def _lines(r: dict[str, Any]) -> list[str]:
              f"仍在排队 {j['runs_still_queued']}，"
              f"重试 {j['runs_retried']}；定时发布 {j['scheduled_records']} 条，发布多于一次 {j['scheduled_not_exactly_once']}，"
              f"队列积压而尚未发布 {j['scheduled_not_yet_published']}",
+             f"队列：负载结束时积压 {j['backlog_at_end']}，{j['drain_seconds']} 秒后"
+             + ("排空" if j["drained"] else f"仍未排空 {j['backlog_left']}（未能判定恰好一次）")
+             + f"；负载期间排队的任务 {j['tasks_during_load']}；最慢的定时任务 "
+             + "、".join(f"{x['job']} {x['seconds']} 秒" for x in j["slowest_runs"])
+             + (f"；未完成 {j['unfinished_runs']}" if j["unfinished_runs"] else ""),
              f"副本延迟：最大 {r['replica_lag_seconds']['max']} 秒",
-             f"写入期间缓存吞吐 / 纯读：{r['cached_ratio_with_writes']}（目标 ≥ {TARGET_RATIO}）"]
+             f"写入期间缓存吞吐 / 纯读：{r['cached_ratio_with_writes']}（目标 ≥ {TARGET_RATIO}，"
+             f"写入期间 p99 ≤ {TARGET_P99_MS:g} ms：{'达到' if r['goal']['met'] else '未达到'}）",
+             f"准备用时（秒）：{r['setup_seconds']}"]
     for name, window in r["throughput"].items():
         for phase, st in ([("", window)] if "rps" in window else
                           [(k, v) for k, v in window.items() if isinstance(v, dict)]):
@@ -726,11 +867,17 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--fault-seconds", type=float, default=10.0, help="每个故障持续的秒数（默认10）")
     parser.add_argument("--change-every", type=float, default=5.0, help="撤回或定时发布的间隔秒数（默认5）")
     parser.add_argument("--readers", type=int, default=4, help="并发读取的客户端数（默认4）")
+    parser.add_argument("--submit-every", type=float, default=1.0, help="两次申请提交之间的秒数（默认1）")
+    parser.add_argument("--hot", type=int, default=300, help="读者常读的信息条数（默认300，其余偶尔读到）")
+    parser.add_argument("--warm", type=float, default=5.0, help="计量前预热页面缓存的秒数（默认5）")
+    parser.add_argument("--drain-max", type=float, default=600.0,
+                        help="负载结束后等待队列排空的最长秒数（默认600；60秒无进展即停止等待）")
 
 
 def _check(args: argparse.Namespace) -> str | None:
-    if args.fault_seconds <= 0 or args.change_every <= 0 or args.readers < 1:
-        return "错误：--fault-seconds、--change-every 和 --readers 应为正数"
+    if (args.fault_seconds <= 0 or args.change_every <= 0 or args.readers < 1 or args.submit_every <= 0
+            or args.hot < 1 or args.warm < 0 or args.drain_max < 0):
+        return "错误：--fault-seconds、--change-every、--readers、--submit-every 和 --hot 应为正数"
     if args.duration < 6 * args.fault_seconds:
         return "错误：--duration 至少应为 --fault-seconds 的6倍（四个故障之间要有间隔）"
     return None
@@ -738,7 +885,8 @@ def _check(args: argparse.Namespace) -> str | None:
 
 def _measure(args: argparse.Namespace, *, say: Say) -> dict[str, Any]:
     return measure(records=args.records, duration=float(args.duration), fault_seconds=args.fault_seconds,
-                   change_every=args.change_every, readers=args.readers, say=say)
+                   change_every=args.change_every, readers=args.readers, submit_every=args.submit_every,
+                   hot=args.hot, warm=args.warm, drain_max=args.drain_max, say=say)
 
 
 BENCHMARK = Benchmark(
