@@ -18,6 +18,12 @@ def test_demo_messages_in_every_state_and_a_flagged_entry():
     for m in Message.objects.public():
         assert m.name not in m.public_body and m.phone not in m.public_body
     assert Answer.objects.public().count() >= 15  # three questions about each seed policy
+    cited = Message.objects.public().filter(replies__answers_used__isnull=False).distinct()
+    assert cited.exists()  # published replies written from a reviewed 口径库 entry
+    for m in cited:
+        entry = m.public_reply().answers_used.get()
+        assert entry.answer in m.public_reply().body and Answer.objects.usable().filter(pk=entry.pk).exists()
+    assert Message.objects.filter(ratings__isnull=False).exists()
     flagged = Answer.objects.filter(status=AnswerStatus.FLAGGED)
     assert flagged.count() == 1
     assert "已废止" in flagged.get().flag_reason or "已修订" in flagged.get().flag_reason

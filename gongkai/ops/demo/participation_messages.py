@@ -104,8 +104,9 @@ def _send(organ: Organ, n: int, subject: str, body: str, *, kind=MessageKind.CON
         body=f"您好，我叫{name}，电话{phone}。{body}")
 
 
-def _reply(message: Message, editor, reviewer, text: str, *, approve=True, publish=True, submit=True) -> None:
-    message_svc.message_reply_draft(actor=editor, message=message, body=text)
+def _reply(message: Message, editor, reviewer, text: str, *, approve=True, publish=True, submit=True,
+           answers=()) -> None:
+    message_svc.message_reply_draft(actor=editor, message=message, body=text, answers=answers)
     if submit:
         message_svc.message_reply_submit(actor=editor, message=message)
         if approve:
@@ -161,6 +162,12 @@ def load_messages(*, organs: dict[str, Organ], users: dict) -> tuple[int, int]:
                 message_svc.message_assign(actor=editor, message=m, handler=editor)
             elif state == "submitted":
                 _reply(m, editor, reviewer, "您好：补贴标准按文件第三条执行，具体请携带身份证到服务窗口申请。", approve=False)
+            elif state == "published" and (cited := Answer.objects.usable().filter(
+                    organ=organ, basis_records=q, question__endswith="从什么时候开始施行？").first()):
+                _backdate(m, 6)  # the handler answers from the 口径库 entry on the same policy
+                _reply(m, editor, reviewer, f"您好：{cited.answer}此前已提交的申请按受理时的规定办理。感谢您的关注。",
+                       answers=[cited])
+                message_svc.message_rate(message=m, rating="satisfied")
             elif state in ("published", "private", "reopened"):
                 _backdate(m, 6)
                 _reply(m, editor, reviewer, f"您好：{q.title if state == 'published' else p.title}的施行日期和适用范围以文件正文为准，"
