@@ -232,6 +232,10 @@ GONGKAI_PAGE_CACHE = env.bool("GONGKAI_PAGE_CACHE", default=True)
 GONGKAI_PAGE_CACHE_SECONDS = env.int("GONGKAI_PAGE_CACHE_SECONDS", default=300)
 GONGKAI_PAGE_CACHE_FILE = env.str("GONGKAI_PAGE_CACHE_FILE", default=str(VAR_DIR / "portal-generation"))
 GONGKAI_PAGE_CACHE_GENERATIONS = env.str("GONGKAI_PAGE_CACHE_GENERATIONS", default="auto")  # auto | cache | file
+# With Redis, rendered pages are shared by every process (one render per change for the cluster);
+# a process that misses waits this long for the render another has begun.
+GONGKAI_PAGE_CACHE_SHARED = env.bool("GONGKAI_PAGE_CACHE_SHARED", default=True)
+GONGKAI_PAGE_CACHE_WAIT = env.float("GONGKAI_PAGE_CACHE_WAIT", default=1.0)
 
 # --- Security ----------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
