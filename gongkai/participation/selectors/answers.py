@@ -9,9 +9,11 @@ installation), so a ``LIKE`` scan is fast enough and needs no index of its own.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 
 from django.db.models import Case, Q, QuerySet, When
+from django.utils.html import strip_tags
 
 from gongkai.core.models import Organ
 from gongkai.core.permissions import Perm, organs_where
@@ -118,3 +120,22 @@ def suggest_answers(text: str, *, organ: Organ | None = None, limit: int = 5) ->
     if organ is not None:  # the organ's own entries first; the ranking is kept within each group
         ranked.sort(key=lambda a: a.organ_id != organ.pk)
     return ranked[:limit]
+
+
+def faq_jsonld(answers, request) -> str:
+    """schema.org FAQPage for the entries shown (escaped for a <script> element)."""
+    data = {
+        "@context": "https://schema.org",
+        "@type": "FAQPage",
+        "mainEntity": [
+            {
+                "@type": "Question",
+                "name": a.question,
+                "url": request.build_absolute_uri(a.get_absolute_url()),
+                "acceptedAnswer": {"@type": "Answer", "text": strip_tags(a.answer)},
+            }
+            for a in answers
+        ],
+    }
+    text = json.dumps(data, ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

@@ -5,36 +5,15 @@ Each page carries schema.org ``FAQPage`` structured data (JSON-LD) for search en
 
 from __future__ import annotations
 
-import json
-
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
-from django.utils.html import strip_tags
 
 from gongkai.core.models import Organ
 from gongkai.records.models import Record, Topic
 
 from ..models import Answer
 from ..selectors import answers as sel
-
-
-def faq_jsonld(answers, request) -> str:
-    """schema.org FAQPage for the entries shown (escaped for a <script> element)."""
-    data = {
-        "@context": "https://schema.org",
-        "@type": "FAQPage",
-        "mainEntity": [
-            {
-                "@type": "Question",
-                "name": a.question,
-                "url": request.build_absolute_uri(a.get_absolute_url()),
-                "acceptedAnswer": {"@type": "Answer", "text": strip_tags(a.answer)},
-            }
-            for a in answers
-        ],
-    }
-    text = json.dumps(data, ensure_ascii=False)
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+from ..selectors.answers import faq_jsonld
 
 
 def qa_list(request):
