@@ -276,6 +276,8 @@ def record(request, pk: int):
     context = {"record": rec, **selectors.record_related(rec), "versions": versions.public_versions(rec),
                "qa_entries": list(answer_selectors.answers_for_record(rec)[:20]),
                "absolute_url": request.build_absolute_uri(rec.get_absolute_url())}
+    if context["qa_entries"]:  # the record's 政策问答 as schema.org FAQPage for search engines
+        context["qa_jsonld"] = answer_selectors.faq_jsonld(context["qa_entries"], request)
     return render(request, "portal/record.html", context)
 
 

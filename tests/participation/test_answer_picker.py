@@ -45,3 +45,25 @@ def test_answer_search_refuses_staff_without_a_role_that_reads_the_knowledge_bas
     viewer = factories.UserFactory(username="plain_staff", is_staff=True)
     client.force_login(viewer)
     assert client.get(reverse("participation_staff:answer_search"), {"q": "资金"}).status_code in (403, 302)
+
+
+def test_a_record_page_lists_its_public_qa_with_faqpage_structured_data(client, organ):
+    import json
+
+    author = factories.member(organ, Role.EDITOR, "ld_author")
+    reviewer = factories.member(organ, Role.REVIEWER, "ld_reviewer")
+    policy = factories.RecordFactory(organ=organ, published=True, title="保定市住房公积金提取管理办法")
+    bare = factories.RecordFactory(organ=organ, published=True, title="没有问答的文件")
+    entry = answer_svc.answer_create(actor=author, organ=organ, bases=[(policy, "第十二条")], data={
+        "question": "租房提取公积金需要什么材料？", "answer": "请携带身份证和租房合同<b>办理</b>。"})
+    answer_svc.answer_submit(actor=author, answer=entry)
+    answer_svc.answer_review(actor=reviewer, answer=entry, approve=True)
+    answer_svc.answer_create(actor=author, organ=organ, bases=[(policy, "")], data={
+        "question": "草稿问答不上页面", "answer": "草稿。"})
+    html = client.get(policy.get_absolute_url()).content.decode()
+    assert "相关政策问答" in html and "草稿问答不上页面" not in html
+    ld = json.loads(html.split('<script type="application/ld+json">')[1].split("</script>")[0])
+    assert ld["@type"] == "FAQPage" and [q["name"] for q in ld["mainEntity"]] == [entry.question]
+    assert ld["mainEntity"][0]["acceptedAnswer"]["text"] == "请携带身份证和租房合同办理。"
+    assert ld["mainEntity"][0]["url"].endswith(entry.get_absolute_url())
+    assert "application/ld+json" not in client.get(bare.get_absolute_url()).content.decode()
