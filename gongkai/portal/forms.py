@@ -210,12 +210,13 @@ class GazetteIssueForm(forms.Form):
 
 class GazetteItemForm(forms.Form):
     record = forms.CharField(label="文件", max_length=200,
-                             help_text="输入已公开文件的发文字号、索引号或完整标题。")
+                             help_text="输入已公开文件的发文字号、索引号、完整标题或标题中的几个字。")
     section = forms.ChoiceField(label="栏目", choices=[(s, s) for s in SECTIONS])
 
     def __init__(self, *args, issue, **kwargs):
         super().__init__(*args, **kwargs)
         self.issue = issue
+        self.candidates: list[Record] = []
 
     def clean_record(self):
         from gongkai.records import docno
@@ -225,12 +226,19 @@ class GazetteItemForm(forms.Form):
             number = docno.normalize(text)
         except docno.DocNoError:
             number = text
-        found = list(Record.objects.public().filter(organ__path__startswith=self.issue.gazette.organ.path)
-                     .filter(Q(doc_no=number) | Q(index_no=text) | Q(title=text))[:2])
+        public = Record.objects.public().filter(organ__path__startswith=self.issue.gazette.organ.path)
+        found = list(public.filter(Q(doc_no=number) | Q(index_no=text) | Q(title=text))[:2])
+        if not found and len(text) >= 2:  # a few characters of the title: the matches to choose from
+            words = text.split()
+            query = public
+            for word in words:
+                query = query.filter(title__icontains=word)
+            found = list(query.order_by("-published_at", "-pk")[:11])
         if not found:
             raise forms.ValidationError(f"没有找到已公开的文件“{text}”。")
         if len(found) > 1:
-            raise forms.ValidationError(f"“{text}”对应多份文件，请改用索引号。")
+            self.candidates = found[:10]
+            raise forms.ValidationError(f"“{text}”对应多份文件，请从下面的结果中选择，或改用发文字号、索引号。")
         return found[0]
 
 

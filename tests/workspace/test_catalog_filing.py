@@ -137,3 +137,19 @@ def test_the_gazettes_order_is_saved_by_one_audited_service(client, world):
     assert list(GazetteItem.objects.filter(issue=issue).order_by("order").values_list("pk", flat=True)) == [
         a.pk, b.pk, c.pk]
     assert Record.objects.public().filter(pk=world.repealed.pk).exists()
+
+
+def test_the_gazette_editor_finds_records_by_a_few_characters(client, world):
+    issue = gazette.gazette_issue_create(actor=world.editor, gazette=world.gazette, year=2025, number=10,
+                                         issued_on=dt.date(2025, 10, 1))
+    client.force_login(world.editor)
+    url = reverse("portal:staff_gazette_issue", args=[issue.pk])
+    page = client.post(url, {"action": "add", "record": "政府信息公开", "section": "市政府文件"}).content.decode()
+    assert "对应多份文件" in page and world.new_policy.title in page and world.old_policy.title in page
+    assert world.news.title not in page  # the office's notice does not match
+    client.post(url, {"action": "add", "record": world.new_policy.index_no, "section": "市政府文件"})
+    client.post(url, {"action": "add", "record": "春节 值班", "section": "部门文件"})  # one match: taken
+    titles = [i.record.title for _s, items in gazette.table_of_contents(issue) for i in items]
+    assert titles == [world.new_policy.title, world.news.title]
+    page = client.post(url, {"action": "add", "record": "没有这份文件", "section": "市政府文件"}).content.decode()
+    assert "没有找到已公开的文件" in page
