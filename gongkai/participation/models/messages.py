@@ -128,8 +128,8 @@ class Message(models.Model):
     public_subject = models.CharField("公开标题", max_length=SUBJECT_MAX, blank=True, editable=False)
     public_body = models.TextField("公开内容（已去除个人信息）", blank=True, editable=False)
     search_text = models.TextField("检索文本", blank=True, editable=False)
-    rating = models.CharField("评价", max_length=20, choices=Rating.choices, blank=True, editable=False,
-                              help_text="留言人最近一次的评价（统计以此为准）；每次评价都记入评价记录。")
+    # The sender's latest rating (the one statistics count); every rating is in ``ratings`` (MessageRating).
+    rating = models.CharField("评价", max_length=20, choices=Rating.choices, blank=True, editable=False)
     rating_reason = models.CharField("评价理由", max_length=500, blank=True, editable=False)
     rated_at = models.DateTimeField("评价时间", null=True, blank=True, editable=False)
     reopened_count = models.PositiveSmallIntegerField("重新办理次数", default=0, editable=False)
