@@ -20,7 +20,8 @@ clients the mean latency is then C / throughput).
 Figures: ``submissions_per_s`` (accepted submissions per second of wall time), ``p50_ms`` /
 ``p95_ms`` per POST, ``lost`` (a submission without its application), ``duplicated`` (applications
 beyond one per token, or a repeat sent to another receipt), ``errors`` (with the first few),
-``server_cpu_ms`` (CPU of the gunicorn workers per POST). Goal (issue 23): ≥ 50 submissions/s with
+``server_cpu_ms`` (CPU of the gunicorn workers per POST), ``server_cores_used`` (their CPU per second of
+wall time), ``client_cpu_ms`` (the load generator's), ``load_average`` (of the machine, at the end). Goal (issue 23): ≥ 50 submissions/s with
 p95 ≤ 500 ms at 50 clients, 0 lost, 0 duplicated.
 """
 
@@ -189,8 +190,12 @@ def measure(*, clients: int, submissions: int, rate: float = TARGET_PER_S, worke
         errors: list[str] = []
         receipts: dict[int, set[str]] = {}
         counter = {"next": 0}
-        ready = threading.Barrier(clients + 1)
         start = {"t": 0.0}
+
+        def begin() -> None:  # runs once, before any client is released
+            start["t"] = time.perf_counter()
+
+        ready = threading.Barrier(clients + 1, action=begin)
 
         def take() -> int | None:
             with lock:
@@ -233,13 +238,13 @@ def measure(*, clients: int, submissions: int, rate: float = TARGET_PER_S, worke
             threads = [threading.Thread(target=client_loop, args=(c,)) for c in range(clients)]
             for t in threads:
                 t.start()
+            cpu0, own0 = _cpu_seconds(server.pid), time.process_time()
             ready.wait()
-            cpu0 = _cpu_seconds(server.pid)
-            start["t"] = t0 = time.perf_counter()
+            t0 = start["t"]
             for t in threads:
                 t.join()
             wall = time.perf_counter() - t0
-            cpu = _cpu_seconds(server.pid) - cpu0
+            cpu, own = _cpu_seconds(server.pid) - cpu0, time.process_time() - own0
         finally:
             server.terminate()
             try:
@@ -264,6 +269,12 @@ def measure(*, clients: int, submissions: int, rate: float = TARGET_PER_S, worke
             "p50_ms": round(statistics.median(ordered) * 1000, 1) if ordered else 0.0,
             "p95_ms": round(p95, 1),
             "server_cpu_ms": round(cpu * 1000 / len(timings), 1) if timings else 0.0,
+            # CPU the server got per second of wall time: far below the cores it could use means
+            # it waited (for locks, or for a CPU taken by other programs on the machine)
+            "server_cores_used": round(cpu / wall, 2) if wall else 0.0,
+            "client_cpu_ms": round(own * 1000 / len(timings), 1) if timings else 0.0,
+            "cpus": os.cpu_count(),
+            "load_average": round(os.getloadavg()[0], 1),
             "lost": max(0, submissions - apps),
             "duplicated": max(0, apps - tokens) + max(0, apps - submissions) + split,
             "errors": len(errors),
