@@ -72,7 +72,7 @@ LETTERS: dict[str, list[tuple[str, str]]] = {
         ("body", "所需信息：{{ app_title }}{% if app_doc_no %}（{{ app_doc_no }}）{% endif %}。"),
         ("body", "根据《中华人民共和国政府信息公开条例》第三十三条第二款，本机关将于{{ due_cn }}前答复"
                  "（自收到申请之日起20个工作日；依法补正、征求意见、延期等情形除外）。"),
-        ("body", "您可以凭查询码 {{ tracking_code }} 和联系电话后四位在 {{ track_url }} 查询办理进度、下载告知书。"),
+        ("body", "{{ you }}可以凭查询码 {{ tracking_code }} 和联系电话后四位在 {{ track_url }} 查询办理进度、下载告知书。"),
         ("body", "期限计算说明："),
         ("p", "{%p for line in explanation %}"),
         ("small", "{{ line }}"),
@@ -83,7 +83,7 @@ LETTERS: dict[str, list[tuple[str, str]]] = {
         *HEAD,
         ("body", "{{ applicant_name }}："),
         ("body", "本机关于{{ received_cn }}收到{{ you }}提交的政府信息公开申请（所需信息：{{ app_title }}）。"
-                 "经审查，申请内容不够明确，根据《中华人民共和国政府信息公开条例》第三十条，现一次性告知您作出补正，"
+                 "经审查，申请内容不够明确，根据《中华人民共和国政府信息公开条例》第三十条，现一次性告知{{ you }}作出补正，"
                  "需要补正的事项如下："),
         ("body", "{{ items }}。"),
         ("body", "请于{{ correction_deadline_cn }}前将补正后的申请提交本机关。答复期限自本机关收到补正后的申请之日起重新计算。"
@@ -173,10 +173,12 @@ def _font(run, name: str, size: float, bold: bool = False) -> None:
 
 def _kept_with_signature(spec: list[tuple[str, str]]) -> set[int]:
     """Indexes of the paragraphs that keep with the next: the last paragraph (or the whole
-    trailing ``{%p if %}``/``{%p for %}`` block) before the signature, and the signature but
-    its last line — so the organ's name and the date never stand alone on a page."""
+    trailing ``{%p if %}``/``{%p for %}`` block) before the signature, and the signature itself
+    up to the line after it (the footer, when there is one) — so the organ's name, the date and the
+    footer never stand alone on a page."""
     first_sig = next(i for i, (style, text) in enumerate(spec) if style == "right" and text == "{{ organ_name }}")
-    keep = set(range(first_sig, first_sig + len(SIGNATURE) - 1))
+    last = first_sig + len(SIGNATURE) - 1
+    keep = set(range(first_sig, last + (1 if last + 1 < len(spec) else 0)))
     depth, found = 0, False
     for i in range(first_sig - 1, -1, -1):
         style, text = spec[i]

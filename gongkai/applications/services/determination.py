@@ -104,6 +104,8 @@ def application_determine(
         text = ALREADY_PUBLIC_TEXT
     elif reply_type == ReplyType.NOT_OURS:
         text = NOT_OURS_TEXT
+    if r.application.is_organisation:  # 您 / 你单位 by the applicant's kind, as the template's {{ you }}
+        text = text.replace("您", "你单位")
     site = getattr(settings, "GONGKAI_SITE_URL", "")
     issue_letter(r.application, kind=LetterKind.REPLY, clock=r.clock, actor=actor, event=r.event,
                  outcome_group=group, outcome_detail=outcome.label.split("：", 1)[1] if "：" in outcome.label else "",
