@@ -9,19 +9,34 @@ from .services import messages as message_services
 from .services.messages import RULE_FIELDS
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """An overview only: every change goes through the workspace's services, which audit it."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(models.Consultation)
-class ConsultationAdmin(admin.ModelAdmin):
+class ConsultationAdmin(ReadOnlyAdmin):
     list_display = ["title", "organ", "kind", "starts_on", "ends_on", "status"]
     list_filter = ["status", "kind"]
     search_fields = ["title"]
-    readonly_fields = ["status", "published_at", "closed_at"]
 
 
 @admin.register(models.Comment)
-class CommentAdmin(admin.ModelAdmin):
+class CommentAdmin(ReadOnlyAdmin):
+    """The commenter's contact data is not listed here."""
+
     list_display = ["receipt_code", "consultation", "submitted_at", "moderation", "disposition"]
     list_filter = ["moderation", "disposition"]
     search_fields = ["receipt_code"]
+    fields = ["receipt_code", "consultation", "submitted_at", "moderation", "disposition"]
 
 
 @admin.register(models.ReplyDeadlineRule)
