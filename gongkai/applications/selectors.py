@@ -83,8 +83,10 @@ def desk(user, *, today: dt.date) -> dict[str, int] | None:
                                                         kind__in=["correction", "fee_proof"]).count(),
         "unanswered_messages": ApplicationMessage.objects.filter(
             application__in=apps, status=ThreadStatus.OPEN, kind="message").count(),
+        # Not the ones the user asked for: the requester cannot approve their own (Art. 33 ¶2 guard).
         "extensions": ExtensionRequest.objects.filter(application__organ_id__in=approvable,
-                                                      status=ExtensionRequest.Status.PENDING).count(),
+                                                      status=ExtensionRequest.Status.PENDING)
+                                              .exclude(requested_by=user).count(),
     }
 
 

@@ -132,6 +132,7 @@ def test_the_requester_of_an_extension_cannot_approve_it(client, organ, head, ap
         assert reverse("applications:extension_decide", args=[req.pk]) not in page
     with pytest.raises(services.ApplicationActionError, match="不能审批自己的"):
         services.application_decide_extension(actor=head, request=req, approve=True)
+    assert selectors.desk(head, today=today.day)["extensions"] == 0  # nothing the head may approve
 
 
 def test_a_get_on_any_action_url_returns_to_the_detail_page(client, handler, head, application, today):
