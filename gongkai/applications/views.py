@@ -12,12 +12,15 @@ import time
 from collections.abc import Callable
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+from django.utils.http import http_date
 from django.views.decorators.http import require_POST
 
 from gongkai.core.calendar import get_work_calendar
@@ -60,6 +63,30 @@ def _grant(request, code: str) -> None:
     request.session[TRACK_SESSION_KEY] = codes
 
 
+def _grant_in_transaction(request, code: str) -> None:
+    """Grant ``code`` and write the session now, in the caller's transaction: a submission's
+    answer then has no write left after its commit (the session middleware would write it
+    after the view, where a busy database could fail a submission already made). The view
+    sets the cookie (:func:`_session_cookie`)."""
+    _grant(request, code)
+    request.session.save()
+    request.session.modified = False  # saved: the middleware need not write it again
+
+
+def _session_cookie(response, request):
+    """The session cookie the middleware would set (it skips an unmodified session)."""
+    session = request.session
+    max_age = None if session.get_expire_at_browser_close() else session.get_expiry_age()
+    response.set_cookie(settings.SESSION_COOKIE_NAME, session.session_key, max_age=max_age,
+                        expires=http_date(time.time() + max_age) if max_age is not None else None,
+                        domain=settings.SESSION_COOKIE_DOMAIN, path=settings.SESSION_COOKIE_PATH,
+                        secure=settings.SESSION_COOKIE_SECURE or None,
+                        httponly=settings.SESSION_COOKIE_HTTPONLY or None,
+                        samesite=settings.SESSION_COOKIE_SAMESITE)
+    patch_vary_headers(response, ("Cookie",))
+    return response
+
+
 def _granted(request, code: str) -> Application:
     if code not in request.session.get(TRACK_SESSION_KEY, []):
         raise Http404("请先输入查询码和验证信息。")
@@ -79,11 +106,12 @@ def apply(request, code: str | None = None):
     form = forms.PublicApplyForm(request.POST or None, request.FILES or None, organ=organ, challenge=challenge)
     if request.method == "POST" and form.is_valid():
         def create() -> str:
-            # The submission log joins the application's transaction: nothing after the
-            # commit can fail the answer (the session grant only touches the session).
+            # The submission log and the session grant join the application's transaction:
+            # nothing after the commit can fail the answer.
+            services.submission_log_add(ip=ip)
             app = services.application_submit(organ=form.target_organ, data=form.application_data(), ip=ip,
                                                files=form.cleaned_data.get("attachments") or [])
-            services.submission_log_add(ip=ip)
+            _grant_in_transaction(request, app.tracking_code)
             return app.tracking_code
 
         try:
@@ -91,8 +119,10 @@ def apply(request, code: str | None = None):
         except (ApplicationActionError, SubmissionTokenError) as exc:
             form.add_error(None, str(exc))
         else:
-            _grant(request, once.ref)  # a repeat holds the same one-time token: the same person
-            return redirect("applications:receipt", code=once.ref)
+            if once.repeated:
+                _grant(request, once.ref)  # a repeat holds the same one-time token: the same person
+                return redirect("applications:receipt", code=once.ref)
+            return _session_cookie(redirect("applications:receipt", code=once.ref), request)
     organs = Organ.objects.active().order_by("path") if organ is None else None
     return render(request, "applications/public/apply.html",
                   {"form": form, "organ": organ, "organs": organs}, status=400 if form.errors else 200)

@@ -115,3 +115,31 @@ def test_no_waiver_box_unless_configured_and_id_type_defaults(client, apply_url,
     assert client.post(apply_url, form_data(), REMOTE_ADDR="10.1.1.9").status_code == 302
     settings.GONGKAI_FEE_WAIVER_ON_FORM = True
     assert "未规定减免情形" in client.get(apply_url).content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_session_grant_commits_with_the_application(client, organ, today):
+    """Nothing of a submission is written after its commit: the session grant is in the same
+    transaction as the application (only the letter job comes after it, and it cannot fail the
+    answer), and the browser still gets its session cookie and the receipt."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = reverse("applications:apply_organ", kwargs={"code": organ.code})
+    token = token_from(client.get(url).content.decode())
+    with CaptureQueriesContext(connection) as captured:
+        response = client.post(url, form_data(submission_token=token), REMOTE_ADDR="10.1.1.1")
+    app = Application.objects.get()
+    assert response.status_code == 302 and response.cookies["sessionid"].value
+    sql = [q["sql"] for q in captured.captured_queries]
+    commit = next(i for i, s in enumerate(sql) if s == "COMMIT" and any(
+        'INSERT INTO "applications_application"' in earlier for earlier in sql[:i]))
+    session_writes = [i for i, s in enumerate(sql) if s.startswith(("INSERT INTO \"django_session\"",
+                                                                     "UPDATE \"django_session\""))]
+    assert session_writes and all(i < commit for i in session_writes)
+    after = [s for s in sql[commit + 1:] if s.startswith(("INSERT", "UPDATE", "DELETE"))]
+    # only the letter job: queued, or run at once where the task backend is immediate (as in tests)
+    assert all('"django_tasks_database_dbtaskresult"' in s or 'UPDATE "applications_letter" SET "docx"' in s
+               for s in after), after
+    receipt = client.get(response.url)
+    assert receipt.status_code == 200 and app.tracking_code in receipt.content.decode()
