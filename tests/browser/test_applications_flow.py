@@ -150,3 +150,41 @@ def test_apply_handle_decide_and_track(live_server, page):
         assert title in letters
     assert "征求意见函" not in letters  # the third party's letter is not the applicant's
     screenshot(page, "applications-track")
+
+
+def test_the_platform_wide_form_finds_an_organ_by_name_and_keeps_attachments(live_server, page, tmp_path):
+    from .conftest import wait_until
+
+    gov = factories.OrganFactory(name="保定市人民政府", code="11130600000000001X", kind=OrganKind.GOVERNMENT)
+    factories.OrganFactory(name="保定市财政局", code="11130600MA9999991X", parent=gov)
+    factories.OrganFactory(name="保定市教育局", code="11130600MA9999992X", parent=gov)
+    base = live_server.url
+    page.goto(f"{base}/apply/")
+    check_axe(page, "apply-organ-tree")
+    finder = page.get_by_label("按名称查找机关")
+    finder.fill("财政")
+    wait_until(page, "document.querySelector('select[name=organ]').selectedOptions[0].text.trim() === '保定市财政局'")
+    hidden = page.evaluate("Array.from(document.querySelector('select[name=organ]').options)"
+                           ".filter(o => o.hidden).map(o => o.text.trim())")
+    assert "保定市教育局" in hidden and "保定市人民政府" not in hidden  # the ancestor stays
+    # A mistake elsewhere: the attached file is kept, not chosen again.
+    proof = tmp_path / "身份证明.pdf"
+    proof.write_bytes(b"%PDF-1.4 proof")
+    page.get_by_label("自然人").check()
+    page.get_by_label("姓名或名称").fill("张三")
+    page.get_by_label("证件号码").fill("110105194912310021")  # wrong check digit
+    page.get_by_label("联系电话").fill("13812345678")
+    page.get_by_label("通信地址").fill("河北省保定市竞秀区东风路1号")
+    page.get_by_label("所需信息名称").fill("2024年财政预算")
+    page.get_by_label("所需信息的内容描述").fill("2024年部门预算公开表")
+    page.locator("input[name=attachments]").set_input_files(str(proof))
+    page.get_by_label("本人承诺所填信息真实有效").check()
+    page.get_by_role("button", name="提交申请").click()
+    page.wait_for_selector("#kept-files")
+    assert "身份证明.pdf" in page.locator("#kept-files").inner_text()
+    page.get_by_label("证件号码").fill("11010519491231002X")
+    page.get_by_label("本人承诺所填信息真实有效").check()
+    page.get_by_role("button", name="提交申请").click()
+    page.wait_for_url("**/apply/receipt/**")
+    app = Application.objects.get()
+    assert [f.name for f in app.files.all()] == ["身份证明.pdf"] and app.organ.name == "保定市财政局"
