@@ -14,6 +14,16 @@ Concurrent repeats wait for the first: on PostgreSQL the second INSERT of the sa
 blocks on the unique index until the first transaction ends; on SQLite write
 transactions are serialised (IMMEDIATE). A form without a token (an old page, a script)
 is processed as before, without the guarantee.
+
+Why not the ``Idempotency-Key`` middleware (:mod:`gongkai.ops.idempotency`) for forms too: both make a
+POST happen once, but for different callers. The middleware serves API clients and scripts: it wraps
+the whole request in one transaction and replays the stored response byte for byte. For a public form
+that would (1) hold the write transaction through form validation and rendering — on SQLite, whose
+writers queue one at a time, that is the whole request serialised; here only the creation is;
+(2) replay a redirect without the session grant, while after a double click the browser keeps only
+the second answer, which must itself grant the receipt (the view grants on a repeat); (3) not tell a
+token of another form from a repeat (``purpose``). So forms use this module, the API the middleware;
+a request may carry both (the middleware then answers a repeat before the view runs).
 """
 
 from __future__ import annotations
