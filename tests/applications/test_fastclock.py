@@ -24,7 +24,8 @@ CAL = default_calendar()
 TABLE = workday_table(CAL)
 E = EventKind
 STEPS = [E.CORRECTION_REQUESTED, E.CORRECTED, E.CORRECTION_EXPIRED, E.CONSULTATION_SENT, E.CONSULTATION_ANSWERED,
-         E.CONSULTATION_EXPIRED, E.FEE_NOTICE_SENT, E.FEE_PAID, E.FEE_EXPIRED, E.EXTENDED, E.DETERMINED]
+         E.CONSULTATION_EXPIRED, E.FEE_NOTICE_SENT, E.FEE_PAID, E.FEE_EXPIRED, E.EXTENDED, E.DETERMINED,
+         E.WITHDRAWN, E.REOPENED, E.DETERMINED, E.REOPENED]
 
 
 #: What fast_clock reads from the settings, what supports() requires, and what only the full
@@ -53,6 +54,8 @@ def logs(draw, clock_settings=DEFAULT_SETTINGS):
         day = day + timedelta(days=draw(st.integers(0, 25)))
         kind = draw(st.sampled_from(STEPS))
         kw = {"workdays": draw(st.integers(1, 20))} if kind is E.EXTENDED else {}
+        if kind is E.REOPENED:  # the period a 复议 decision or judgment sets, or the default
+            kw = {"workdays": draw(st.one_of(st.none(), st.integers(1, 30)))}
         candidate = [*events, ClockEvent(kind, day, **kw)]
         try:
             compute_clock(candidate, calendar=CAL, settings=clock_settings)
