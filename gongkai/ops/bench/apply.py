@@ -21,7 +21,7 @@ Figures: ``submissions_per_s`` (accepted submissions per second of wall time), `
 ``p95_ms`` per POST, ``lost`` (a submission without its application), ``duplicated`` (applications
 beyond one per token, or a repeat sent to another receipt), ``errors`` (with the first few),
 ``server_cpu_ms`` (CPU of the gunicorn workers per POST), ``server_cores_used`` (their CPU per second of
-wall time), ``client_cpu_ms`` (the load generator's), ``load_average`` (of the machine, at the end). Goal (issue 23): ≥ 50 submissions/s with
+wall time), ``client_cpu_ms`` (the load generator's), ``db_cpu_ms`` (PostgreSQL's backends on this machine), ``load_average`` (of the machine, at the end). Goal (issue 23): ≥ 50 submissions/s with
 p95 ≤ 500 ms at 50 clients, 0 lost, 0 duplicated.
 """
 
@@ -126,21 +126,32 @@ class Browser:
         return self._request("POST", urlencode({**data, "csrfmiddlewaretoken": self.csrf}))
 
 
+def _proc_cpu(pid: int | str) -> tuple[int, float] | None:
+    """(parent pid, user + system CPU seconds) of a process, or None when it is gone or not ours to read."""
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            fields = fh.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return int(fields[1]), (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _cpu_seconds(master: int) -> float:
     """User + system CPU of the gunicorn workers (children of ``master``) so far."""
-    total = 0.0
-    tick = os.sysconf("SC_CLK_TCK")
-    for pid in os.listdir("/proc"):
-        if not pid.isdigit():
-            continue
-        try:
-            with open(f"/proc/{pid}/stat") as fh:
-                fields = fh.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == master:
-            total += (int(fields[11]) + int(fields[12])) / tick
-    return total
+    found = (_proc_cpu(pid) for pid in os.listdir("/proc") if pid.isdigit())
+    return sum(cpu for parent, cpu in filter(None, found) if parent == master)
+
+
+def _db_backends_cpu(seen: dict[int, float]) -> None:
+    """PostgreSQL on this machine: the CPU so far of each backend serving the bench's database."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                       "AND pid <> pg_backend_pid()")
+        for (pid,) in cursor.fetchall():
+            if (proc := _proc_cpu(pid)) is not None:
+                seen[pid] = proc[1]
 
 
 def _start_server(env: dict[str, str], *, workers: int) -> tuple[subprocess.Popen, int]:
@@ -238,6 +249,10 @@ def measure(*, clients: int, submissions: int, rate: float = TARGET_PER_S, worke
             threads = [threading.Thread(target=client_loop, args=(c,)) for c in range(clients)]
             for t in threads:
                 t.start()
+            db0: dict[int, float] = {}
+            db1: dict[int, float] = {}
+            if connection.vendor == "postgresql":
+                _db_backends_cpu(db0)
             cpu0, own0 = _cpu_seconds(server.pid), time.process_time()
             ready.wait()
             t0 = start["t"]
@@ -245,6 +260,8 @@ def measure(*, clients: int, submissions: int, rate: float = TARGET_PER_S, worke
                 t.join()
             wall = time.perf_counter() - t0
             cpu, own = _cpu_seconds(server.pid) - cpu0, time.process_time() - own0
+            if connection.vendor == "postgresql":
+                _db_backends_cpu(db1)
         finally:
             server.terminate()
             try:
@@ -273,6 +290,9 @@ def measure(*, clients: int, submissions: int, rate: float = TARGET_PER_S, worke
             # it waited (for locks, or for a CPU taken by other programs on the machine)
             "server_cores_used": round(cpu / wall, 2) if wall else 0.0,
             "client_cpu_ms": round(own * 1000 / len(timings), 1) if timings else 0.0,
+            # PostgreSQL's backends serving the server (on this machine; SQLite's work is in server_cpu_ms)
+            "db_cpu_ms": (round(sum(v - db0.get(pid, 0.0) for pid, v in db1.items()) * 1000 / len(timings), 1)
+                          if db1 and timings else None),
             "cpus": os.cpu_count(),
             "load_average": round(os.getloadavg()[0], 1),
             "lost": max(0, submissions - apps),
