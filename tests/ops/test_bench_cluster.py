@@ -1,6 +1,7 @@
 """``gongkai bench cluster``, small: every fault once, for a few seconds (PostgreSQL only)."""
 
 import json
+import os
 import tempfile
 from pathlib import Path
 
@@ -12,6 +13,15 @@ from gongkai.ops.bench.common import parse
 
 pytestmark = pytest.mark.skipif(connection.vendor != "postgresql",
                                 reason="the production profile is PostgreSQL (primary and replica)")
+
+
+def template_dir():
+    """The migrated primary is kept between runs in the installation's var directory, as pytest
+    --reuse-db keeps a test database (the migrations and the PostgreSQL version are its key):
+    building the cluster then skips the migrations."""
+    from django.conf import settings
+
+    return os.environ.get("GONGKAI_BENCH_TEMPLATE_DIR") or Path(settings.VAR_DIR) / "bench-cluster-template"
 
 
 def test_options_are_checked():
@@ -27,7 +37,7 @@ def test_the_cluster_loses_nothing_under_faults():
     before = {p.name for p in Path(tempfile.gettempdir()).glob("gongkai-cluster-*")}
     # One fault of each kind, two seconds each; the load goes on until every fault had its after window.
     result = cluster.measure(records=100, duration=14, fault_seconds=2, change_every=2, readers=2, hot=20, warm=1,
-                             submit_every=0.5, drain_max=120)
+                             submit_every=0.5, drain_max=120, template_dir=template_dir())
     print(json.dumps(result, ensure_ascii=False))
     assert result["submissions"]["answered_success"] > 0
     assert result["submissions"]["lost"] == 0 and result["submissions"]["duplicated"] == 0
