@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.files.base import File
 from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 
@@ -61,7 +62,96 @@ class MultipleFileField(forms.FileField):
         return out
 
 
-class ApplicantForm(forms.ModelForm):
+#: Uploads kept across a form error: pending files, referenced for KEPT_SECONDS by a signed hidden field;
+#: ``services.kept_files_purge()`` (in the daily job) deletes older ones.
+KEPT_DIR = "applications/pending/"
+KEPT_SALT = "gongkai.apply.kept-files"
+KEPT_SECONDS = 6 * 3600
+
+
+class KeptFilesMixin:
+    """Files survive a form error: this attempt's valid uploads (field ``kept_field``) are stored as
+    pending files named in a signed hidden field (``kept_files``), shown as attached with a box to
+    remove each (``drop_kept``), and join the form's files when it is sent again. Works without
+    JavaScript; also when the service refuses after the form was valid (a non-field error)."""
+
+    kept_field = "attachments"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kept_files"] = forms.CharField(required=False, widget=forms.HiddenInput)
+        self._checked = False
+        self.kept = self._read_kept(self.data.get("kept_files", "") if self.is_bound else "")
+        self._drop_field()
+
+    def _drop_field(self) -> None:
+        if self.kept:
+            self.fields["drop_kept"] = forms.MultipleChoiceField(
+                label="已附文件（已保存，无需重新选择；勾选的将移除）", required=False,
+                widget=forms.CheckboxSelectMultiple, choices=[(str(i), k["name"]) for i, k in enumerate(self.kept)])
+        else:
+            self.fields.pop("drop_kept", None)
+
+    @staticmethod
+    def _read_kept(token: str) -> list[dict]:
+        if not token:
+            return []
+        try:
+            kept = signing.loads(token, salt=KEPT_SALT, max_age=KEPT_SECONDS)
+        except (signing.BadSignature, TypeError, ValueError):
+            return []
+        return [k for k in kept if isinstance(k, dict) and str(k.get("path", "")).startswith(KEPT_DIR)
+                and default_storage.exists(k["path"])][:MAX_FILES]
+
+    def _dropped(self) -> set[str]:
+        return set(self.data.getlist("drop_kept")) if hasattr(self.data, "getlist") else set()
+
+    def is_valid(self) -> bool:
+        valid = super().is_valid()
+        self._checked = True
+        if not valid:
+            self.keep_files()
+        return valid
+
+    def add_error(self, field, error):
+        super().add_error(field, error)
+        if self._checked:  # the service refused a valid form: keep the files for the next attempt
+            self._checked = False
+            self.keep_files()
+
+    def keep_files(self) -> None:
+        """Store this attempt's valid uploads as pending files; the re-shown form names them."""
+        dropped = self._dropped()
+        kept = [k for i, k in enumerate(self.kept) if str(i) not in dropped]
+        uploads = (getattr(self, "cleaned_data", None) or {}).get(self.kept_field) or []
+        new = [f for f in uploads if isinstance(f, UploadedFile)]
+        for f in new[: max(0, MAX_FILES - len(kept))]:
+            ext = f.name.rsplit(".", 1)[-1].lower()[:10] if "." in f.name else "bin"
+            f.seek(0)
+            path = default_storage.save(f"{KEPT_DIR}{uuid.uuid4().hex}.{ext}", f)
+            kept.append({"path": path, "name": f.name[:200]})
+        self.kept = kept
+        self._drop_field()
+        data = self.data.copy()
+        data["kept_files"] = signing.dumps(kept, salt=KEPT_SALT) if kept else ""
+        if hasattr(data, "setlist"):
+            data.setlist("drop_kept", [])
+        self.data = data
+
+    def _post_clean(self):
+        super()._post_clean()
+        dropped = self._dropped()
+        kept = [File(default_storage.open(k["path"]), name=k["name"])
+                for i, k in enumerate(self.kept) if str(i) not in dropped]
+        if kept and self.kept_field in self.cleaned_data:
+            new = self.cleaned_data.get(self.kept_field) or []
+            if len(new) + len(kept) > MAX_FILES:
+                self.add_error(self.kept_field, f"文件最多 {MAX_FILES} 个（含已附的 {len(kept)} 个）。")
+            else:
+                self.cleaned_data[self.kept_field] = [*kept, *new]
+
+
+class ApplicantForm(KeptFilesMixin, forms.ModelForm):
     """The applicant's part (Art. 29), shared by the public form and staff registration."""
 
     person_kind = forms.ChoiceField(label="申请人类型", choices=[("natural", "自然人"), ("organisation", "法人或其他组织")],
@@ -124,12 +214,6 @@ class ApplicantForm(forms.ModelForm):
         return data
 
 
-#: Uploads kept across a form error: pending files, referenced for KEPT_SECONDS by a signed hidden field;
-#: ``services.kept_files_purge()`` (in the daily job) deletes older ones.
-KEPT_DIR = "applications/pending/"
-KEPT_SALT = "gongkai.apply.kept-files"
-KEPT_SECONDS = 6 * 3600
-
 #: The apply form's challenge (its own salt; the limits come from the submission log, services/submissions.py).
 APPLY_CHALLENGE = Throttle(name="apply")
 
@@ -147,8 +231,6 @@ class PublicApplyForm(GuardedFormMixin, OnceFormMixin, ApplicantForm):
     website = forms.CharField(label="网站（请勿填写）", required=False)  # honeypot
     challenge_answer = forms.CharField(label="验证问题", required=False)
     challenge_token = forms.CharField(required=False, widget=forms.HiddenInput)
-    kept_files = forms.CharField(required=False, widget=forms.HiddenInput)
-    drop_kept = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple, choices=[])
     agree = forms.BooleanField(label="本人承诺所填信息真实有效", error_messages={"required": "请确认所填信息真实有效。"})
 
     field_order = ["organ", "person_kind", "org_kind"]
@@ -173,60 +255,10 @@ class PublicApplyForm(GuardedFormMixin, OnceFormMixin, ApplicantForm):
             # The question checked is the one the person saw (its token came back with the form).
             challenge = self.throttle.challenge_for(self.data.get("challenge_token", ""))
         self.set_challenge(challenge)
-        self.kept = self._read_kept(self.data.get("kept_files", "") if self.is_bound else "")
-        self.fields["drop_kept"].choices = [(str(i), k["name"]) for i, k in enumerate(self.kept)]
-
-    # Attachments survive a form error: valid uploads are stored as pending files named in a signed
-    # hidden field, shown as attached (with a box to remove each), and join the application when it
-    # is submitted. Works without JavaScript.
-
-    @staticmethod
-    def _read_kept(token: str) -> list[dict]:
-        if not token:
-            return []
-        try:
-            kept = signing.loads(token, salt=KEPT_SALT, max_age=KEPT_SECONDS)
-        except (signing.BadSignature, TypeError, ValueError):
-            return []
-        return [k for k in kept if isinstance(k, dict) and str(k.get("path", "")).startswith(KEPT_DIR)
-                and default_storage.exists(k["path"])][:MAX_FILES]
-
-    def is_valid(self) -> bool:
-        valid = super().is_valid()
-        if not valid:
-            self.keep_attachments()
-        return valid
-
-    def keep_attachments(self) -> None:
-        """Store this attempt's valid uploads as pending files; the re-shown form names them."""
-        dropped = set(self.data.getlist("drop_kept")) if hasattr(self.data, "getlist") else set()
-        kept = [k for i, k in enumerate(self.kept) if str(i) not in dropped]
-        new = (getattr(self, "cleaned_data", None) or {}).get("attachments") or []
-        for f in new[: max(0, MAX_FILES - len(kept))]:
-            ext = f.name.rsplit(".", 1)[-1].lower()[:10] if "." in f.name else "bin"
-            f.seek(0)
-            path = default_storage.save(f"{KEPT_DIR}{uuid.uuid4().hex}.{ext}", f)
-            kept.append({"path": path, "name": f.name[:200]})
-        self.kept = kept
-        self.fields["drop_kept"].choices = [(str(i), k["name"]) for i, k in enumerate(kept)]
-        data = self.data.copy()
-        data["kept_files"] = signing.dumps(kept, salt=KEPT_SALT) if kept else ""
-        if hasattr(data, "setlist"):
-            data.setlist("drop_kept", [])
-        self.data = data
 
     def clean(self):
         data = super().clean()
         self.check_challenge(data)
-        dropped = set(data.get("drop_kept") or [])
-        kept = [File(default_storage.open(k["path"]), name=k["name"])
-                for i, k in enumerate(self.kept) if str(i) not in dropped]
-        if kept:
-            new = data.get("attachments") or []
-            if len(new) + len(kept) > MAX_FILES:
-                self.add_error("attachments", f"附件最多 {MAX_FILES} 个（含已附的 {len(kept)} 个）。")
-            else:
-                data["attachments"] = [*kept, *new]
         return data
 
     @property
@@ -421,7 +453,9 @@ def outcome_choices():
     return [(g, items) for g, items in groups.items()]
 
 
-class DetermineForm(DatedForm):
+class DetermineForm(KeptFilesMixin, DatedForm):
+    kept_field = "files"
+
     outcome = forms.ChoiceField(label="办理结果", choices=[("", "请选择")] + outcome_choices(),
                                 help_text="按年度报告表三的分类选择，每件申请只计一种情形。")
     already_public = forms.BooleanField(label="该信息已主动公开（第三十六条第一项）", required=False)

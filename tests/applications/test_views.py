@@ -246,3 +246,25 @@ def test_attachments_survive_a_form_error(client, apply_url, today, settings, tm
     import datetime as dt
 
     assert services.kept_files_purge(older_than=dt.timedelta(seconds=-60)) == 2
+
+
+def test_files_of_a_refused_answer_are_kept_for_the_next_attempt(client, handler, application, today, settings,
+                                                                   tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from gongkai.applications.models import ApplicationFile
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    client.force_login(handler)
+    url = reverse("applications:act", args=[application.pk, "determine"])
+    upload = SimpleUploadedFile("可公开部分.pdf", b"%PDF-1.4 part", content_type="application/pdf")
+    # The form is valid but the service refuses (部分公开 needs reasons): the file is kept.
+    refused = client.post(url, {"on": "2025-09-22", "outcome": "r3_2", "files": [upload]})
+    assert refused.status_code == 400 and "除予以公开外，答复须写明理由" in refused.content.decode()
+    form = refused.context["forms"]["determine"]
+    assert [k["name"] for k in form.kept] == ["可公开部分.pdf"] and "可公开部分.pdf" in refused.content.decode()
+    ok = client.post(url, {"on": "2025-09-22", "outcome": "r3_2", "reasons": "部分涉及个人隐私。",
+                           "kept_files": form["kept_files"].value()})
+    assert ok.status_code == 302
+    provided = ApplicationFile.objects.get(application=application, source="provided")
+    assert provided.name == "可公开部分.pdf" and provided.file.read() == b"%PDF-1.4 part"
