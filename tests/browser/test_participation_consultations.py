@@ -18,6 +18,7 @@ from gongkai.participation.models import (
     Registration,
     RegistrationStatus,
 )
+from gongkai.participation.services import concerns as concern_svc
 from gongkai.participation.services import consultations as svc
 from gongkai.participation.services import meetings as meeting_svc
 from gongkai.records.models import Record
@@ -239,3 +240,39 @@ def test_apply_to_attend_an_open_day_and_staff_accept(live_server, browser, peop
     page.wait_for_selector("[data-registration-status]")
     assert "已同意" in page.locator("[data-registration-status]").inner_text()
     check_axe(page, "meeting-lookup")
+
+
+def test_decision_catalog_passes_review_before_it_is_public(live_server, browser, people):
+    organ, editor = people["organ"], people["editor"]
+    catalog = concern_svc.decision_catalog_create(actor=editor, organ=organ, year=2026,
+                                                  title="保定市城市管理综合行政执法局2026年度重大行政决策事项目录")
+    concern_svc.decision_item_save(actor=editor, catalog=catalog, data={
+        "order": 1, "title": "城区集中供热价格调整", "status": "planned", "planned": "2026年第四季度"})
+    base = live_server.url
+
+    staff = _staff(browser)
+    _login(staff, base, "editor")
+    staff.goto(f"{base}/workspace/participation/decisions/{catalog.pk}/")
+    staff.get_by_role("button", name="提交审核").click()
+    staff.wait_for_selector("text=目录已提交审核。")
+    assert staff.locator("form[aria-label='保密审查']").count() == 0  # the author cannot review it
+    assert page_status(staff, f"{base}/decisions/{catalog.pk}/") == 404
+
+    review = _staff(browser)
+    _login(review, base, "reviewer")
+    review.goto(f"{base}/workspace/participation/meetings/")
+    review.get_by_role("link", name=catalog.title).click()
+    form = review.locator("form[aria-label='保密审查']")
+    form.get_by_label("同意公开").check()
+    check_axe(review, "catalog-staff-review")
+    form.get_by_role("button", name="提交审核意见（通过即公布）").click()
+    review.wait_for_selector("text=审核通过，目录已公布。")
+
+    page = _phone(browser)
+    page.goto(f"{base}/decisions/{catalog.pk}/")
+    page.wait_for_selector("text=城区集中供热价格调整")
+    check_axe(page, "catalog-public")
+
+
+def page_status(page, url: str) -> int:
+    return page.request.get(url).status
