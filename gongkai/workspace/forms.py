@@ -91,7 +91,9 @@ class RecordForm(forms.ModelForm):
     organ = forms.ModelChoiceField(label="发布机构", queryset=Organ.objects.none())
     issuers = forms.ModelMultipleChoiceField(label="发文机关", queryset=Organ.objects.none(), required=False,
                                              help_text="联合发文时选择多个；不选则为发布机构。")
-    catalog_entries = forms.ModelMultipleChoiceField(label="目录栏目", queryset=CatalogEntry.objects.none(), required=False)
+    catalog_entries = forms.ModelMultipleChoiceField(
+        label="目录栏目", queryset=CatalogEntry.objects.none(), required=False,
+        widget=forms.SelectMultiple(attrs={"data-filter-options": "筛选目录栏目", "size": 10}))
     interprets = forms.ModelChoiceField(label="解读的文件", queryset=Record.objects.none(), required=False,
                                         help_text="政策解读须选择它所解读的文件。")
     superseded_by = PublicDocumentField(label="被以下文件修订或废止")

@@ -163,6 +163,13 @@ def test_filing_rules_record_entries_and_gazette_drag(live_server, page, framed)
     page.get_by_role("button", name="保存归档栏目").click()
     page.wait_for_load_state()
     assert framed.new_policy.catalog_entries.filter(code="three_public").exists()
+    # The draft form's picker: the organ's tree only, filtered by name as one types.
+    page.goto(base + "/workspace/records/new/")
+    page.get_by_label("筛选目录栏目").fill("三公")
+    shown = page.evaluate("Array.from(document.querySelector('#id_catalog_entries').options)"
+                          ".filter(o => !o.hidden).map(o => o.textContent)")
+    assert shown == ["财政信息 › “三公”经费"], shown
+    check_axe(page, "record-form-filter")
     # The 公报's contents are ordered by dragging; the buttons stay.
     issue = gazette.gazette_issue_create(actor=editor, gazette=framed.gazette, year=2025, number=11,
                                          issued_on=framed.issue.issued_on)

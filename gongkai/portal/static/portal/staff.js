@@ -18,6 +18,27 @@
       });
     });
 
+    // A filter box before a long multiple select (the catalog entries of a draft): options that do
+    // not match are hidden, chosen ones stay.
+    document.querySelectorAll("select[data-filter-options]").forEach(function (select, n) {
+      var box = document.createElement("input");
+      var label = document.createElement("label");
+      box.type = "search";
+      box.id = "filter-options-" + n;
+      box.autocomplete = "off";
+      label.htmlFor = box.id;
+      label.textContent = select.getAttribute("data-filter-options");
+      select.parentNode.insertBefore(label, select);
+      select.parentNode.insertBefore(box, select);
+      box.addEventListener("input", function () {
+        var words = box.value.trim().toLowerCase().split(/\s+/).filter(Boolean);
+        Array.prototype.forEach.call(select.options, function (o) {
+          var text = o.textContent.toLowerCase();
+          o.hidden = !o.selected && !words.every(function (w) { return text.indexOf(w) >= 0; });
+        });
+      });
+    });
+
     // Drag to order the contents of a 公报 issue. The up/down buttons stay for the keyboard and
     // without script; a drop posts the whole order to the same service, then the page reloads.
     document.querySelectorAll("[data-drag-order]").forEach(function (box) {
