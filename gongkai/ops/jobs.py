@@ -266,6 +266,7 @@ def requeue_stale(*, now: dt.datetime | None = None, own_worker: str | None = No
     now = now or timezone.now()
     limit = now - dt.timedelta(seconds=int(getattr(settings, "GONGKAI_JOB_TIMEOUT", 60)))
     alive = set(WorkerBeat.objects.filter(seen_at__gte=limit).values_list("worker_id", flat=True))
+    WorkerBeat.objects.filter(seen_at__lt=now - dt.timedelta(days=1)).delete()  # workers long gone
     stale = []
     for pk, started_at, workers in DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING).values_list(
             "pk", "started_at", "worker_ids"):
