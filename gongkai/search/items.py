@@ -30,8 +30,10 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Value
+from django.db.models import Case, Q, Value, When
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import StrIndex
+from django.db.models.lookups import GreaterThan
 from django.utils import timezone
 
 from . import text
@@ -40,8 +42,12 @@ from .models import SearchItem, SearchState
 logger = logging.getLogger("gongkai.search")
 
 PER_PAGE = 20
+# SQLite: the items' bigram tokens (text.field_tokens of title, body, meta) in FTS5, row id = SearchItem.id;
+# a piece is the phrase of its bigrams (backends.sqlite.match_expr), exactly a substring test as for records.
+ITEMS_FTS_TABLE = "search_fts_items"
+ITEMS_FTS_CREATE = f"CREATE VIRTUAL TABLE IF NOT EXISTS {ITEMS_FTS_TABLE} USING fts5(t, tokenize='ascii', detail='full')"
 SNIPPET_WIDTH = 120
-DOOR_CHUNK = 500
+DOOR_CHUNK = 2000
 
 
 @dataclass(frozen=True)
@@ -99,11 +105,46 @@ def item_sync(kind_name: str, ids: Iterable[int]) -> int:
     ids = sorted({int(i) for i in ids})
     if not ids:
         return 0
-    docs = list(k.documents(ids))
+    docs = [d for d in k.documents(ids) if d.ref_id in set(ids)]
     with transaction.atomic():
-        SearchItem.objects.filter(kind=kind_name, ref_id__in=ids).delete()
-        SearchItem.objects.bulk_create([_row(kind_name, d) for d in docs if d.ref_id in set(ids)])
+        old = SearchItem.objects.filter(kind=kind_name, ref_id__in=ids)
+        _fts_delete(list(old.values_list("pk", flat=True)))
+        old.delete()
+        _fts_insert(SearchItem.objects.bulk_create([_row(kind_name, d) for d in docs]))
     return len(docs)
+
+
+def _fts(using: str = "default"):
+    from django.db import connections
+
+    conn = connections[using]
+    return conn if conn.vendor == "sqlite" else None
+
+
+def _fts_insert(rows: Sequence[SearchItem], using: str = "default") -> None:
+    conn = _fts(using)
+    if conn is None or not rows:
+        return
+    _fts_delete([r.pk for r in rows], using)  # a row id left behind by a table emptied under the index (flush)
+    with conn.cursor() as cur:
+        cur.executemany(f"INSERT INTO {ITEMS_FTS_TABLE}(rowid, t) VALUES (%s, %s)",  # noqa: S608
+                        [(r.pk, text.field_tokens(r.title, r.body, r.meta)) for r in rows])
+
+
+def _fts_delete(pks: Sequence[int] | None, using: str = "default") -> None:
+    """Delete these rows' tokens (``None``: all)."""
+    conn = _fts(using)
+    if pks is not None and not pks:
+        return
+    if conn is None:
+        return
+    with conn.cursor() as cur:
+        if pks is None:
+            cur.execute(f"DELETE FROM {ITEMS_FTS_TABLE}")  # noqa: S608
+        else:
+            for i in range(0, len(pks), DOOR_CHUNK):
+                chunk = list(pks[i:i + DOOR_CHUNK])
+                cur.execute(f"DELETE FROM {ITEMS_FTS_TABLE} WHERE rowid IN ({', '.join(['%s'] * len(chunk))})", chunk)  # noqa: S608
 
 
 def item_sync_safely(kind_name: str, ids: Iterable[int]) -> None:
@@ -120,16 +161,22 @@ def item_sync_safely(kind_name: str, ids: Iterable[int]) -> None:
 def items_rebuild(kind_names: Iterable[str] | None = None) -> int:
     """Rebuild the rows of these kinds (all registered kinds by default) from their doors."""
     done = 0
+    if kind_names is None:
+        _fts_delete(None)  # also what a flushed table left behind
     for k in kinds():
         if kind_names is not None and k.name not in kind_names:
             continue
         docs = list(k.documents(None))
         with transaction.atomic():
-            SearchItem.objects.filter(kind=k.name).delete()
-            SearchItem.objects.bulk_create([_row(k.name, d) for d in docs], batch_size=500)
+            old = SearchItem.objects.filter(kind=k.name)
+            _fts_delete(list(old.values_list("pk", flat=True)))
+            old.delete()
+            _fts_insert(SearchItem.objects.bulk_create([_row(k.name, d) for d in docs], batch_size=500))
         done += len(docs)
     with transaction.atomic():
-        SearchItem.objects.exclude(kind__in=list(_kinds)).delete()  # a kind no longer registered
+        gone = SearchItem.objects.exclude(kind__in=list(_kinds))  # a kind no longer registered
+        _fts_delete(list(gone.values_list("pk", flat=True)))
+        gone.delete()
     return done
 
 
@@ -211,8 +258,11 @@ class ItemResult:
 
 def _matching(pieces: Sequence[str], *, kind_names: Sequence[str], organ_id: int | None, using: str = "default"):
     qs = SearchItem.objects.using(using).filter(kind__in=list(kind_names))
-    for n, piece in enumerate(pieces):  # instr() / strpos(): a plain substring test (faster than LIKE)
-        qs = qs.alias(**{f"at{n}": StrIndex("norm", Value(piece))}).filter(**{f"at{n}__gt": 0})
+    if _fts(using) is not None:  # SQLite: the FTS5 table of bigrams
+        qs = qs.filter(pk__in=_fts_match(pieces))
+    else:  # PostgreSQL: strpos(), a plain substring test (faster than LIKE)
+        for n, piece in enumerate(pieces):
+            qs = qs.alias(**{f"at{n}": StrIndex("norm", Value(piece))}).filter(**{f"at{n}__gt": 0})
     if organ_id is not None:
         qs = qs.filter(organ_id=organ_id)
     return qs
@@ -233,32 +283,46 @@ def _through_doors(rows: list[tuple]) -> list[tuple]:
     return [row for row in rows if (row[1], row[2]) in allowed]
 
 
+def _fts_match(pieces: Sequence[str]) -> RawSQL:
+    from .backends.sqlite import match_expr
+
+    sql = f"SELECT rowid FROM {ITEMS_FTS_TABLE} WHERE {ITEMS_FTS_TABLE} MATCH %s"  # noqa: S608
+    return RawSQL(sql, (match_expr(pieces),))  # noqa: S611 - a constant table name, a bound value
+
+
+def _tier(pieces: Sequence[str], joined: str, using: str) -> Case:
+    """The record search's tiers, computed by the database (no text leaves it): 1 title with the phrase,
+    2 title with every piece, 3 text with the phrase, 4 text with every piece."""
+    def holds(field: str, needle: str) -> Q:
+        if field == "norm" and _fts(using) is not None:
+            return Q(pk__in=_fts_match([needle]))
+        return Q(GreaterThan(StrIndex(field, Value(needle)), 0))
+
+    if len(pieces) == 1:
+        return Case(When(holds("title_norm", joined), then=1), default=3)
+    every_in_title = Q()
+    for piece in pieces:
+        every_in_title &= holds("title_norm", piece)
+    return Case(When(holds("title_norm", joined), then=1), When(every_in_title, then=2),
+                When(holds("norm", joined), then=3), default=4)
+
+
 def _ranked(query: text.Query, *, organ_id: int | None, using: str = "default") -> tuple[list[tuple[int, tuple]], int]:
-    """Every public match as (tier, row), best first, and how many hold the phrase as typed."""
+    """Every public match as (tier, row), best first (row: pk, kind, ref_id, date), and how many hold the
+    phrase as typed."""
     names = list(_kinds)
     pieces, joined = list(query.pieces), query.joined
-    multi = len(pieces) > 1
-    cols = ["pk", "kind", "ref_id", "date", "title_norm"] + (["norm"] if multi else [])
-    rows = _through_doors(list(_matching(pieces, kind_names=names, organ_id=organ_id, using=using).values_list(*cols)))
-
-    def tier(row) -> int:
-        title_norm = row[4]
-        if joined in title_norm:
-            return 1
-        if multi and all(p in title_norm for p in pieces):
-            return 2
-        if multi and joined not in row[5]:
-            return 4
-        return 3
-
-    ranked = [(tier(r), r) for r in rows]
+    cols = ["pk", "kind", "ref_id", "date", "tier"]
+    matches = (_matching(pieces, kind_names=names, organ_id=organ_id, using=using)
+               .annotate(tier=_tier(pieces, joined, using)).order_by("tier", "-date", "-pk").values_list(*cols))
+    ranked = [(r[4], r) for r in _through_doors(list(matches))]
     exact = sum(1 for t, _ in ranked if t in (1, 3))
     if len(ranked) < PER_PAGE and query.scattered:
         # Few items hold the query as typed: add those holding every word of it, scattered.
         extra = (_matching(list(query.words), kind_names=names, organ_id=organ_id, using=using)
-                 .exclude(pk__in=[r[0] for r in rows]))
-        ranked += [(5, r) for r in _through_doors(list(extra.values_list(*cols)))]
-    ranked.sort(key=lambda tr: (tr[0], -tr[1][3].timestamp(), -tr[1][0]))
+                 .exclude(pk__in=[r[0] for _, r in ranked]).annotate(tier=Value(5))
+                 .order_by("-date", "-pk").values_list(*cols))
+        ranked += [(5, r) for r in _through_doors(list(extra))]
     return ranked, exact
 
 
