@@ -46,6 +46,8 @@ PER_PAGE = 20
 # a piece is the phrase of its bigrams (backends.sqlite.match_expr), exactly a substring test as for records.
 ITEMS_FTS_TABLE = "search_fts_items"
 ITEMS_FTS_CREATE = f"CREATE VIRTUAL TABLE IF NOT EXISTS {ITEMS_FTS_TABLE} USING fts5(t, tokenize='ascii', detail='full')"
+# PostgreSQL scans the text: kept uncompressed, or every query would decompress every long text first.
+ITEMS_PG_STORAGE = "ALTER TABLE search_searchitem ALTER COLUMN norm SET STORAGE EXTERNAL"
 SNIPPET_WIDTH = 120
 DOOR_CHUNK = 2000
 

@@ -68,9 +68,8 @@ def run_bench(n: int, *, repeat: int = 5, progress=None) -> dict[str, Any]:
     try:
         with conn.schema_editor() as editor:
             editor.create_model(SearchItem)
-        if conn.vendor == "sqlite":
-            with conn.cursor() as cur:
-                cur.execute(search_items.ITEMS_FTS_CREATE)
+        with conn.cursor() as cur:  # as migration 0008 does
+            cur.execute(search_items.ITEMS_FTS_CREATE if conn.vendor == "sqlite" else search_items.ITEMS_PG_STORAGE)
         alias = conn.alias
 
         def door(kind):
