@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
 from gongkai.core.models import Organ
+from gongkai.core.params import pk_param
 from gongkai.core.permissions import Perm, can, organs_where, staff_required
 from gongkai.records import gazette, reference, versions
 from gongkai.records.models import (
@@ -120,7 +121,7 @@ def gazette_issue(request, pk: int):
                                               item_ids=[i for i in request.POST.get("order", "").split(",") if i])
                 messages.success(request, "已保存顺序。")
             elif action in ("remove", "up", "down"):
-                item = get_object_or_404(GazetteItem, pk=request.POST.get("item"), issue=issue)
+                item = get_object_or_404(GazetteItem, pk=pk_param(request.POST.get("item")) or 0, issue=issue)
                 if action == "remove":
                     gazette.gazette_item_remove(actor=request.user, item=item)
                 else:

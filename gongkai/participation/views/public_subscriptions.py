@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 
+from gongkai.core.params import pk_param
 from gongkai.core.throttle import Throttle, client_ip
 from gongkai.records.models import Genre, Record, Topic
 
@@ -110,7 +111,7 @@ def manage(request, token: str):
     form = ManageForm(request.POST or None, initial={"audiences": subscriber.audiences.all()})
     if request.method == "POST":
         action = request.POST.get("action", "")
-        target = subscriptions.filter(pk=request.POST.get("subscription") or 0).first()
+        target = subscriptions.filter(pk=pk_param(request.POST.get("subscription")) or 0).first()
         done = "invalid"
         if action == "cancel" and target is not None:
             svc.subscription_cancel(subscription=target)

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from gongkai.core.models import AuditEvent
+from gongkai.core.params import pk_param
 from gongkai.core.permissions import Perm, can, organs_where, staff_required
 from gongkai.records.models import Record
 
@@ -42,9 +43,8 @@ def _viewable_organs(user):
 @staff_required
 def dashboard(request):
     organs = _viewable_organs(request.user)
-    organ = None
-    if request.GET.get("organ"):
-        organ = organs.filter(pk=request.GET["organ"]).first()
+    chosen = pk_param(request.GET.get("organ"))
+    organ = organs.filter(pk=chosen).first() if chosen else None
     scope = organs.filter(pk=organ.pk) if organ else organs
     return render(request, "participation/staff/dashboard.html", {
         "board": sel.dashboard(organs=scope), "organs": organs, "organ": organ,
@@ -57,7 +57,8 @@ def consultation_create(request):
     organs = organs_where(request.user, Perm.RECORD_DRAFT)
     if not organs.exists():
         raise PermissionDenied("您没有起草意见征集的权限。")
-    organ = organs.filter(pk=request.POST.get("organ") or request.GET.get("organ")).first() or organs.first()
+    chosen = pk_param(request.POST.get("organ") or request.GET.get("organ"))
+    organ = (organs.filter(pk=chosen).first() if chosen else None) or organs.first()
     form = forms.ConsultationForm(request.POST or None, request.FILES or None)
     warnings: tuple[str, ...] = ()
     if request.method == "POST" and form.is_valid():

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from gongkai.core.models import AuditEvent
+from gongkai.core.params import pk_param
 from gongkai.core.permissions import Perm, can, organs_where, staff_required
 from gongkai.records.models import Record
 
@@ -40,7 +41,7 @@ def _pick_organ(request, perm: Perm):
     organs = organs_where(request.user, perm)
     if not organs.exists():
         raise PermissionDenied("您没有在任何机关执行此操作的权限。")
-    chosen = request.POST.get("organ") or request.GET.get("organ")
+    chosen = pk_param(request.POST.get("organ") or request.GET.get("organ"))
     return organs, (organs.filter(pk=chosen).first() if chosen else None) or organs.first()
 
 
@@ -196,7 +197,8 @@ def concern_list(request):
         raise PermissionDenied("您没有管理回应关切台账的权限。")
     status = request.GET.get("status", "")
     form = forms.ConcernForm(request.POST or None, initial={"received_on": timezone.localdate()})
-    organ = organs.filter(pk=request.POST.get("organ") or request.GET.get("organ") or 0).first() or organs.first()
+    chosen = pk_param(request.POST.get("organ") or request.GET.get("organ"))
+    organ = (organs.filter(pk=chosen).first() if chosen else None) or organs.first()
     if request.method == "POST" and form.is_valid():
         try:
             concern_svc.concern_create(actor=request.user, organ=organ,
@@ -270,7 +272,7 @@ def catalog_detail(request, pk: int):
         d = form.cleaned_data
         consultation = Consultation.objects.filter(pk=d.get("consultation_id")).first() if d.get("consultation_id") else None
         record = Record.objects.filter(index_no=d.get("record_index_no")).first() if d.get("record_index_no") else None
-        item = DecisionItem.objects.filter(pk=request.POST.get("item"), catalog=catalog).first()
+        item = DecisionItem.objects.filter(pk=pk_param(request.POST.get("item")) or 0, catalog=catalog).first()
         try:
             concern_svc.decision_item_save(actor=request.user, catalog=catalog, item=item, data={
                 "order": d.get("order") or 0, "title": d["title"], "basis": d.get("basis", ""),

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from gongkai.core.calendar import get_work_calendar
 from gongkai.core.models import AuditEvent, Membership
+from gongkai.core.params import pk_param
 from gongkai.core.permissions import Perm, can, staff_required
 
 from ..errors import ParticipationActionError
@@ -122,7 +123,7 @@ def attachment(request, pk: int):
 
 def _insert(request, message: Message, form: ReplyForm):
     """No-script path of 插入口径: append the entry's answer to the draft and re-show the page."""
-    entry = get_object_or_404(answer_sel.insertable_answers(request.user), pk=request.POST.get("insert"))
+    entry = get_object_or_404(answer_sel.insertable_answers(request.user), pk=pk_param(request.POST.get("insert")) or 0)
     data = request.POST.copy()
     body = (data.get("body") or "").rstrip()
     data["body"] = (body + "\n\n" if body else "") + entry.answer
