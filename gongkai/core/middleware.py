@@ -98,3 +98,34 @@ class SecondFactorMiddleware:
         if not path.startswith(("/workspace/", admin_prefix())):
             return False
         return path not in {reverse(name) for name in TWO_FACTOR_EXEMPT} and path != reverse("admin:logout")
+
+
+class ActionGetMiddleware:
+    """A GET on an action address that only takes POST (``…/1/submit/``, ``…/track/<code>/rate/``) — a bookmark,
+    a reload after a form, a link typed by hand — goes back to the page the action belongs to (issue #23): the
+    parent path, when it is an address of the site. Otherwise a Chinese 405 page in the site frame, never
+    Django's blank answer."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code != 405 or request.method not in ("GET", "HEAD"):
+            return response
+        from django.urls import Resolver404, resolve
+
+        from gongkai.core.views import error_405
+
+        path = request.path_info
+        parent = path.rstrip("/").rsplit("/", 1)[0] + "/"
+        if parent != path and parent != "/":
+            try:
+                resolve(parent)
+            except Resolver404:
+                pass
+            else:
+                return redirect(request.path[: len(request.path) - len(path)] + parent)
+        page = error_405(request)
+        page.headers["Allow"] = response.headers.get("Allow", "POST")
+        return page
