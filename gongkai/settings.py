@@ -26,6 +26,7 @@ GONGKAI_HTTPS = env.bool("GONGKAI_HTTPS", default=SECRET_KEY != DEMO_SECRET_KEY)
 # The operator's hosts, then the host names offices configured for their subsites (gongkai/portal/hosts.py).
 ALLOWED_HOSTS = AllowedHosts(env.list("GONGKAI_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"]))
 CSRF_TRUSTED_ORIGINS = env.list("GONGKAI_CSRF_TRUSTED_ORIGINS", default=[])
+CSRF_FAILURE_VIEW = "gongkai.core.views.csrf_failure"  # a Chinese "page expired" page in the site frame
 VAR_DIR = Path(env.str("GONGKAI_VAR_DIR", default=str(BASE_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)  # the SQLite file, media and the page-cache stamp live here
 
@@ -69,6 +70,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "gongkai.core.middleware.SecurityHeadersMiddleware",
+    "gongkai.core.middleware.ActionGetMiddleware",  # a GET on a POST-only action: back to its page
     "gongkai.core.middleware.SecondFactorMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes requires
 ]

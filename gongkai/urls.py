@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("gongkai.portal.urls")),
 ]
 
+handler400 = "gongkai.core.views.error_400"
 handler403 = "gongkai.portal.views.error_403"
 handler404 = "gongkai.portal.views.error_404"
 handler500 = "gongkai.portal.views.error_500"
