@@ -130,8 +130,8 @@ class DeliveryStatus(models.TextChoices):
 
 
 class Delivery(models.Model):
-    """One item owed to one subscription, never sent twice: unique per (subscription, record, event), and for
-    a 政策问答 per (subscription, answer)."""
+    """One item owed to one subscription, never sent twice: unique per (subscription, record, event), for a
+    new version per (subscription, record, version number), and for a 政策问答 per (subscription, answer)."""
 
     subscription = models.ForeignKey(Subscription, verbose_name="订阅", on_delete=models.CASCADE,
                                      related_name="deliveries")
@@ -139,6 +139,8 @@ class Delivery(models.Model):
     event = models.CharField("事件", max_length=20, choices=DeliveryEvent.choices, default=DeliveryEvent.NEW)
     answer = models.ForeignKey(Answer, verbose_name="政策问答", null=True, blank=True, on_delete=models.CASCADE,
                                related_name="+", help_text="“政策问答有更新”时，新公开的那一条问答。")
+    version = models.PositiveIntegerField("版本号", null=True, blank=True,
+                                          help_text="“发布了新版本”时，新发布的那一版的版本号；每一版各推送一次。")
     status = models.CharField("状态", max_length=20, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING,
                               db_index=True)
     created_at = models.DateTimeField("生成时间", auto_now_add=True)
@@ -151,8 +153,10 @@ class Delivery(models.Model):
         verbose_name_plural = "推送"
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["subscription", "record", "event"], condition=Q(answer__isnull=True),
-                                    name="delivery_once"),
+            models.UniqueConstraint(fields=["subscription", "record", "event"],
+                                    condition=Q(answer__isnull=True, version__isnull=True), name="delivery_once"),
+            models.UniqueConstraint(fields=["subscription", "record", "version"], condition=Q(version__isnull=False),
+                                    name="delivery_once_per_version"),
             models.UniqueConstraint(fields=["subscription", "answer"], condition=Q(answer__isnull=False),
                                     name="delivery_once_per_answer"),
         ]

@@ -5,7 +5,8 @@
   link in the confirmation mail is followed (double opt-in).
 * :func:`deliveries_collect` turns records that went public (and interpretations and validity
   changes of watched documents) into :class:`Delivery` rows, one per (subscription, record,
-  event): the unique constraint makes collecting any number of times create each once.
+  event), and one per version number for each new version (更正、修订): the unique constraints make
+  collecting any number of times create each once.
 * :func:`deliveries_send` mails what is owed, one mail per subscriber (a digest for daily and
   weekly subscriptions), batched and throttled per mail server. A record is sent only if it
   still passes ``Record.objects.public()`` at send time; a withdrawn one is marked 未发送. A
@@ -29,7 +30,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -37,7 +38,7 @@ from django.utils.html import strip_tags
 
 from gongkai.core.audit import audit_log
 from gongkai.core.models import AuditEventType, Organ
-from gongkai.records.models import Audience, Genre, Record, Topic, ValidityChange
+from gongkai.records.models import Audience, Genre, Record, RecordVersion, Topic, ValidityChange
 from gongkai.search.query import parse
 from gongkai.search.text import normalize
 
@@ -310,19 +311,27 @@ def deliveries_collect(*, now: dt.datetime | None = None) -> int:
         for s in watching.get(record.interprets_id, []) if record.interprets_id else []:
             if s.confirmed_at <= record.published_at:
                 rows.append(Delivery(subscription=s, record=record, event=DeliveryEvent.INTERPRETED))
-    # A new version (更正、修订) of a public record published lately: once to whoever it would reach as new.
-    updated = (Record.objects.public(now).filter(versions__number__gt=1, versions__published_at__gte=since)
-               .annotate(version_at=Max("versions__published_at")).select_related("organ")
+    # Each new version (更正、修订) of a public record published lately: once per version to whoever it would
+    # reach as new, so a third version notifies again after the second.
+    published_versions = (RecordVersion.objects.filter(number__gt=1, published_at__gte=since,
+                                                       record__in=Record.objects.public(now))
+                          .values_list("record_id", "number", "published_at"))
+    versions_of: dict[int, list[tuple[int, dt.datetime]]] = defaultdict(list)
+    for record_id, number, published_at in published_versions:
+        versions_of[record_id].append((number, published_at))
+    updated = (Record.objects.filter(pk__in=list(versions_of)).select_related("organ")
                .prefetch_related("audiences").order_by("pk"))
     for record in updated.iterator(chunk_size=200):
         ancestors = {int(p) for p in record.organ.path.strip("/").split("/") if p}
         tagged = {a.pk for a in record.audiences.all()}
         text = _haystack(record) if any(s.kind == SubscriptionKind.SEARCH for s in general) else ""
-        for s in [*general, *watching.get(record.pk, [])]:
-            if s.confirmed_at <= record.version_at and (s.kind == SubscriptionKind.RECORD or subscription_matches(
-                    s, record, organ_ancestors=ancestors, record_audiences=tagged,
-                    subscriber_audiences=audiences_of[s.subscriber_id], haystack=text)):
-                rows.append(Delivery(subscription=s, record=record, event=DeliveryEvent.UPDATED))
+        reached = [s for s in [*general, *watching.get(record.pk, [])]
+                   if s.kind == SubscriptionKind.RECORD or subscription_matches(
+                       s, record, organ_ancestors=ancestors, record_audiences=tagged,
+                       subscriber_audiences=audiences_of[s.subscriber_id], haystack=text)]
+        for number, published_at in versions_of[record.pk]:
+            rows.extend(Delivery(subscription=s, record=record, event=DeliveryEvent.UPDATED, version=number)
+                        for s in reached if s.confirmed_at <= published_at)
     if watching:
         changes = ValidityChange.objects.filter(record_id__in=list(watching), approved=True, decided_at__gte=since)
         for change in changes:
