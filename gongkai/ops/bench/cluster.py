@@ -427,10 +427,10 @@ def drive(config: dict) -> dict:
     page_cache: dict[str, int] = {}
     lock = threading.Lock()
     # Readers fill the page caches first, not measured: at least --warm seconds, and until 80% of the
-    # last 40 storable pages came from a cache (at most six times --warm, or a minute).
+    # last 40 storable pages came from a cache (at most twelve times --warm).
     warm_begin = time.time()
     warm_min = warm_begin + config.get("warm", 0)
-    warm_max = warm_min + max(config.get("warm", 0) * 6, 60)
+    warm_max = warm_begin + config.get("warm", 0) * 12
     measuring = threading.Event()
     recent: collections.deque[bool] = collections.deque(maxlen=40)
     start = warm_min
@@ -875,7 +875,7 @@ def measure(*, records: int, duration: float, fault_seconds: float, change_every
         while time.time() < at:
             time.sleep(0.05)
         Path(str(output) + ".stop").write_text("stop")
-        _, err = driver.communicate(timeout=duration + warm * 7 + 60 + drain_max + 180)
+        _, err = driver.communicate(timeout=duration + warm * 12 + drain_max + 180)
         if driver.returncode:
             raise RuntimeError(f"负载进程失败：\n{err[-3000:]}")
         result = json.loads(output.read_text())
@@ -955,7 +955,7 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--submit-every", type=float, default=1.0, help="两次申请提交之间的秒数（默认1）")
     parser.add_argument("--hot", type=int, default=300, help="读者常读的信息条数（默认300，其余偶尔读到）")
     parser.add_argument("--warm", type=float, default=5.0,
-                        help="计量前预热页面缓存的最少秒数（默认5；预热到最近页面八成来自缓存为止，最多其6倍或60秒）")
+                        help="计量前预热页面缓存的最少秒数（默认5；预热到最近页面八成来自缓存为止，最多其12倍）")
     parser.add_argument("--template-dir", default="",
                         help="保存并复用已迁移的主库数据目录的位置（迁移和 PostgreSQL 版本不变时跳过迁移；默认不保存）")
     parser.add_argument("--drain-max", type=float, default=600.0,
