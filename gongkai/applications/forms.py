@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 
+from gongkai.core import validators
 from gongkai.core.forms import GuardedFormMixin, organ_tree_field_setup
 from gongkai.core.idempotency import OnceFormMixin
 from gongkai.core.models import Organ
@@ -199,14 +200,17 @@ class ApplicantForm(KeptFilesMixin, forms.ModelForm):
                 data["id_number"] = identity.check_credit_code(number)
         except identity.IdentityError as exc:
             self.add_error("id_number", str(exc))
-        phone = (data.get("phone") or "").replace(" ", "").replace("-", "")
-        if phone and (not phone.isdigit() or len(phone) < 7):
-            self.add_error("phone", "请填写有效的联系电话（手机号码或带区号的固定电话）。")
         if data.get("receive_via") == "email" and not data.get("email"):
             self.add_error("email", "选择通过电子邮件获取的，请填写电子邮箱。")
         if data.get("receive_via") == "post" and not data.get("address"):
             self.add_error("address", "选择邮寄的，请填写通信地址。")
         return data
+
+    def clean_phone(self):
+        return validators.clean_phone(self.cleaned_data.get("phone"))
+
+    def clean_postcode(self):
+        return validators.clean_postcode(self.cleaned_data.get("postcode"))
 
     def application_data(self) -> dict:
         data = {k: self.cleaned_data.get(k) for k in self.Meta.fields if k in self.fields}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from gongkai.core import validators
 from gongkai.core.forms import GuardedFormMixin
 from gongkai.core.idempotency import OnceFormMixin
 from gongkai.core.throttle import Throttle
@@ -43,6 +44,9 @@ class CommentForm(GuardedFormMixin, OnceFormMixin, forms.Form):
     website = forms.CharField(label="网站（请勿填写）", required=False)  # honeypot
     challenge_answer = forms.CharField(label="验证问题", required=False)
     challenge_token = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def clean_phone(self):
+        return validators.clean_phone(self.cleaned_data.get("phone"))
 
     def __init__(self, *args, consultation: Consultation, challenge: tuple[str, str] | None = None, **kwargs):
         super().__init__(*args, **kwargs)

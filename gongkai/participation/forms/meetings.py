@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from gongkai.core import validators
 from gongkai.core.forms import GuardedFormMixin
 from gongkai.core.idempotency import OnceFormMixin
 from gongkai.core.throttle import Throttle
@@ -35,10 +36,7 @@ class RegistrationForm(GuardedFormMixin, OnceFormMixin, forms.Form):
         self.set_challenge(challenge)
 
     def clean_phone(self):
-        phone = "".join(ch for ch in self.cleaned_data["phone"] if ch.isdigit() or ch == "-")
-        if len(phone.replace("-", "")) < 7:
-            raise forms.ValidationError("请填写有效的联系电话（手机号码或带区号的固定电话）。")
-        return phone
+        return validators.clean_phone(self.cleaned_data["phone"])
 
     def clean(self):
         data = super().clean()

@@ -10,6 +10,7 @@ from django.core import signing
 from django.core.files.base import File
 from django.core.files.storage import default_storage
 
+from gongkai.core import validators
 from gongkai.core.forms import GuardedFormMixin, OrganTreeSelect
 from gongkai.core.idempotency import OnceFormMixin
 from gongkai.core.models import Organ
@@ -70,6 +71,9 @@ class MessageForm(GuardedFormMixin, OnceFormMixin, forms.Form):
             self.initial["organ"] = organ.pk
         self.kept: dict | None = None
         self.set_challenge(challenge)
+
+    def clean_phone(self):
+        return validators.clean_phone(self.cleaned_data.get("phone"))
 
     def clean_attachment(self):
         f = self.cleaned_data.get("attachment")

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django import forms
 
+from gongkai.core import validators
 from gongkai.core.models import Organ
 
 from ..geo import gcj02_to_wgs84
@@ -66,6 +67,9 @@ class CorrectionForm(forms.Form):
     name = forms.CharField(label="姓名（可选，不公开）", max_length=50, required=False)
     phone = forms.CharField(label="联系电话（不公开）", max_length=30, required=False)
     email = forms.EmailField(label="电子邮箱（不公开）", required=False, error_messages={"invalid": "电子邮箱格式不正确。"})
+
+    def clean_phone(self):
+        return validators.clean_phone(self.cleaned_data.get("phone"))
 
     def clean(self):
         data = super().clean()
