@@ -140,6 +140,7 @@ LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
+LOCALE_PATHS = [BASE_DIR / "gongkai" / "locale"]  # clearer wording of Django's own form messages (django.po)
 USE_TZ = True  # stored in UTC, shown in Asia/Shanghai
 
 # --- Files ---------------------------------------------------------------
