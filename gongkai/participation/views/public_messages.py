@@ -3,9 +3,12 @@ a sender sees their own message only after the receipt code and contact check (t
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from gongkai.core.calendar import get_work_calendar
@@ -139,6 +142,8 @@ def message_suggest(request):
 
 
 def message_receipt(request, code: str):
+    if code not in request.session.get(TRACK_SESSION_KEY, []):  # another browser or session: the lookup form
+        return redirect(f"{reverse('participation:message_track')}?{urlencode({'code': code[:20]})}")
     message = _granted(request, code)
     deadline = svc.message_deadline(message)
     return render(request, "participation/public/message_receipt.html",
@@ -152,7 +157,7 @@ TRACK_CODE_THROTTLE = Throttle(name="message-track-code", limit=5, window=3600)
 @require_http_methods(["GET", "POST"])
 def message_track(request):
     ip = client_ip(request)
-    form = TrackForm(request.POST or None)
+    form = TrackForm(request.POST or None, initial={"code": (request.GET.get("code") or "")[:20]})
     if request.method == "POST":
         if TRACK_THROTTLE.is_limited(ip):
             return render(request, "participation/public/limited.html", {}, status=429)
