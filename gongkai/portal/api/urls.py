@@ -30,6 +30,7 @@ def _with_preflight(patterns):
 _patterns, _app_name, _namespace = api.urls
 
 urlpatterns = [
+    path("api/v1/", views.index, name="api_index"),  # before ninja, whose root is an HTML 404
     path("api/v1/", (_with_preflight(_patterns), _app_name, _namespace)),
     path("api/v1/docs/", views.docs, name="api_docs"),
     path("open-data/", views.open_data, name="open_data"),

@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from .endpoints import api
-from .http import error
+from .http import error, with_cors
 
 
 @require_safe
@@ -70,3 +70,16 @@ def open_data_file(request, name: str):
                             filename=entry.name, content_type=CONTENT_TYPES[entry.format])
     response["Access-Control-Allow-Origin"] = "*"
     return response
+
+
+@require_safe
+def index(request):
+    """/api/v1/ itself: a JSON index of the endpoints (ninja's own root answers an HTML 404)."""
+    from django.http import JsonResponse
+
+    schema = api.get_openapi_schema()
+    endpoints = [{"path": path, "summary": op.get("summary", "")}
+                 for path, ops in schema["paths"].items() for op in ops.values()]
+    return with_cors(JsonResponse({"name": schema["info"].get("title", ""), "version": schema["info"].get("version", ""),
+                         "docs": "/api/v1/docs/", "openapi": "/api/v1/openapi.json", "endpoints": endpoints},
+                                   json_dumps_params={"ensure_ascii": False}))
