@@ -9,6 +9,7 @@ from gongkai.core.models import AuditEvent, AuditEventType, Role
 from gongkai.participation.errors import ParticipationActionError
 from gongkai.participation.models import (
     CatalogStatus,
+    Concern,
     ConcernStatus,
     DecisionCatalog,
     DecisionItemStatus,
@@ -18,6 +19,7 @@ from gongkai.participation.models import (
 )
 from gongkai.participation.services import concerns as concern_svc
 from gongkai.participation.services import meetings as svc
+from gongkai.records.models import Genre
 from tests import factories
 
 from .conftest import make_consultation
@@ -151,13 +153,28 @@ def test_concern_ledger_overdue_and_response(organ, other_organ, editor, other_e
     draft = factories.RecordFactory(organ=organ)
     with pytest.raises(ParticipationActionError, match="已公开发布"):
         concern_svc.concern_respond(actor=editor, concern=concern, note="已回应", record=draft)
-    public = factories.RecordFactory(organ=organ, published=True)
+    notice = factories.RecordFactory(organ=organ, published=True, genre=Genre.objects.get(code="notice"))
+    with pytest.raises(ParticipationActionError, match="回应关切、政策解读或新闻发布会.*通知公告"):
+        concern_svc.concern_respond(actor=editor, concern=concern, note="已回应", record=notice)
+    assert Concern.objects.get(pk=concern.pk).status == ConcernStatus.OPEN
+    public = factories.RecordFactory(organ=organ, published=True, genre=Genre.objects.get(code="response"))
     concern_svc.concern_respond(actor=editor, concern=concern, note="已发布情况说明", record=public)
     concern.refresh_from_db()
     assert concern.status == ConcernStatus.RESPONDED and concern.response_record == public
     assert not concern_svc.concerns_overdue(organs=[organ], today=today).exists()
     assert list(AuditEvent.objects.for_object(concern).order_by("pk").values_list("event_type", flat=True)) == [
         AuditEventType.CONCERN_REGISTERED, AuditEventType.CONCERN_RESPONDED]
+
+
+@pytest.mark.parametrize("code", ["response", "interpretation", "press_conference"])
+def test_a_concern_is_answered_by_a_record_of_a_response_genre(organ, editor, code):
+    genre = Genre.objects.get(code=code)
+    assert genre.name == {"response": "回应关切", "interpretation": "政策解读", "press_conference": "新闻发布会"}[code]
+    concern = concern_svc.concern_create(actor=editor, organ=organ, data={
+        "title": "网传公交线路停运", "deadline": timezone.localdate()})
+    record = factories.RecordFactory(organ=organ, published=True, genre=genre)
+    concern_svc.concern_respond(actor=editor, concern=concern, note="已回应", record=record)
+    assert Concern.objects.get(pk=concern.pk).response_record == record
 
 
 def test_office_manages_concerns_of_the_organs_below(organ):

@@ -12,6 +12,8 @@ from gongkai.participation.models import (
     MeetingStatus,
     Registration,
 )
+from gongkai.records.models import Genre
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -71,6 +73,28 @@ def test_concern_ledger_page(client, organ, editor):
     client.post(reverse("participation_staff:concern_respond", args=[concern.pk]),
                 {"note": "经研判属于不实信息，已由网信部门处置。", "no_response": "on"})
     assert Concern.objects.get().status == ConcernStatus.CLOSED
+
+
+def test_concern_ledger_offers_public_response_records_and_refuses_other_genres(client, organ, editor):
+    client.force_login(editor)
+    concern = Concern.objects.create(organ=organ, title="网传学区调整", deadline=timezone.localdate())
+    genres = {g.code: g for g in Genre.objects.filter(code__in=["response", "press_conference", "notice"])}
+    answer = factories.RecordFactory(organ=organ, published=True, genre=genres["response"], title="关于学区调整的说明")
+    factories.RecordFactory(organ=organ, published=True, genre=genres["press_conference"], title="教育新闻发布会")
+    factories.RecordFactory(organ=organ, genre=genres["response"], title="未发布的回应稿")
+    notice = factories.RecordFactory(organ=organ, published=True, genre=genres["notice"], title="放假通知")
+    page = client.get(reverse("participation_staff:concerns")).content.decode()
+    picker = page[page.index('<datalist id="response-records">'):]
+    picker = picker[:picker.index("</datalist>")]
+    assert f'value="{answer.index_no}"' in picker and "回应关切：关于学区调整的说明" in picker
+    assert "新闻发布会：教育新闻发布会" in picker
+    assert "未发布的回应稿" not in picker and "放假通知" not in picker
+    url = reverse("participation_staff:concern_respond", args=[concern.pk])
+    refused = client.post(url, {"index_no": notice.index_no, "note": "已回应"}, follow=True).content.decode()
+    assert "回应信息必须是回应关切、政策解读或新闻发布会类的信息" in refused
+    assert Concern.objects.get().status == ConcernStatus.OPEN
+    client.post(url, {"index_no": answer.index_no, "note": "已发布情况说明"})
+    assert Concern.objects.get().response_record == answer
 
 
 def test_catalog_pages(client, organ, editor, reviewer):

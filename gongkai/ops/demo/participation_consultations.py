@@ -34,6 +34,7 @@ from gongkai.participation.models import (
     Disposition,
     Meeting,
     MeetingKind,
+    response_genre_q,
 )
 from gongkai.participation.services import concerns as concern_svc
 from gongkai.participation.services import consultations as svc
@@ -205,7 +206,8 @@ def _meetings(*, organ: Organ, editor, reviewer, city: str, now: dt.datetime,
 
 
 def _concerns(*, organ: Organ, editor, today: dt.date) -> None:
-    response = Record.objects.public().filter(organ=organ).order_by("-published_at").first()
+    # The response is a record of a response genre (回应关切, 政策解读, 新闻发布会): the demo's 政策解读.
+    response = (Record.objects.public().filter(response_genre_q(), organ=organ).order_by("-published_at").first())
     answered = "网传“停车费将大幅上涨”"
     if response is not None and not Concern.objects.filter(organ=organ, title=answered).exists():
         c = concern_svc.concern_create(actor=editor, organ=organ, data={

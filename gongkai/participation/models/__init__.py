@@ -2,6 +2,8 @@
 
 from .answers import Answer, AnswerBasis, AnswerStatus  # noqa: F401
 from .concerns import (  # noqa: F401
+    RESPONSE_GENRE_CODES,
+    RESPONSE_GENRES_LABEL,
     CatalogStatus,
     Concern,
     ConcernSource,
@@ -9,6 +11,7 @@ from .concerns import (  # noqa: F401
     DecisionCatalog,
     DecisionItem,
     DecisionItemStatus,
+    response_genre_q,
 )
 from .consultations import (  # noqa: F401
     Comment,

@@ -28,6 +28,17 @@ class ConcernStatus(models.TextChoices):
     CLOSED = "closed", "无需回应"
 
 
+# A concern is answered by a published record of genre 回应关切 or 政策解读, or a press-conference record
+# (standard genres, records migrations 0002 and 0008); an office's own 政策解读 genre counts too.
+RESPONSE_GENRE_CODES = ("response", "interpretation", "press_conference")
+RESPONSE_GENRES_LABEL = "回应关切、政策解读或新闻发布会"
+
+
+def response_genre_q(prefix: str = "") -> Q:
+    """Records (or, with ``prefix="record__"``, rows pointing at one) whose genre may answer a concern."""
+    return Q(**{f"{prefix}genre__code__in": RESPONSE_GENRE_CODES}) | Q(**{f"{prefix}genre__is_interpretation": True})
+
+
 class ConcernQuerySet(models.QuerySet):
     def overdue(self, today: dt.date | None = None):
         return self.filter(status=ConcernStatus.OPEN, deadline__lt=today or timezone.localdate())
@@ -47,7 +58,7 @@ class Concern(models.Model):
                               editable=False, db_index=True)
     response_record = models.ForeignKey(Record, verbose_name="回应信息", null=True, blank=True, on_delete=models.SET_NULL,
                                         related_name="answered_concerns",
-                                        help_text="已发布的回应关切、政策解读或新闻发布会信息。")
+                                        help_text=f"已发布的{RESPONSE_GENRES_LABEL}信息。")
     response_note = models.TextField("回应情况", blank=True, editable=False)
     responded_at = models.DateTimeField("回应时间", null=True, blank=True, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, on_delete=models.PROTECT,

@@ -7,7 +7,15 @@ from django.utils import timezone
 from gongkai.records.models import Record
 from gongkai.search.text import normalize
 
-from ..models import Concern, ConcernStatus, Consultation, DecisionCatalog, Meeting, Registration
+from ..models import (
+    Concern,
+    ConcernStatus,
+    Consultation,
+    DecisionCatalog,
+    Meeting,
+    Registration,
+    response_genre_q,
+)
 
 
 def public_meetings(*, when: str = "", organ=None, kind: str = "", q: str = ""):
@@ -83,3 +91,10 @@ def concerns_for(organs, *, status: str = ""):
     if status in ConcernStatus.values:
         qs = qs.filter(status=status)
     return qs
+
+
+def concern_response_records(organs, *, limit: int = 200):
+    """What the concerns ledger offers as a response: public records of the organs in a response genre
+    (回应关切, 政策解读, 新闻发布会), newest first."""
+    return (Record.objects.public().filter(response_genre_q(), organ__in=organs).select_related("genre")
+            .order_by("-published_at", "-pk")[:limit])

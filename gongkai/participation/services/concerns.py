@@ -23,6 +23,7 @@ from gongkai.records.models import Record
 
 from ..errors import ParticipationActionError
 from ..models import (
+    RESPONSE_GENRES_LABEL,
     CatalogStatus,
     Concern,
     ConcernStatus,
@@ -30,6 +31,7 @@ from ..models import (
     DecisionCatalog,
     DecisionItem,
     DecisionItemStatus,
+    response_genre_q,
 )
 from .meetings import REVIEW_APPROVED, check_review_input
 
@@ -101,8 +103,12 @@ def concern_respond(*, actor, concern: Concern, note: str, record: Record | None
         raise ParticipationActionError("请写明回应情况（或无需回应的理由）。")
     if record is not None and not Record.objects.public().filter(pk=record.pk).exists():
         raise ParticipationActionError("回应信息必须是已公开发布的政府信息。")
+    if record is not None and not Record.objects.filter(response_genre_q(), pk=record.pk).exists():
+        genre = Record.objects.filter(pk=record.pk).values_list("genre__name", flat=True).first() or "未定"
+        raise ParticipationActionError(
+            f"回应信息必须是{RESPONSE_GENRES_LABEL}类的信息，“{record.title}”的体裁是“{genre}”。")
     if not close_without_response and record is None:
-        raise ParticipationActionError("请关联已发布的回应信息（回应关切、政策解读或新闻发布会），或选择无需回应。")
+        raise ParticipationActionError(f"请关联已发布的回应信息（{RESPONSE_GENRES_LABEL}），或选择无需回应。")
     before = snapshot(concern, CONCERN_AUDITED)
     concern.status = ConcernStatus.CLOSED if close_without_response else ConcernStatus.RESPONDED
     concern.response_note = note.strip()
