@@ -12,12 +12,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import random
 
 from gongkai.core.models import Membership, Organ, Role
 from gongkai.participation.models import Answer, Message, MessageKind
 from gongkai.participation.services import answers as answer_svc
 from gongkai.participation.services import messages as message_svc
 from gongkai.records.models import Record, Validity
+
+from .generate import DEFAULT_SEED
 
 # (organ slug, editor username, reviewer username)
 ORGANS = [
@@ -27,9 +30,15 @@ ORGANS = [
     ("tez_office", "tez_editor", "tez_reviewer"),
     ("tj", "tj_editor", "tj_reviewer"),
 ]
-SENDERS = [("李明", "13803120001"), ("王芳", "13903120002"), ("张伟", "13703120003"), ("刘洋", "13603120004"),
-           ("陈静", "13503120005"), ("杨帆", "13303120006"), ("赵磊", "18803120007"), ("孙丽", "18903120008"),
-           ("周强", "15803120009")]
+SENDERS = ["李明", "王芳", "张伟", "刘洋", "陈静", "杨帆", "赵磊", "孙丽", "周强"]
+_PHONE_PREFIXES = ("130", "133", "135", "138", "139", "150", "158", "180", "186", "188", "199")
+
+
+def sender_phone(organ: Organ, n: int) -> str:
+    """A random-looking mobile number, the same on every run (the tracking check asks for its last four
+    digits, so the demo's numbers must not be guessable like 0001, 0002, ...)."""
+    rng = random.Random(f"{DEFAULT_SEED}-message-{organ.code}-{n}")  # noqa: S311 - demo data, not secrets
+    return rng.choice(_PHONE_PREFIXES) + f"{rng.randrange(10**8):08d}"
 
 
 def _policies(organ: Organ) -> list[Record]:
@@ -98,7 +107,7 @@ def _flag_one_on_a_repealed_policy(*, organs: dict[str, Organ], users: dict) -> 
 
 def _send(organ: Organ, n: int, subject: str, body: str, *, kind=MessageKind.CONSULT, may_publish=True,
           record: Record | None = None) -> Message:
-    name, phone = SENDERS[n % len(SENDERS)]
+    name, phone = SENDERS[n % len(SENDERS)], sender_phone(organ, n)
     return message_svc.message_submit(
         organ=organ, kind=kind, subject=subject[:100], record=record, may_publish=may_publish, name=name, phone=phone,
         body=f"您好，我叫{name}，电话{phone}。{body}")
