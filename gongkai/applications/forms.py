@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import uuid
-
 from django import forms
 from django.conf import settings
-from django.core import signing
-from django.core.files.base import File
-from django.core.files.storage import default_storage
-from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 
+from gongkai.core import forms as core_forms
 from gongkai.core import validators
 from gongkai.core.forms import GuardedFormMixin, organ_tree_field_setup
 from gongkai.core.idempotency import OnceFormMixin
@@ -64,92 +59,20 @@ class MultipleFileField(forms.FileField):
 
 
 #: Uploads kept across a form error: pending files, referenced for KEPT_SECONDS by a signed hidden field;
-#: ``services.kept_files_purge()`` (in the daily job) deletes older ones.
+#: ``core.forms.purge_kept_files()`` (in the daily job) deletes older ones.
 KEPT_DIR = "applications/pending/"
 KEPT_SALT = "gongkai.apply.kept-files"
 KEPT_SECONDS = 6 * 3600
 
 
-class KeptFilesMixin:
-    """Files survive a form error: this attempt's valid uploads (field ``kept_field``) are stored as
-    pending files named in a signed hidden field (``kept_files``), shown as attached with a box to
-    remove each (``drop_kept``), and join the form's files when it is sent again. Works without
-    JavaScript; also when the service refuses after the form was valid (a non-field error)."""
+class KeptFilesMixin(core_forms.KeptFilesMixin):
+    """The core mixin with the apply form's pending directory and limits."""
 
     kept_field = "attachments"
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["kept_files"] = forms.CharField(required=False, widget=forms.HiddenInput)
-        self._checked = False
-        self.kept = self._read_kept(self.data.get("kept_files", "") if self.is_bound else "")
-        self._drop_field()
-
-    def _drop_field(self) -> None:
-        if self.kept:
-            self.fields["drop_kept"] = forms.MultipleChoiceField(
-                label="已附文件（已保存，无需重新选择；勾选的将移除）", required=False,
-                widget=forms.CheckboxSelectMultiple, choices=[(str(i), k["name"]) for i, k in enumerate(self.kept)])
-        else:
-            self.fields.pop("drop_kept", None)
-
-    @staticmethod
-    def _read_kept(token: str) -> list[dict]:
-        if not token:
-            return []
-        try:
-            kept = signing.loads(token, salt=KEPT_SALT, max_age=KEPT_SECONDS)
-        except (signing.BadSignature, TypeError, ValueError):
-            return []
-        return [k for k in kept if isinstance(k, dict) and str(k.get("path", "")).startswith(KEPT_DIR)
-                and default_storage.exists(k["path"])][:MAX_FILES]
-
-    def _dropped(self) -> set[str]:
-        return set(self.data.getlist("drop_kept")) if hasattr(self.data, "getlist") else set()
-
-    def is_valid(self) -> bool:
-        valid = super().is_valid()
-        self._checked = True
-        if not valid:
-            self.keep_files()
-        return valid
-
-    def add_error(self, field, error):
-        super().add_error(field, error)
-        if self._checked:  # the service refused a valid form: keep the files for the next attempt
-            self._checked = False
-            self.keep_files()
-
-    def keep_files(self) -> None:
-        """Store this attempt's valid uploads as pending files; the re-shown form names them."""
-        dropped = self._dropped()
-        kept = [k for i, k in enumerate(self.kept) if str(i) not in dropped]
-        uploads = (getattr(self, "cleaned_data", None) or {}).get(self.kept_field) or []
-        new = [f for f in uploads if isinstance(f, UploadedFile)]
-        for f in new[: max(0, MAX_FILES - len(kept))]:
-            ext = f.name.rsplit(".", 1)[-1].lower()[:10] if "." in f.name else "bin"
-            f.seek(0)
-            path = default_storage.save(f"{KEPT_DIR}{uuid.uuid4().hex}.{ext}", f)
-            kept.append({"path": path, "name": f.name[:200]})
-        self.kept = kept
-        self._drop_field()
-        data = self.data.copy()
-        data["kept_files"] = signing.dumps(kept, salt=KEPT_SALT) if kept else ""
-        if hasattr(data, "setlist"):
-            data.setlist("drop_kept", [])
-        self.data = data
-
-    def _post_clean(self):
-        super()._post_clean()
-        dropped = self._dropped()
-        kept = [File(default_storage.open(k["path"]), name=k["name"])
-                for i, k in enumerate(self.kept) if str(i) not in dropped]
-        if kept and self.kept_field in self.cleaned_data:
-            new = self.cleaned_data.get(self.kept_field) or []
-            if len(new) + len(kept) > MAX_FILES:
-                self.add_error(self.kept_field, f"文件最多 {MAX_FILES} 个（含已附的 {len(kept)} 个）。")
-            else:
-                self.cleaned_data[self.kept_field] = [*kept, *new]
+    kept_dir = KEPT_DIR
+    kept_salt = KEPT_SALT
+    kept_max_age = KEPT_SECONDS
+    kept_max_files = MAX_FILES
 
 
 class ApplicantForm(KeptFilesMixin, forms.ModelForm):

@@ -86,3 +86,182 @@ class GuardedFormMixin:
         if self.challenge is not None and not self.throttle.check_challenge(
                 self.data.get("challenge_token", ""), data.get("challenge_answer") or ""):
             self.add_error("challenge_answer", "验证问题回答不正确，请重新计算。")
+
+
+#: Pending directories of the forms using :class:`KeptFilesMixin` and how long their files stay usable
+#: (filled as the forms are defined); :func:`purge_kept_files` (in the daily job) empties them.
+KEPT_DIRS: dict[str, int] = {}
+
+
+class KeptFilesMixin:
+    """A public form's uploads survive a form error: this attempt's valid uploads (field ``kept_field``)
+    are stored as pending files under ``kept_dir``, named in a signed hidden field (``kept_files``,
+    signed with ``kept_salt``, usable for ``kept_max_age`` seconds), shown as attached with a box to
+    remove each (``drop_kept``), and join the form's files when it is sent again. Works without
+    JavaScript; also when the service refuses after the form was valid (a non-field error).
+
+    ``kept_field`` may be a multiple-file field (a list; at most ``kept_max_files`` files in all) or a
+    single file field: then a new upload replaces the kept file."""
+
+    kept_field = "attachments"
+    kept_dir = "pending/"
+    kept_salt = "gongkai.kept-files"
+    kept_max_age = 6 * 3600
+    kept_max_files = 5
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        KEPT_DIRS[cls.kept_dir] = max(KEPT_DIRS.get(cls.kept_dir, 0), cls.kept_max_age)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kept_files"] = forms.CharField(required=False, widget=forms.HiddenInput)
+        self._checked = False
+        self.kept = self._read_kept(self.data.get("kept_files", "") if self.is_bound else "")
+        self._drop_field()
+
+    @property
+    def _single(self) -> bool:
+        field = self.fields.get(self.kept_field)
+        return not getattr(getattr(field, "widget", None), "allow_multiple_selected", False)
+
+    def _drop_field(self) -> None:
+        if self.kept:
+            self.fields["drop_kept"] = forms.MultipleChoiceField(
+                label="已附文件（已保存，无需重新选择；勾选的将移除）", required=False,
+                widget=forms.CheckboxSelectMultiple, choices=[(str(i), k["name"]) for i, k in enumerate(self.kept)])
+            if self.kept_field in self.fields:  # shown right after the file field
+                order = [n for n in self.fields if n != "drop_kept"]
+                order.insert(order.index(self.kept_field) + 1, "drop_kept")
+                self.fields = {n: self.fields[n] for n in order}
+        else:
+            self.fields.pop("drop_kept", None)
+
+    def _read_kept(self, token: str) -> list[dict]:
+        from django.core import signing
+        from django.core.files.storage import default_storage
+
+        if not token:
+            return []
+        try:
+            kept = signing.loads(token, salt=self.kept_salt, max_age=self.kept_max_age)
+        except (signing.BadSignature, TypeError, ValueError):
+            return []
+        if not isinstance(kept, list):
+            return []
+        return [k for k in kept if isinstance(k, dict) and str(k.get("path", "")).startswith(self.kept_dir)
+                and ".." not in str(k["path"]) and default_storage.exists(k["path"])][: self.kept_max_files]
+
+    def _dropped(self) -> set[str]:
+        return set(self.data.getlist("drop_kept")) if hasattr(self.data, "getlist") else set()
+
+    def is_valid(self) -> bool:
+        valid = super().is_valid()
+        self._checked = valid  # a later add_error on a valid form is the service refusing it
+        if not valid:
+            self.keep_files()
+        return valid
+
+    def add_error(self, field, error):
+        super().add_error(field, error)
+        if self._checked:  # the service refused a valid form: keep the files for the next attempt
+            self._checked = False
+            self.keep_files()
+
+    def _uploads(self) -> list:
+        from django.core.files.uploadedfile import UploadedFile
+
+        value = (getattr(self, "cleaned_data", None) or {}).get(self.kept_field)
+        values = value if isinstance(value, list | tuple) else [value] if value else []
+        return [f for f in values if isinstance(f, UploadedFile)]
+
+    def keep_files(self) -> None:
+        """Store this attempt's valid uploads as pending files; the re-shown form names them."""
+        import uuid
+
+        from django.core import signing
+        from django.core.files.storage import default_storage
+
+        dropped = self._dropped()
+        kept = [k for i, k in enumerate(self.kept) if str(i) not in dropped]
+        new = self._uploads()
+        if self._single and new:
+            kept = []
+        for f in new[: max(0, self.kept_max_files - len(kept))]:
+            ext = f.name.rsplit(".", 1)[-1].lower()[:10] if "." in f.name else "bin"
+            f.seek(0)
+            path = default_storage.save(f"{self.kept_dir}{uuid.uuid4().hex}.{ext}", f)
+            kept.append({"path": path, "name": f.name[:200]})
+        self.kept = kept
+        self._drop_field()
+        data = self.data.copy()
+        data["kept_files"] = signing.dumps(kept, salt=self.kept_salt) if kept else ""
+        if hasattr(data, "setlist"):
+            data.setlist("drop_kept", [])
+        self.data = data
+
+    def discard_kept(self) -> None:
+        """After success: delete the pending files this form used (the purge would, later)."""
+        from django.core.files.storage import default_storage
+
+        for k in self.kept:
+            if default_storage.exists(k["path"]):
+                default_storage.delete(k["path"])
+
+    def kept_file_objects(self) -> list:
+        """The kept files not ticked for removal, as named Files (with their size)."""
+        from django.core.files.base import File
+        from django.core.files.storage import default_storage
+
+        dropped = self._dropped()
+        out = []
+        for i, k in enumerate(self.kept):
+            if str(i) not in dropped:
+                f = File(default_storage.open(k["path"], "rb"), name=k["name"])
+                f.size = default_storage.size(k["path"])
+                out.append(f)
+        return out
+
+    def _post_clean(self):
+        super()._post_clean()
+        if self.kept_field not in self.cleaned_data:
+            return
+        kept = self.kept_file_objects()
+        if not kept:
+            return
+        if self._single:
+            if not self.cleaned_data.get(self.kept_field):
+                self.cleaned_data[self.kept_field] = kept[0]
+            return
+        new = self.cleaned_data.get(self.kept_field) or []
+        if len(new) + len(kept) > self.kept_max_files:
+            self.add_error(self.kept_field, f"文件最多 {self.kept_max_files} 个（含已附的 {len(kept)} 个）。")
+        else:
+            self.cleaned_data[self.kept_field] = [*kept, *new]
+
+
+def purge_kept_files(*, dirs: dict[str, int] | None = None, older_than=None) -> int:
+    """Delete pending files (kept across a form error) that no form can use any more: those older than
+    their form's ``kept_max_age`` (or ``older_than``, a timedelta) in every directory of ``dirs``
+    (default: all forms' :data:`KEPT_DIRS`). Returns how many were deleted."""
+    import datetime as dt
+
+    from django.core.files.storage import default_storage
+    from django.utils import timezone
+
+    removed = 0
+    for directory, max_age in (KEPT_DIRS if dirs is None else dirs).items():
+        cutoff = timezone.now() - (older_than if older_than is not None else dt.timedelta(seconds=max_age))
+        try:
+            _dirs, names = default_storage.listdir(directory)
+        except (FileNotFoundError, NotImplementedError):
+            continue
+        for name in names:
+            path = directory + name
+            try:
+                if default_storage.get_modified_time(path) < cutoff:
+                    default_storage.delete(path)
+                    removed += 1
+            except (FileNotFoundError, NotImplementedError):
+                continue
+    return removed

@@ -158,23 +158,8 @@ def application_withdraw(*, application: Application, reason: str, actor=None,
 
 def kept_files_purge(*, older_than: dt.timedelta | None = None) -> int:
     """Delete the apply form's pending uploads (kept across a form error) that no form can use any more."""
-    from django.core.files.storage import default_storage
-    from django.utils import timezone
+    from gongkai.core.forms import purge_kept_files
 
     from ..forms import KEPT_DIR, KEPT_SECONDS
 
-    cutoff = timezone.now() - (older_than if older_than is not None else dt.timedelta(seconds=KEPT_SECONDS))
-    try:
-        _dirs, names = default_storage.listdir(KEPT_DIR)
-    except (FileNotFoundError, NotImplementedError):
-        return 0
-    removed = 0
-    for name in names:
-        path = KEPT_DIR + name
-        try:
-            if default_storage.get_modified_time(path) < cutoff:
-                default_storage.delete(path)
-                removed += 1
-        except (FileNotFoundError, NotImplementedError):
-            continue
-    return removed
+    return purge_kept_files(dirs={KEPT_DIR: KEPT_SECONDS}, older_than=older_than)
