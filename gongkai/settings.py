@@ -228,7 +228,7 @@ GONGKAI_JOB_TIMEOUT = env.int("GONGKAI_JOB_TIMEOUT", default=60)  # a worker sil
 # limits, lockouts, page-cache generations and, then, sessions) between all app servers.
 CACHES = {"default": env.cache("GONGKAI_CACHE_URL", default="locmemcache://gongkai")}
 if CACHES["default"]["BACKEND"].endswith("RedisCache"):
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    SESSION_ENGINE = "gongkai.ops.sessions"  # cached_db that falls back to the database when Redis is down
 # Page cache of the public portal (pages per process; per-key generations in the shared cache
 # when there is one, else in files beside GONGKAI_PAGE_CACHE_FILE; docs/adr/0008).
 GONGKAI_PAGE_CACHE = env.bool("GONGKAI_PAGE_CACHE", default=True)
