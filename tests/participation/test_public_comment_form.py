@@ -54,3 +54,37 @@ def test_challenge_after_two_comments_and_limit_after_ten(client, open_consultat
         COMMENT_THROTTLE.hit("127.0.0.1")
     assert client.get(url).status_code == 429
     assert Comment.objects.count() == 3
+
+
+def test_a_valid_attachment_survives_a_form_error(client, open_consultation, settings, tmp_path):
+    import datetime as dt
+
+    from gongkai.core.forms import purge_kept_files
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    url = reverse("participation:comment_create", args=[open_consultation.pk])
+    good = SimpleUploadedFile("详细意见.pdf", b"%PDF-1.4 kept", content_type="application/pdf")
+    refused = client.post(url, {"body": "", "name": "李四", "attachment": good})  # the body is missing
+    page = refused.content.decode()
+    assert refused.status_code == 400 and "请填写意见内容" in page and "详细意见.pdf" in page
+    assert "请重新选择附件" not in page and 'name="drop_kept"' in page
+    kept = refused.context["form"]["kept_files"].value()
+    assert kept and not Comment.objects.exists()
+    # Sent again without choosing the file: the kept one is the comment's attachment, and its pending copy goes.
+    assert client.post(url, {"body": "见附件。", "name": "李四", "kept_files": kept}).status_code == 302
+    assert Comment.objects.get().attachment.read() == b"%PDF-1.4 kept"
+    assert purge_kept_files(older_than=dt.timedelta(seconds=-60)) == 0
+    # Ticked for removal, the kept file is not attached; a forged token keeps nothing.
+    again = client.post(url, {"body": "", "name": "王五", "attachment": SimpleUploadedFile(
+        "二稿.pdf", b"%PDF-1.4 second", content_type="application/pdf")})
+    token = again.context["form"]["kept_files"].value()
+    assert client.post(url, {"body": "不附文件。", "name": "王五", "kept_files": token,
+                             "drop_kept": ["0"]}).status_code == 302
+    assert not Comment.objects.get(name="王五").attachment
+    forged = client.post(url, {"body": "", "name": "赵六", "kept_files": "x"})
+    assert forged.status_code == 400 and 'name="drop_kept"' not in forged.content.decode()
+    assert purge_kept_files(older_than=dt.timedelta(seconds=-60)) == 0  # a success discards its pending files
+    # A file kept by a form never sent again is left to the daily purge.
+    client.post(url, {"body": "", "name": "赵六", "attachment": SimpleUploadedFile(
+        "三稿.pdf", b"%PDF-1.4 third", content_type="application/pdf")})
+    assert purge_kept_files(older_than=dt.timedelta(seconds=-60)) == 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from gongkai.core import validators
-from gongkai.core.forms import GuardedFormMixin
+from gongkai.core.forms import GuardedFormMixin, KeptFilesMixin
 from gongkai.core.idempotency import OnceFormMixin
 from gongkai.core.throttle import Throttle
 
@@ -17,6 +17,7 @@ from ..models import (
     QuestionKind,
     ReviewDecision,
 )
+from ..services.consultations import ATTACHMENT_MAX_MB, ATTACHMENT_TYPES
 
 COMMENT_THROTTLE = Throttle(name="consultation-comment", limit=10, window=3600, challenge_after=2)
 LOOKUP_THROTTLE = Throttle(name="consultation-lookup", limit=30, window=3600, challenge_after=10)
@@ -24,9 +25,15 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 OVERALL = ""
 
 
-class CommentForm(GuardedFormMixin, OnceFormMixin, forms.Form):
+class CommentForm(KeptFilesMixin, GuardedFormMixin, OnceFormMixin, forms.Form):
+    """A comment from the public. Validates input only; the service decides whether it may be taken.
+    A valid attachment is kept across a form error (:class:`~gongkai.core.forms.KeptFilesMixin`)."""
+
     throttle = COMMENT_THROTTLE
-    """A comment from the public. Validates input only; the service decides whether it may be taken."""
+    kept_field = "attachment"
+    kept_dir = "participation/pending/comments/"
+    kept_salt = "gongkai.comment.kept-attachment"
+    kept_max_files = 1
 
     section = forms.ChoiceField(label="意见针对", required=False)
     body = forms.CharField(label="意见内容", max_length=5000, widget=forms.Textarea(attrs={"rows": 8}),
@@ -47,6 +54,18 @@ class CommentForm(GuardedFormMixin, OnceFormMixin, forms.Form):
 
     def clean_phone(self):
         return validators.clean_phone(self.cleaned_data.get("phone"))
+
+    def clean_attachment(self):
+        f = self.cleaned_data.get("attachment")
+        if not f:
+            return None
+        if not (f.name or "").lower().endswith(ATTACHMENT_TYPES):
+            raise forms.ValidationError(f"附件类型不允许上传，允许的类型：{'、'.join(ATTACHMENT_TYPES)}。")
+        if f.size > ATTACHMENT_MAX_MB * 1024 * 1024:
+            raise forms.ValidationError(f"附件超过{ATTACHMENT_MAX_MB}MB的大小限制。")
+        if not f.size:
+            raise forms.ValidationError("附件是空文件。")
+        return f
 
     def __init__(self, *args, consultation: Consultation, challenge: tuple[str, str] | None = None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -81,13 +81,14 @@ def comment_create(request, pk: int):
         except (ParticipationActionError, SubmissionTokenError) as exc:
             form.add_error(None, str(exc))
         else:
+            form.discard_kept()
             if not once.repeated:
                 COMMENT_THROTTLE.hit(ip)
             codes = list(request.session.get(RECEIPT_SESSION_KEY, []))[-19:] + [once.ref]
             request.session[RECEIPT_SESSION_KEY] = codes
             return redirect("participation:comment_receipt", code=once.ref)
-    if request.method == "POST" and request.FILES and form.errors:
-        form.add_error(None, "请重新选择附件：出于安全考虑，浏览器不会保留已选择的文件。其他内容已保留。")
+    if request.method == "POST" and "attachment" in form.errors:
+        form.add_error(None, "请重新选择附件：所选文件未能接收。其他内容已保留。")
     return render(request, "participation/public/comment_form.html", {"c": consultation, "form": form,
                                                                         "nav": "consultations"},
                   status=400 if form.errors else 200)
