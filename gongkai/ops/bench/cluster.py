@@ -367,6 +367,24 @@ http {{
                 tails[path.stem] = text[-lines:]
         return tails
 
+    def errors(self, most: int = 3) -> dict[str, list[str]]:
+        """The last server errors of each process's log (the error line and its traceback's end)."""
+        found: dict[str, list[str]] = {}
+        for path in sorted(self.dir.glob("*.log")):
+            lines = path.read_text(errors="replace").splitlines()
+            starts = [i for i, line in enumerate(lines) if line.startswith(("Internal Server Error", "Traceback"))]
+            excerpts = []
+            for i in starts[-most:]:
+                block = [lines[i]]
+                for line in lines[i + 1:i + 200]:
+                    if line and not line.startswith((" ", "Traceback", "During", "The above")):
+                        block.append(line)
+                        break
+                excerpts.append(block[0][:200] + " … " + block[-1][:300] if len(block) > 1 else block[0][:300])
+            if excerpts:
+                found[path.stem] = excerpts
+        return found
+
     def _wait_port(self, port: int, what: str) -> None:
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -881,6 +899,7 @@ def measure(*, records: int, duration: float, fault_seconds: float, change_every
         result = json.loads(output.read_text())
         step("load_and_faults")
         result["logs"] = cluster.log_tails(lines=8 if not passed(result) else 3)
+        result["server_errors"] = cluster.errors()
     finally:
         cluster.teardown()
         if previous_term is not None:
