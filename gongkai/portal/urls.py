@@ -1,8 +1,6 @@
-from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 
-from . import feeds, staff_views, views
-from .sitemaps import SITEMAPS
+from . import feeds, sitemaps, staff_views, views
 
 app_name = "portal"
 urlpatterns = [
@@ -31,10 +29,9 @@ urlpatterns = [
     path("feeds/organ/<str:code>/atom.xml", feeds.OrganAtom(), name="feed_organ_atom"),
     path("feeds/genre/<str:code>/rss.xml", feeds.GenreFeed(), name="feed_genre_rss"),
     path("feeds/genre/<str:code>/atom.xml", feeds.GenreAtom(), name="feed_genre_atom"),
-    path("sitemap.xml", sitemap_views.index, {"sitemaps": SITEMAPS, "sitemap_url_name": "portal:sitemap",
-                                              "template_name": "portal/sitemap_index.xml"}, name="sitemap_index"),
-    path("sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS,
-                                                          "template_name": "portal/sitemap.xml"}, name="sitemap"),
+    path("sitemap.xml", sitemaps.sitemap_index, {"sitemap_url_name": "portal:sitemap",
+                                                 "template_name": "portal/sitemap_index.xml"}, name="sitemap_index"),
+    path("sitemap-<section>.xml", sitemaps.sitemap_section, {"template_name": "portal/sitemap.xml"}, name="sitemap"),
     path("robots.txt", views.robots, name="robots"),
     path("a11y/", views.accessibility, name="accessibility"),
     path("sitemap/", views.site_map, name="site_map"),
