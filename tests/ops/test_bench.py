@@ -26,7 +26,7 @@ def test_every_benchmark_has_one_module_and_the_shared_options():
     assert {"applications", "clock", "cluster", "pages", "report", "search"} <= set(BENCHMARKS)
     for name, bench in BENCHMARKS.items():
         assert bench.name == name
-        assert bench.measure.__module__ == f"gongkai.ops.bench.{name}"
+        assert bench.measure.__module__ == f"gongkai.ops.bench.{name.replace('-', '_')}"
         parser = common.parser_for(bench)
         assert parser.prog == f"gongkai bench {name}"
         assert parser.parse_args(["--json"]).json is True

@@ -11,8 +11,8 @@ from . import api, applications, apply, clock, cluster, pages, report, search, s
 from .common import Benchmark
 
 BENCHMARKS: dict[str, Benchmark] = {
-    b.name: b for b in (api.BENCHMARK, applications.BENCHMARK, apply.BENCHMARK, clock.BENCHMARK, cluster.BENCHMARK, pages.BENCHMARK, report.BENCHMARK,
-                        search.BENCHMARK, search_items.BENCHMARK)
+    b.name: b for b in (api.BENCHMARK, applications.BENCHMARK, apply.BENCHMARK, clock.BENCHMARK, cluster.BENCHMARK,
+                        pages.BENCHMARK, report.BENCHMARK, search.BENCHMARK, search_items.BENCHMARK)
 }
 
 __all__ = ["BENCHMARKS", "Benchmark"]
