@@ -281,7 +281,38 @@ def indicators(organ: Organ, *, today: dt.date) -> list[Indicator]:
     return [indicator(organ, code, today=today, cal=cal) for code in CODES]
 
 
-def digest_text(organ: Organ, found: list[Indicator], *, today: dt.date, base_url: str = "") -> str:
+DIGEST_MESSAGE_ORGANS = 10  # organs listed by name in the digest's message figures; the page lists all
+
+
+def _rate(rate: float | None) -> str:
+    return "—" if rate is None else f"{rate * 100:.0f}%"
+
+
+def message_figures_line(stats: Any) -> str:
+    """One organ's (or the total's) message figures as the monitor's table shows them."""
+    text = (f"收到 {stats.received} 件，已答复 {stats.replied} 件（按期 {stats.on_time} 件，"
+            f"按期答复率 {_rate(stats.on_time_rate)}）")
+    if stats.avg_workdays is not None:
+        text += f"，平均用时 {stats.avg_workdays:.1f} 个工作日"
+    return text + f"，满意率 {_rate(stats.satisfaction_rate)}（评价 {stats.rated} 件）"
+
+
+def message_digest_lines(organ: Organ, *, today: dt.date) -> list[str]:
+    """The year's message figures per organ of the subtree, for the weekly digest (as on the monitor page)."""
+    rows, total = message_figures(organ, today=today)
+    period = f"· 本年网民留言（{today.year}年1月1日至{today.month}月{today.day}日）："
+    if not total.received:
+        return [period + "还没有收到留言。"]
+    lines = [period + message_figures_line(total)]
+    for row in rows[:DIGEST_MESSAGE_ORGANS]:
+        lines.append(f"    - {row.organ.display_name}：{message_figures_line(row)}")
+    if len(rows) > DIGEST_MESSAGE_ORGANS:
+        lines.append(f"    - ……另有 {len(rows) - DIGEST_MESSAGE_ORGANS} 个机关")
+    return lines
+
+
+def digest_text(organ: Organ, found: list[Indicator], *, today: dt.date, base_url: str = "",
+                messages: list[str] | None = None) -> str:
     lines = [f"{organ.name}政务公开合规监测周报（{today:%Y-%m-%d}）", ""]
     for ind in found:
         lines.append(f"· {ind.title}：{ind.count} 项")
@@ -289,6 +320,8 @@ def digest_text(organ: Organ, found: list[Indicator], *, today: dt.date, base_ur
             lines.append(f"    - {row.organ} {row.title}：{row.detail}")
         if ind.count > 5:
             lines.append(f"    - ……另有 {ind.count - 5} 项")
+    if messages:
+        lines += ["", *messages]
     lines += ["", f"完整清单：{base_url}/workspace/reports/{organ.code}/monitor/"]
     return "\n".join(lines)
 

@@ -35,7 +35,8 @@ def send_weekly_digests(*, send=None) -> int:
         found = monitor.indicators(organ, today=today)
         total = sum(i.count for i in found)
         subject = f"政务公开合规监测周报：{organ.display_name} {total} 项待关注"
-        body = monitor.digest_text(organ, found, today=today, base_url=base)
+        body = monitor.digest_text(organ, found, today=today, base_url=base,
+                                   messages=monitor.message_digest_lines(organ, today=today))
         if send is None:
             send_mail(subject, body, None, sorted(by_organ[organ.pk]))
         else:

@@ -74,3 +74,29 @@ def test_the_annual_report_cites_the_message_figures_of_its_year(client, organ, 
     client.force_login(office)
     page = client.get(reverse("reports:edit", kwargs={"slug": f"{organ.code}-{last_year}"})).content.decode()
     assert sentence in page and 'data-insert="messages-text"' in page
+
+
+def test_the_weekly_digest_carries_the_message_figures_per_organ(organ, other_organ, staff, settings):
+    from django.core import mail
+
+    from gongkai.reports.tasks import send_weekly_digests
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    child = factories.OrganFactory(name="测试局下属中心", short_name="下属中心", parent=organ)
+    author, reviewer = staff
+    svc.message_rate(message=answer(send(organ), author, reviewer), rating=Rating.SATISFIED)
+    send(organ)  # open
+    send(child)
+    send(other_organ)  # not below organ: not in its digest
+    factories.member(organ, Role.OFFICE, "fig_digest_office")
+    factories.member(other_organ, Role.OFFICE, "fig_digest_other")
+    assert send_weekly_digests() == 2
+    body = next(m.body for m in mail.outbox if m.body.startswith(f"{organ.name}政务公开合规监测周报"))
+    assert "· 本年网民留言" in body
+    assert "收到 3 件，已答复 1 件（按期 1 件，按期答复率 100%），平均用时 0.0 个工作日，满意率 100%（评价 1 件）" in body
+    assert (f"    - {organ.display_name}：收到 2 件，已答复 1 件（按期 1 件，按期答复率 100%），平均用时 0.0 个工作日，"
+            "满意率 100%（评价 1 件）") in body
+    assert f"    - {child.display_name}：收到 1 件，已答复 0 件（按期 0 件，按期答复率 —），满意率 —（评价 0 件）" in body
+    assert other_organ.display_name not in body
+    other = next(m.body for m in mail.outbox if m.body != body)
+    assert "收到 1 件，已答复 0 件" in other and child.display_name not in other
