@@ -115,11 +115,23 @@ def test_nothing_lost_on_an_error(client, organ):
     assert "请至少填写联系电话或电子邮箱" in html
     assert "想问租房提取公积金要带什么材料" in html and "公积金提取需要什么材料" in html
     assert "已保留您上次选择的附件“证明.pdf”" in html
-    token = response.context["form"].data["kept_attachment"]
-    response = client.post(url, form_data(organ, kept_attachment=token))
+    token = response.context["form"].data["kept_files"]
+    response = client.post(url, form_data(organ, kept_files=token))
     assert response.status_code == 302
     m = Message.objects.get()
     assert m.attachment_name == "证明.pdf" and m.attachment.read() == b"%PDF-1.4 test"
+    # Ticked for removal, the kept attachment is not sent; a new upload replaces it.
+    response = client.post(url, form_data(organ, phone="", email="", attachment=SimpleUploadedFile(
+        "旧.pdf", b"%PDF-1.4 old", content_type="application/pdf")))
+    token = response.context["form"].data["kept_files"]
+    assert client.post(url, form_data(organ, kept_files=token, drop_kept=["0"])).status_code == 302
+    assert not Message.objects.latest("pk").attachment
+    response = client.post(url, form_data(organ, phone="", email="", attachment=SimpleUploadedFile(
+        "旧.pdf", b"%PDF-1.4 old", content_type="application/pdf")), REMOTE_ADDR="10.9.9.2")
+    token = response.context["form"].data["kept_files"]
+    assert client.post(url, form_data(organ, kept_files=token, attachment=SimpleUploadedFile(
+        "新.pdf", b"%PDF-1.4 new", content_type="application/pdf")), REMOTE_ADDR="10.9.9.2").status_code == 302
+    assert Message.objects.latest("pk").attachment.read() == b"%PDF-1.4 new"
 
 
 @pytest.mark.django_db

@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 import os
-import uuid
 
 from django import forms
-from django.core import signing
-from django.core.files.base import File
-from django.core.files.storage import default_storage
 
 from gongkai.core import validators
-from gongkai.core.forms import GuardedFormMixin, OrganTreeSelect
+from gongkai.core.forms import GuardedFormMixin, KeptFilesMixin, OrganTreeSelect
 from gongkai.core.idempotency import OnceFormMixin
 from gongkai.core.models import Organ
 from gongkai.core.throttle import Throttle
@@ -22,11 +18,16 @@ from ..services.messages import ATTACHMENT_EXTENSIONS, ATTACHMENT_MAX_BYTES
 
 MESSAGE_THROTTLE = Throttle(name="message-submit", limit=10, window=3600, challenge_after=2)
 TRACK_THROTTLE = Throttle(name="message-track", limit=20, window=3600, challenge_after=5)
-KEPT_SALT = "gongkai.message.kept-attachment"
 
 
-class MessageForm(GuardedFormMixin, OnceFormMixin, forms.Form):
+class MessageForm(KeptFilesMixin, GuardedFormMixin, OnceFormMixin, forms.Form):
+    """A message from the public; a valid attachment is kept across a form error (core KeptFilesMixin)."""
+
     throttle = MESSAGE_THROTTLE
+    kept_field = "attachment"
+    kept_dir = "messages/kept/"
+    kept_salt = "gongkai.message.kept-attachment"
+    kept_max_files = 1
     organ = forms.TypedChoiceField(label="留言对象（机关）", coerce=int, help_text="可在上方输入机关名称筛选。",
                                    error_messages={"required": "请选择留言的机关。",
                                                    "invalid_choice": "所选机关不存在或已停用，请重新选择。"})
@@ -44,7 +45,6 @@ class MessageForm(GuardedFormMixin, OnceFormMixin, forms.Form):
                                            "max_length": f"留言内容不能超过{BODY_MAX}字。"})
     attachment = forms.FileField(label="附件（可选）", required=False,
                                  help_text=f"一个文件，不超过10MB；可上传：{'、'.join(ATTACHMENT_EXTENSIONS)}。")
-    kept_attachment = forms.CharField(required=False, widget=forms.HiddenInput)
     name = forms.CharField(label="姓名（可选，不公开）", max_length=50, required=False)
     phone = forms.CharField(label="联系电话（不公开）", max_length=30, required=False,
                             help_text="查询办理进度时需要填写后四位；电话和邮箱至少填一项。")
@@ -69,7 +69,6 @@ class MessageForm(GuardedFormMixin, OnceFormMixin, forms.Form):
             (o.pk, "\u3000" * max(0, o.path.count("/") - 2) + o.name) for o in organs]
         if organ is not None and not self.is_bound:
             self.initial["organ"] = organ.pk
-        self.kept: dict | None = None
         self.set_challenge(challenge)
 
     def clean_phone(self):
@@ -88,19 +87,6 @@ class MessageForm(GuardedFormMixin, OnceFormMixin, forms.Form):
             raise forms.ValidationError(f"附件“{f.name}”是空文件。")
         return f
 
-    def clean_kept_attachment(self):
-        token = self.cleaned_data.get("kept_attachment") or ""
-        if not token:
-            return ""
-        try:
-            kept = signing.loads(token, salt=KEPT_SALT, max_age=6 * 3600)
-        except signing.BadSignature:
-            return ""
-        if not default_storage.exists(kept.get("path", "")):
-            return ""
-        self.kept = kept
-        return token
-
     def clean(self):
         data = super().clean()
         self.check_challenge(data)
@@ -109,32 +95,9 @@ class MessageForm(GuardedFormMixin, OnceFormMixin, forms.Form):
             self.add_error("phone", "请至少填写联系电话或电子邮箱中的一项，便于查询和答复。")
         return data
 
-    def keep_attachment(self) -> None:
-        """On an error, keep a valid upload so the person need not choose it again (a signed hidden token)."""
-        f = self.cleaned_data.get("attachment") if hasattr(self, "cleaned_data") else None
-        if f:
-            ext = os.path.splitext(f.name)[1].lower()[:10]
-            path = default_storage.save(f"messages/kept/{uuid.uuid4().hex}{ext}", f)
-            self.kept = {"path": path, "name": os.path.basename(f.name)[:200]}
-        if self.kept:
-            data = self.data.copy()
-            data["kept_attachment"] = signing.dumps(self.kept, salt=KEPT_SALT)
-            self.data = data
-
     def attachment_file(self):
         """The new upload, or the one kept from an earlier attempt (as a named File), or None."""
-        f = self.cleaned_data.get("attachment")
-        if f:
-            return f
-        if self.kept:
-            kept = File(default_storage.open(self.kept["path"], "rb"), name=self.kept["name"])
-            kept.size = default_storage.size(self.kept["path"])
-            return kept
-        return None
-
-    def discard_kept(self) -> None:
-        if self.kept and default_storage.exists(self.kept["path"]):
-            default_storage.delete(self.kept["path"])
+        return self.cleaned_data.get("attachment") or None
 
     def target_organ(self) -> Organ | None:
         return Organ.objects.active().filter(pk=self.cleaned_data.get("organ")).first()

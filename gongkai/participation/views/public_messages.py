@@ -119,8 +119,6 @@ def message_create(request):
                 MESSAGE_THROTTLE.hit(ip)
             _grant(request, once.ref)
             return redirect("participation:message_receipt", code=once.ref)
-    if request.method == "POST" and form.errors:
-        form.keep_attachment()
     return render(request, "participation/public/message_form.html", {
         "form": form, "organ": organ, "record": record, "nav": "messages",
     }, status=400 if form.errors else 200)
