@@ -36,6 +36,8 @@ def test_application_page_offers_the_picker_and_the_search_returns_usable_entrie
     assert "data-answer-picker" in page and f'data-search-url="{search_url}"' in page
     assert 'data-target="id_determine_reasons"' in page and 'id="id_determine_reasons"' in page
     assert "participation/answer_picker.js" in page
+    thread = page[page.index('id="thread"'):]
+    assert 'data-target="reply-body"' in thread and 'id="reply-body"' in thread  # also on the reply to the applicant
     found = client.get(search_url, {"q": "道路建设资金"}).json()["results"]
     assert [r["id"] for r in found] == [usable.pk]
     assert found[0]["answer"] == "已在财政预决算专栏主动公开。" and draft.pk not in [r["id"] for r in found]

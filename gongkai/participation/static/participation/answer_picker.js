@@ -23,10 +23,14 @@
     body.dispatchEvent(new Event("input", { bubbles: true }));
   }
 
-  function setUp(picker, n) {
+  var count = 0;  // ids stay unique when a page has several pickers (the script may be included by each)
+
+  function setUp(picker) {
     var target = document.getElementById(picker.getAttribute("data-target") || "");
     var url = picker.getAttribute("data-search-url");
-    if (!target || !url) return;
+    if (!target || !url || picker.hasAttribute("data-answer-picker-ready")) return;
+    picker.setAttribute("data-answer-picker-ready", "");
+    var n = count++;
     var field = target.closest(".field") || target.parentNode;
     field.parentNode.insertBefore(picker, field.nextSibling);
     picker.textContent = "";
@@ -107,6 +111,6 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
-    document.querySelectorAll("[data-answer-picker]").forEach(setUp);
+    document.querySelectorAll("[data-answer-picker]").forEach(function (picker) { setUp(picker); });
   });
 })();
