@@ -79,9 +79,10 @@ def test_place_page_and_qr(client, places):
 def test_correction_goes_to_the_message_box(client, places):
     zone = places["zone"]
     bad = client.post(f"/map/{zone.pk}/correct/", {"body": "电话不对"})
-    assert bad.status_code == 200 and "至少填写一项" in bad.content.decode()
-    response = client.post(f"/map/{zone.pk}/correct/", {"body": "开放时间已改为8:30", "phone": "13800000000"})
-    assert response.status_code == 200 and "查询码" in response.content.decode()
+    assert bad.status_code == 400 and "至少填写一项" in bad.content.decode()
+    response = client.post(f"/map/{zone.pk}/correct/", {"body": "开放时间已改为8:30", "phone": "13800000000"},
+                           follow=True)
+    assert response.redirect_chain[0][1] == 302 and "查询码" in response.content.decode()
     message = Message.objects.get()
     assert message.kind == MessageKind.CORRECTION and message.organ == zone.organ
     assert message.page_url == zone.get_absolute_url() and "莲池区政务公开专区" in message.subject
@@ -138,3 +139,26 @@ def test_sitemap_lists_the_map_and_public_places_only(client, places, settings, 
     body = client.get("/sitemap-reach.xml").content.decode()
     assert "/map/" in body and places["zone"].get_absolute_url() in body and "/open-data/" in body
     assert places["hidden"].get_absolute_url() not in body and places["disabled"].get_absolute_url() not in body
+
+
+def test_a_correction_sent_five_times_is_one_message(client, places):
+    from django.core.cache import cache
+
+    cache.clear()  # the throttle's counts of earlier tests
+    zone = places["zone"]
+    form = client.get(f"/map/{zone.pk}/correct/").context["form"]
+    token = form["submission_token"].value()
+    data = {"body": "开放时间已改为8:30", "phone": "13800000000", "submission_token": token}
+    answers = [client.post(f"/map/{zone.pk}/correct/", data) for _ in range(5)]
+    assert Message.objects.count() == 1
+    code = Message.objects.get().receipt_code
+    assert {(a.status_code, a["Location"]) for a in answers} == {(302, f"/messages/receipt/{code}/")}
+    assert code in client.get(f"/messages/receipt/{code}/").content.decode()
+
+
+def test_a_correction_form_has_a_honeypot_and_a_bad_phone_is_refused(client, places):
+    zone = places["zone"]
+    trap = client.post(f"/map/{zone.pk}/correct/", {"body": "错", "phone": "13800000000", "website": "x"})
+    bad_phone = client.post(f"/map/{zone.pk}/correct/", {"body": "错", "phone": "abc"})
+    assert trap.status_code == 400 and bad_phone.status_code == 400 and not Message.objects.exists()
+    assert "有效的联系电话" in bad_phone.content.decode()

@@ -7,7 +7,10 @@ from decimal import Decimal
 from django import forms
 
 from gongkai.core import validators
+from gongkai.core.forms import GuardedFormMixin
+from gongkai.core.idempotency import OnceFormMixin
 from gongkai.core.models import Organ
+from gongkai.core.throttle import Throttle
 
 from ..geo import gcj02_to_wgs84
 from ..models import Place, PlaceKind
@@ -61,18 +64,33 @@ class MapFilterForm(forms.Form):
         return (lat, lng) if -90 <= lat <= 90 and -180 <= lng <= 180 else None
 
 
-class CorrectionForm(forms.Form):
+#: 纠错 of a map place: five per address an hour, a question after two.
+CORRECTION_THROTTLE = Throttle("place-correction", limit=5, window=3600)
+
+
+class CorrectionForm(GuardedFormMixin, OnceFormMixin, forms.Form):
+    """A public form like the others: honeypot, a question after repeated use, a one-time token."""
+
+    throttle = CORRECTION_THROTTLE
     body = forms.CharField(label="哪里有误，正确的是什么", max_length=1000, widget=forms.Textarea(attrs={"rows": 5}),
                            error_messages={"required": "请写明哪里有误。"})
     name = forms.CharField(label="姓名（可选，不公开）", max_length=50, required=False)
     phone = forms.CharField(label="联系电话（不公开）", max_length=30, required=False)
     email = forms.EmailField(label="电子邮箱（不公开）", required=False, error_messages={"invalid": "电子邮箱格式不正确。"})
+    website = forms.CharField(label="网站（请勿填写）", required=False)  # honeypot
+    challenge_answer = forms.CharField(label="验证问题", required=False)
+    challenge_token = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, challenge: tuple[str, str] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.set_challenge(challenge)
 
     def clean_phone(self):
         return validators.clean_phone(self.cleaned_data.get("phone"))
 
     def clean(self):
         data = super().clean()
+        self.check_challenge(data)
         if not (data.get("phone") or data.get("email")):
             raise forms.ValidationError("电话和邮箱请至少填写一项，以便查询办理进度。")
         return data

@@ -10,18 +10,18 @@ from urllib.parse import urlsplit
 import segno
 from django.conf import settings
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
-from gongkai.core.throttle import Throttle, client_ip
+from gongkai.core.idempotency import SubmissionTokenError, submit_once
+from gongkai.core.throttle import client_ip
 
 from ..errors import ParticipationActionError
-from ..forms.places import CorrectionForm, MapFilterForm
+from ..forms.places import CORRECTION_THROTTLE, CorrectionForm, MapFilterForm
 from ..models import PlaceKind
 from ..selectors import places as sel
 from ..services.places import place_correction
-
-CORRECTION_THROTTLE = Throttle("place-correction", limit=5, window=3600)
+from .public_messages import _grant as grant_message
 
 
 def map_settings() -> dict:
@@ -84,15 +84,22 @@ def place_correct(request, pk: int):
     ip = client_ip(request)
     if CORRECTION_THROTTLE.is_limited(ip):
         return render(request, "participation/public/limited.html", {}, status=429)
-    form = CorrectionForm(request.POST or None)
+    challenge = None
+    if CORRECTION_THROTTLE.needs_challenge(ip):
+        challenge = CORRECTION_THROTTLE.challenge_for(request.POST.get("challenge_token", ""))
+    form = CorrectionForm(request.POST or None, challenge=challenge)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            message = place_correction(place=place, body=d["body"], name=d.get("name", ""), phone=d.get("phone", ""),
-                                       email=d.get("email", ""), page_url=place.get_absolute_url(), ip=ip)
-        except ParticipationActionError as exc:
+            once = submit_once(token=form.submission_token, purpose="place-correction", create=lambda: place_correction(
+                place=place, body=d["body"], name=d.get("name", ""), phone=d.get("phone", ""),
+                email=d.get("email", ""), page_url=place.get_absolute_url(), ip=ip).receipt_code)
+        except (ParticipationActionError, SubmissionTokenError) as exc:
             form.add_error(None, str(exc))
         else:
-            CORRECTION_THROTTLE.hit(ip)
-            return render(request, "participation/public/place_corrected.html", {"place": place, "m": message})
-    return render(request, "participation/public/place_correct.html", {"place": place, "form": form})
+            if not once.repeated:
+                CORRECTION_THROTTLE.hit(ip)
+            grant_message(request, once.ref)  # the receipt page of the 纠错 message, as after any message
+            return redirect("participation:message_receipt", code=once.ref)
+    return render(request, "participation/public/place_correct.html", {"place": place, "form": form},
+                  status=400 if form.errors else 200)
