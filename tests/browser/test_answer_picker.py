@@ -1,6 +1,6 @@
 """The 口径库 picker on an application's handling page, in chromium: the handler opens 作出答复,
 the picker has already searched for the application's title, and one click inserts a reviewed answer
-into the reasons (a draft entry is never offered)."""
+into the reasons (a draft entry is never offered); the reply to the applicant in the thread has its own."""
 
 import pytest
 from django.core.cache import cache
@@ -51,7 +51,8 @@ def test_handler_inserts_a_reviewed_answer_into_an_application_reply(live_server
     page.locator("#act-determine summary").click()
     reasons = page.locator("#id_determine_reasons")
     reasons.fill("经查，")
-    insert = page.get_by_role("button", name="插入口径：道路建设资金使用情况在哪里公开？")
+    determine = page.locator("#act-determine")
+    insert = determine.get_by_role("button", name="插入口径：道路建设资金使用情况在哪里公开？")
     insert.wait_for()
     assert page.get_by_text("尚未审核的口径不应出现。").count() == 0
     check_axe(page, "application-answer-picker")
@@ -59,10 +60,18 @@ def test_handler_inserts_a_reviewed_answer_into_an_application_reply(live_server
     wait_until(page, "document.getElementById('id_determine_reasons').value.includes('财政预决算专栏')")
     assert reasons.input_value() == "经查，\n\n道路建设资金使用情况已在本局财政预决算专栏主动公开。"
     # A search of its own: Enter searches and does not submit the reply form.
-    query = page.get_by_label("检索口径")
+    query = determine.get_by_label("检索口径")
     query.fill("没有这样的口径")
     query.press("Enter")
-    page.get_by_text("口径库中没有找到相关的已审核口径。").wait_for()
-    assert page.locator("#act-determine").get_attribute("open") is not None
+    determine.get_by_text("口径库中没有找到相关的已审核口径。").wait_for()
+    assert determine.get_attribute("open") is not None
+    # The reply to the applicant in the thread offers the same reviewed answer, inserted into its own box.
+    thread = page.locator("#thread")
+    assert page.locator("[data-answer-picker-ready]").count() == 2  # the script is included twice, each set up once
+    assert page.locator("#answer-picker-q-0").count() == 1 and page.locator("#answer-picker-q-1").count() == 1
+    thread.get_by_role("button", name="插入口径：道路建设资金使用情况在哪里公开？").click()
+    wait_until(page, "document.getElementById('reply-body').value.includes('财政预决算专栏')")
+    assert page.locator("#reply-body").input_value() == "道路建设资金使用情况已在本局财政预决算专栏主动公开。"
+    assert reasons.input_value() == "经查，\n\n道路建设资金使用情况已在本局财政预决算专栏主动公开。"
     screenshot(page, "applications-answer-picker")
 
