@@ -56,6 +56,11 @@ def test_ask_answer_review_publish_masked_and_rate(live_server, browser):
     page.get_by_role("link", name="纠错/留言").click()
     page.wait_for_selector("h1:has-text('纠错/留言')")
     check_axe(page, "message-form")
+    # The organ tree's filter is the core one: typing a name chooses the single matching organ.
+    page.locator("select[data-organ-tree]").select_option(str(gov.pk))
+    page.get_by_label("按名称查找机关").fill("公积金")
+    assert page.locator("[data-organ-count]").inner_text() == "找到 1 个机关"
+    assert page.locator("select[data-organ-tree]").input_value() == str(organ.pk)
     # Typing the subject shows an answer that may already answer it.
     page.get_by_label("咨询", exact=True).check()
     page.get_by_label("标题").fill("租房提取公积金")

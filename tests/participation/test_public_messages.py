@@ -236,3 +236,10 @@ def test_status_shown_to_the_sender_never_says_under_review(client, organ, handl
     client.post(reverse("participation:message_track"), {"code": m.receipt_code, "check": "5678"})
     html = client.get(reverse("participation:message_track_detail", args=[m.receipt_code])).content.decode()
     assert "办理中" in html and "答复" in html and "<div class=\"body-text\" data-reply>" not in html
+
+
+@pytest.mark.django_db
+def test_the_organ_field_is_the_core_organ_tree(client, organ):
+    page = client.get(reverse("participation:message_create")).content.decode()
+    assert "core/organ-tree.js" in page and "data-organ-count" in page and 'data-organ-tree="1"' in page
+    assert f'data-path="{organ.path}"' in page and page.count("data-organ-picker") == 1

@@ -7,7 +7,7 @@ import os
 from django import forms
 
 from gongkai.core import validators
-from gongkai.core.forms import GuardedFormMixin, KeptFilesMixin, OrganTreeSelect
+from gongkai.core.forms import GuardedFormMixin, KeptFilesMixin, organ_tree_field_setup
 from gongkai.core.idempotency import OnceFormMixin
 from gongkai.core.models import Organ
 from gongkai.core.throttle import Throttle
@@ -62,11 +62,8 @@ class MessageForm(KeptFilesMixin, GuardedFormMixin, OnceFormMixin, forms.Form):
     def __init__(self, *args, organ: Organ | None = None, challenge: tuple[str, str] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fixed_organ = organ
-        organs = list(Organ.objects.active().order_by("path").only("pk", "name", "path"))
-        self.fields["organ"].widget = OrganTreeSelect(paths={str(o.pk): o.path for o in organs},
-                                                      attrs={"data-organ-tree": "1"})
-        self.fields["organ"].choices = [("", "请选择机关")] + [
-            (o.pk, "\u3000" * max(0, o.path.count("/") - 2) + o.name) for o in organs]
+        organ_tree_field_setup(self.fields["organ"], Organ.objects.active().order_by("path").only("pk", "name", "path"),
+                               empty_label="请选择机关")
         if organ is not None and not self.is_bound:
             self.initial["organ"] = organ.pk
         self.set_challenge(challenge)

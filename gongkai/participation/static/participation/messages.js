@@ -1,30 +1,7 @@
-/* Message form: filter the organ tree by name; suggest published answers while the subject is typed.
+/* Message form: suggest published answers while the subject is typed (the organ tree's filter is core/organ-tree.js).
    Progressive enhancement: without this script the form works as a plain form. */
 (function () {
   "use strict";
-
-  function organFilter(form) {
-    var picker = form.querySelector("[data-organ-picker]");
-    var select = form.querySelector("select[data-organ-tree]");
-    if (!picker || !select) return;
-    picker.hidden = false;
-    var input = picker.querySelector("[data-organ-filter]");
-    var options = Array.prototype.slice.call(select.options);
-    input.addEventListener("input", function () {
-      var term = input.value.trim();
-      var keep = {};
-      options.forEach(function (o) {
-        if (!o.value || !term || o.text.indexOf(term) !== -1) {
-          keep[o.value] = true;
-          var path = o.getAttribute("data-path") || "";
-          path.split("/").forEach(function (id) { if (id) keep[id] = true; });  // keep the ancestors
-        }
-      });
-      options.forEach(function (o) { o.hidden = !keep[o.value]; });
-      var matches = options.filter(function (o) { return o.value && !o.hidden && o.text.indexOf(term) !== -1; });
-      if (term && matches.length === 1) select.value = matches[0].value;
-    });
-  }
 
   function suggestions(form) {
     var url = form.getAttribute("data-suggest-url");
@@ -73,7 +50,6 @@
   document.addEventListener("DOMContentLoaded", function () {
     var form = document.querySelector("[data-message-form]");
     if (!form) return;
-    organFilter(form);
     suggestions(form);
   });
 })();
