@@ -5,7 +5,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 
-from gongkai.core.models import AuditEvent
+from gongkai.core.models import AuditEvent, AuditEventType
 from gongkai.participation.geo import gcj02_to_wgs84, wgs84_to_gcj02
 from gongkai.participation.models import Message, MessageKind, Place, PlaceKind
 from gongkai.participation.services import places as svc
@@ -96,7 +96,8 @@ def test_staff_maintain_places_with_an_audit_row(client, organ, editor, other_ed
     assert response.status_code == 302
     place = Place.objects.get(name="新的查阅点")
     assert abs(float(place.latitude) - 38.873) > 0.0005  # GCJ-02 converted to WGS-84
-    assert AuditEvent.objects.filter(note="服务场所").exists()
+    assert AuditEvent.objects.filter(note="服务场所", event_type=AuditEventType.PLACE_CREATED,
+                                     object_id=str(place.pk)).exists()
     assert "新的查阅点" in client.get("/workspace/participation/places/").content.decode()
     client.force_login(other_editor)
     assert client.get(f"/workspace/participation/places/{place.pk}/").status_code == 404
@@ -162,3 +163,16 @@ def test_a_correction_form_has_a_honeypot_and_a_bad_phone_is_refused(client, pla
     bad_phone = client.post(f"/map/{zone.pk}/correct/", {"body": "错", "phone": "abc"})
     assert trap.status_code == 400 and bad_phone.status_code == 400 and not Message.objects.exists()
     assert "有效的联系电话" in bad_phone.content.decode()
+
+
+def test_place_changes_and_deletion_have_their_own_audit_types(organ, editor, places):
+    from gongkai.participation.services.places import place_delete, place_save
+
+    zone = Place.objects.get(pk=places["zone"].pk)  # coordinates as the database keeps them
+    place_save(actor=editor, place=zone, data={"opening_hours": "周一至周五 8:30-17:30"})
+    changed = AuditEvent.objects.filter(event_type=AuditEventType.PLACE_CHANGED).get()
+    assert "opening_hours" in changed.changes
+    pk = zone.pk
+    place_delete(actor=editor, place=zone)
+    assert AuditEvent.objects.filter(event_type=AuditEventType.PLACE_DELETED, object_id=str(pk)).exists()
+    assert not AuditEvent.objects.filter(event_type=AuditEventType.SITE_CHANGED, note__contains="服务场所").exists()

@@ -29,12 +29,13 @@ def place_save(*, actor, place: Place | None = None, data: Mapping[str, Any]) ->
     if place.pk and place.organ_id != organ.pk:
         require(actor, Perm.RECORD_DRAFT, place.organ)
     before = snapshot(place, AUDITED) if place.pk else {}
+    event = AuditEventType.PLACE_CHANGED if place.pk else AuditEventType.PLACE_CREATED
     for key in PLACE_FIELDS:
         if key in data:
             setattr(place, key, data[key])
     place.full_clean()
     place.save()
-    audit_log(actor=actor, event_type=AuditEventType.SITE_CHANGED, obj=place, organ=place.organ,
+    audit_log(actor=actor, event_type=event, obj=place, organ=place.organ,
               changes=diff(before, snapshot(place, AUDITED)), note="服务场所")
     return place
 
@@ -42,7 +43,7 @@ def place_save(*, actor, place: Place | None = None, data: Mapping[str, Any]) ->
 @transaction.atomic
 def place_delete(*, actor, place: Place) -> None:
     require(actor, Perm.RECORD_DRAFT, place.organ)
-    audit_log(actor=actor, event_type=AuditEventType.SITE_CHANGED, obj=place, organ=place.organ,
+    audit_log(actor=actor, event_type=AuditEventType.PLACE_DELETED, obj=place, organ=place.organ,
               changes={k: [v, None] for k, v in snapshot(place, AUDITED).items()}, note=f"删除服务场所：{place.name}")
     place.delete()
 
