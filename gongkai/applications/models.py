@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from gongkai.core.calendar import get_work_calendar
+from gongkai.core.files import stored_file_name
 from gongkai.core.models import Organ
 from gongkai.workdays import CalendarError, WorkCalendar
 
@@ -396,7 +397,7 @@ class ApplicationEvent(models.Model):
 
 
 def upload_path(instance, filename: str) -> str:
-    return f"applications/{instance.application_id}/{filename}"
+    return f"applications/{instance.application_id}/{stored_file_name(filename)}"
 
 
 class ApplicationFile(models.Model):

@@ -9,6 +9,7 @@ because cascades delete rows no service sees.
 from __future__ import annotations
 
 import logging
+import os
 
 from django.db import models, router, transaction
 
@@ -42,3 +43,86 @@ def delete_owned_files(sender, instance: models.Model, using: str | None = None,
         if name:
             files.append((field.storage, str(name)))
     delete_files_on_commit(files, using=using or router.db_for_write(sender))
+
+
+def short_file_name(name: str, limit: int = 200) -> str:
+    """A file name as shown and stored beside an upload, at most ``limit`` characters, keeping its extension
+    (a browser may send a 400-character name; cutting the end off would drop ``.pdf``). Path parts, control
+    characters and NUL are removed."""
+    name = os.path.basename(str(name or "").replace("\\", "/"))
+    name = "".join(ch for ch in name if ch.isprintable()).strip() or "附件"
+    if len(name) <= limit:
+        return name
+    stem, ext = os.path.splitext(name)
+    ext = ext[:10] if len(ext) <= 10 else ""
+    return stem[: limit - len(ext)].rstrip() + ext
+
+
+def stored_file_name(name: str, limit: int = 60) -> str:
+    """The last part of a storage path for an upload: short enough for every file system (255 bytes) and
+    for a FileField's ``max_length``, whatever name the browser sent."""
+    return short_file_name(name, limit)
+
+
+# -- does the content match the extension? (docs/adr: puremagic) ------------------------------------------
+
+CONTENT_MISMATCH = "文件内容与扩展名不符，请确认上传的是原始文件（例如不要把其他文件改名为 .pdf）。"
+_OLE = {".doc", ".xls", ".ppt", ".wps", ".et", ".dps", ".dot", ".xlt", ".msi", ".msg", ".vsd", ".pub", ".spo",
+        ".opt", ".rvt"}  # one container format (OLE2) with many names
+_ZIP = {".zip", ".docx", ".xlsx", ".pptx", ".xlsb", ".xltm", ".xltx", ".docm", ".xlsm", ".ofd", ".odt", ".ods",
+        ".jar", ".epub"}
+#: What the sniffer may report for each extension a form accepts. An extension not listed is not judged.
+CONTENT_KINDS: dict[str, set[str]] = {
+    "pdf": {".pdf"}, "png": {".png"}, "gif": {".gif"}, "bmp": {".bmp"},
+    "jpg": {".jpg", ".jpeg", ".jfif", ".jpe"}, "jpeg": {".jpg", ".jpeg", ".jfif", ".jpe"},
+    "doc": _OLE, "xls": _OLE, "ppt": _OLE, "wps": _OLE, "et": _OLE, "dps": _OLE,
+    "docx": _ZIP, "xlsx": _ZIP, "pptx": _ZIP, "ofd": _ZIP, "zip": _ZIP,
+}
+TEXT_EXTENSIONS = {"txt", "csv"}
+_HEAD = 64 * 1024
+
+
+def _is_text(head: bytes) -> bool:
+    """Plain text cannot be sniffed: it is accepted when it decodes as UTF-8 or GB18030 (the end of a
+    partial read may cut a character in two, hence the incremental decoder)."""
+    import codecs
+
+    if b"\x00" in head:
+        return False
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            codecs.getincrementaldecoder(encoding)().decode(head, final=False)
+        except UnicodeDecodeError:
+            continue
+        return True
+    return False
+
+
+def content_matches_extension(head: bytes, ext: str) -> bool:
+    """Whether the first bytes of a file fit its extension (without the dot, lower case)."""
+    import puremagic
+
+    ext = ext.lower().lstrip(".")
+    if ext in TEXT_EXTENSIONS:
+        return _is_text(head)
+    kinds = CONTENT_KINDS.get(ext)
+    if kinds is None:
+        return True
+    try:
+        found = {m.extension.lower() for m in puremagic.magic_string(head)}
+    except puremagic.PureError:
+        found = set()
+    return bool(found & kinds)
+
+
+def check_upload_content(upload, ext: str | None = None) -> None:
+    """Raise a Chinese ``ValidationError`` when an uploaded file's content does not match its extension."""
+    from django.core.exceptions import ValidationError
+
+    if ext is None:
+        ext = os.path.splitext(upload.name or "")[1]
+    upload.seek(0)
+    head = upload.read(_HEAD)
+    upload.seek(0)
+    if not content_matches_extension(head, ext):
+        raise ValidationError(f"附件“{short_file_name(upload.name or '', 60)}”：{CONTENT_MISMATCH}", code="content")

@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 
 from gongkai.core.audit import audit_log
+from gongkai.core.files import short_file_name
 from gongkai.core.models import AuditEventType
 
 from ..clock import EventKind
@@ -95,7 +96,7 @@ def application_determine(
     det.public_records.set(public_records)
     for f in files:
         ApplicationFile.objects.create(application=r.application, source=ApplicationFile.Source.PROVIDED, file=f,
-                                       name=f.name[:200], size=f.size or 0)
+                                       name=short_file_name(f.name), size=f.size or 0)
     audit_log(actor=actor, event_type=AuditEventType.APPLICATION_DETERMINED, obj=r.application, organ=app.organ,
               changes={"outcome": [None, outcome.label], "reply_type": [None, reply_type.label]})
     group = outcome.group

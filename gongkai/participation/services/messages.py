@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from gongkai.core.audit import audit_log, diff, snapshot
 from gongkai.core.calendar import get_work_calendar
+from gongkai.core.files import short_file_name
 from gongkai.core.masking import mask_text
 from gongkai.core.models import AuditEventType, Organ
 from gongkai.core.permissions import Perm, can, require
@@ -150,7 +151,7 @@ def message_submit(
     _set_due(message)
     if attachment is not None:
         validate_attachment(attachment)
-        message.attachment_name = os.path.basename(attachment.name or "附件")[:200]
+        message.attachment_name = short_file_name(attachment.name or "附件")
         message.attachment.save(message.attachment_name, attachment, save=False)
     try:
         message.save()
