@@ -79,3 +79,49 @@ def test_platform_admin_sees_the_banner_on_the_workspace_home_and_the_calendar_a
     assert "2027年的节假日安排尚未录入" in page
     client.force_login(editor)  # an office's clerk is not asked
     assert "节假日安排尚未录入" not in client.get("/workspace/").content.decode()
+
+
+# -- the calendar cached under a generation -------------------------------------------------
+
+
+@pytest.fixture
+def generation_mode(settings, tmp_path, monkeypatch):
+    """A process with no uncommitted calendar change of its own, its generation file in tmp."""
+    from gongkai.core import calendar
+
+    settings.GONGKAI_CALENDAR_GENERATION_FILE = str(tmp_path / "calendar-generation")
+    monkeypatch.setattr(calendar, "_pending", {"changes": 0})
+    clear_work_calendar_cache()
+    yield calendar
+    clear_work_calendar_cache()
+
+
+def test_an_unchanged_calendar_costs_no_query(generation_mode, django_assert_num_queries):
+    with django_assert_num_queries(2):
+        cal = get_work_calendar()
+    with django_assert_num_queries(0):
+        assert get_work_calendar() is cal
+
+
+def test_a_committed_change_is_seen_through_a_new_generation(
+        generation_mode, django_assert_num_queries, django_capture_on_commit_callbacks):
+    before = get_work_calendar()
+    with django_capture_on_commit_callbacks(execute=True):
+        CalendarOverride.objects.create(date=date(2027, 1, 4), is_workday=False, note="调休")
+        # Until the commit this process compares the rows: its own change is seen at once.
+        assert not get_work_calendar().is_workday(date(2027, 1, 4))
+    assert generation_mode._pending["changes"] == 0
+    # (The recompute job queued by the same commit may already have rebuilt it.)
+    after = get_work_calendar()
+    assert after is not before and not after.is_workday(date(2027, 1, 4))
+    assert generation_mode._cache["calendar"][0] == generation_mode._generation() != "file:0"
+    with django_assert_num_queries(0):
+        assert get_work_calendar() is after
+
+
+def test_another_process_change_is_seen_after_its_bump(generation_mode):
+    get_work_calendar()
+    # Another process: its rows (no signal here) and its bump after the commit.
+    CalendarOverride.objects.bulk_create([CalendarOverride(date=date(2027, 1, 5), is_workday=False, note="调休")])
+    generation_mode._bump()
+    assert not get_work_calendar().is_workday(date(2027, 1, 5))
