@@ -48,9 +48,11 @@ APPLICANT_FIELDS = ("applicant_kind", "name", "id_type", "id_number", "contact_p
 
 def _find_repeat(app: Application) -> Application | None:
     """An earlier, answered application of the same applicant to the same organ asking the same."""
-    earlier = (Application.objects.filter(organ=app.organ, id_number=app.id_number, closed_on__isnull=False,
-                                          determination__isnull=False)
-               .exclude(pk=app.pk).only("pk", "title", "description").order_by("-pk")[:50])
+    earlier = Application.objects.filter(organ=app.organ, id_number=app.id_number, closed_on__isnull=False,
+                                         determination__isnull=False)
+    if app.pk is not None:
+        earlier = earlier.exclude(pk=app.pk)
+    earlier = (earlier.only("pk", "title", "description").order_by("-pk")[:50])
     mine = similarity.bigrams(app.title + app.description)
     for other in earlier:
         if similarity.similarity(mine, other.title + other.description) >= similarity.SIMILAR:
@@ -73,15 +75,14 @@ def _create(*, organ: Organ, data: dict[str, Any], channel: Channel, arrived_on:
     app = Application(organ=organ, channel=channel.value, arrived_on=arrived_on, confirmed_on=confirmed_on,
                       submitted_ip=ip, created_by=actor if getattr(actor, "is_authenticated", False) else None,
                       tracking_code=new_tracking_code(), **data)
-    app.save()
-    app.serial = f"{app.receipt_date.year}-{app.pk:05d}"
     app.repeat_of = _find_repeat(app)
-    app.save(update_fields=["serial", "repeat_of"])
+    app.save()
+    app.serial = f"{app.receipt_date.year}-{app.pk:05d}"  # saved with the clock cache below
     for f in files:
         ApplicationFile.objects.create(application=app, source=ApplicationFile.Source.APPLICANT, file=f,
                                        name=f.name[:200], size=f.size or 0)
     appended = append_event(app, actor=actor, kind=EventKind.RECEIVED, on=arrived_on, channel=channel.value,
-                            confirmed=confirmed_on)
+                            confirmed=confirmed_on, new=True, also_save=("serial",))
     app = appended.application
     audit_log(actor=actor, event_type=AuditEventType.APPLICATION_RECEIVED, obj=app, organ=organ,
               note=f"{channel.label}，收到申请之日 {app.receipt_date.isoformat()}")

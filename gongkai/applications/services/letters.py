@@ -8,7 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 
 from gongkai.core.audit import audit_log
@@ -33,12 +33,16 @@ from .base import ApplicationActionError, date_cn
 log = logging.getLogger(__name__)
 
 
-def reconsideration_body(organ: Organ) -> str:
+def reconsideration_body(organ: Organ, *, own_settings: OrganLetterSettings | None = None) -> str:
     """行政复议机关 (行政复议法 2023 Art. 24): a department's government; a government's superior.
 
-    An organ's own setting (vertically managed departments and other exceptions) wins.
+    An organ's own setting (vertically managed departments and other exceptions) wins;
+    ``own_settings``: the organ's letter settings when the caller has read them already.
     """
-    own = OrganLetterSettings.objects.filter(organ=organ).values_list("reconsideration_body", flat=True).first()
+    if own_settings is not None:
+        own = own_settings.reconsideration_body
+    else:
+        own = OrganLetterSettings.objects.filter(organ=organ).values_list("reconsideration_body", flat=True).first()
     if own:
         return own
     chain = [*reversed(organ.ancestors())]
@@ -72,12 +76,14 @@ def remedy_kind(outcome_group: str) -> str:
     return {"不予公开": "review_first", "部分公开": "partial"}.get(outcome_group, "either")
 
 
-def _base_context(app: Application, clock: ClockResult | None, on) -> dict[str, Any]:
+def _base_context(app: Application, clock: ClockResult | None, on,
+                  own_settings: OrganLetterSettings | None = None) -> dict[str, Any]:
     organ = app.organ
+    own_settings = own_settings or letter_settings(organ)
     due = clock.due_date if clock else app.due_date
     return {
         "you": "你单位" if app.is_organisation else "您",
-        "payment_details": letter_settings(organ).payment_details,
+        "payment_details": own_settings.payment_details,
         "organ_name": organ.name,
         "organ_phone": organ.phone or "—",
         "organ_address": organ.address or "—",
@@ -92,7 +98,7 @@ def _base_context(app: Application, clock: ClockResult | None, on) -> dict[str, 
         "extension_workdays": clock.extension_workdays if clock else 0,
         "excluded_workdays": clock.excluded_workdays if clock else 0,
         "explanation": list(clock.explanation) if clock else [],
-        "reconsideration_body": reconsideration_body(organ),
+        "reconsideration_body": reconsideration_body(organ, own_settings=own_settings),
         "court": "有管辖权的人民法院",
         "track_url": getattr(settings, "GONGKAI_SITE_URL", "") + reverse("applications:track"),
     }
@@ -105,16 +111,39 @@ def _template_for(app: Application, kind: str):
     return builtin_template(kind)
 
 
-def next_letter_number(organ: Organ, year: int) -> str:
+def _take_sequence(organ: Organ, year: int) -> int:
+    """Increment the organ's counter of ``year`` and return the new value, in one statement.
+
+    ``UPDATE … SET last = last + 1 … RETURNING last`` (PostgreSQL; SQLite ≥ 3.35) locks the row
+    only from here to the commit, so the caller takes the number as late as it can. The first
+    letter of a year inserts the row; a concurrent insert of the same row is caught by the
+    unique constraint, and the update is retried.
+    """
+    table = connection.ops.quote_name(LetterSequence._meta.db_table)
+    sql = f"UPDATE {table} SET last = last + 1 WHERE organ_id = %s AND year = %s RETURNING last"  # noqa: S608
+    for _ in range(2):
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [organ.pk, year])
+            row = cursor.fetchone()
+        if row is not None:
+            return int(row[0])
+        try:
+            with transaction.atomic():
+                LetterSequence.objects.create(organ=organ, year=year, last=1)
+            return 1
+        except IntegrityError:
+            continue  # another transaction created it: increment that row
+    raise ApplicationActionError("告知书编号暂时无法取得，请稍后重试。")
+
+
+def next_letter_number(organ: Organ, year: int, *, own_settings: OrganLetterSettings | None = None) -> str:
     """The organ's next letter number of ``year`` in its configured format (row-locked counter)."""
-    seq, _ = LetterSequence.objects.select_for_update().get_or_create(organ=organ, year=year)
-    seq.last += 1
-    seq.save(update_fields=["last"])
-    fmt = letter_settings(organ).number_format or DEFAULT_NUMBER_FORMAT
+    n = _take_sequence(organ, year)
+    fmt = (own_settings or letter_settings(organ)).number_format or DEFAULT_NUMBER_FORMAT
     try:
-        return fmt.format(organ=organ.display_name, year=year, n=seq.last)
+        return fmt.format(organ=organ.display_name, year=year, n=n)
     except (KeyError, IndexError, ValueError):
-        return DEFAULT_NUMBER_FORMAT.format(organ=organ.display_name, year=year, n=seq.last)
+        return DEFAULT_NUMBER_FORMAT.format(organ=organ.display_name, year=year, n=n)
 
 
 def _json_safe(value: Any) -> bool:
@@ -140,20 +169,20 @@ def issue_letter(app: Application, *, kind: LetterKind, clock: ClockResult | Non
     is not held up by docxtpl). Whoever asks for the file first renders it if the job has not.
     """
     on = event.date if event else services.today()
-    context = _base_context(app, clock, on)
+    own_settings = letter_settings(app.organ)  # read once for the context and the number
+    context = _base_context(app, clock, on, own_settings)
     for key, value in extra.items():
         context[key] = value.strip().rstrip(_END_PUNCT) if key in _PHRASES and isinstance(value, str) else value
     if "outcome_group" in context:
         context["remedy_kind"] = remedy_kind(context["outcome_group"])
     year = on.year
-    n = app.letters.filter(kind=kind).count() + 1
-    suffix = f"-{n}" if n > 1 else ""
-    context["number"] = next_letter_number(app.organ, year)
     today = services.today()
     late = [f"{label}{date_cn(d)}已过" for label, d in (stated_deadlines or {}).items() if d and d < today]
     if late:
         context["warning"] = f"告知书所载{'、'.join(late)}（告知书日期为{date_cn(on)}），请核实是否需要另行告知申请人。"
     context["letter_title"] = kind.label if kind != LetterKind.RECEIPT else "政府信息公开申请回执"
+    # The number as late as possible: its counter row stays locked from here to the commit.
+    context["number"] = next_letter_number(app.organ, year, own_settings=own_settings)
     letter = Letter(application=app, kind=kind, number=context["number"], event=event,
                     to_applicant=kind in APPLICANT_LETTERS,
                     context={k: v for k, v in context.items() if _json_safe(v)})
@@ -162,6 +191,8 @@ def issue_letter(app: Application, *, kind: LetterKind, clock: ClockResult | Non
         pk = letter.pk
         transaction.on_commit(lambda: _enqueue_render(pk))
     else:
+        n = app.letters.filter(kind=kind).count() + 1  # only the file name needs it
+        suffix = f"-{n}" if n > 1 else ""
         try:
             data = render_docx(_template_for(app, kind), context)
         except LetterError as exc:
