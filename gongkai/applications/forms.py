@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from gongkai.core import forms as core_forms
 from gongkai.core import validators
+from gongkai.core.files import check_upload_content
 from gongkai.core.forms import GuardedFormMixin, organ_tree_field_setup
 from gongkai.core.idempotency import OnceFormMixin
 from gongkai.core.models import Organ
@@ -54,6 +55,7 @@ class MultipleFileField(forms.FileField):
                 raise forms.ValidationError(f"附件“{f.name}”的格式不支持，可上传：{'、'.join(FILE_EXTENSIONS)}。")
             if f.size > MAX_FILE_BYTES:
                 raise forms.ValidationError(f"附件“{f.name}”超过 20MB。")
+            check_upload_content(f, ext)
             out.append(f)
         return out
 
@@ -485,6 +487,7 @@ class ThreadForm(forms.Form):
                 raise forms.ValidationError(f"附件“{f.name}”的格式不支持，可上传：{'、'.join(FILE_EXTENSIONS)}。")
             if f.size > MAX_FILE_BYTES:
                 raise forms.ValidationError(f"附件“{f.name}”超过 20MB。")
+            check_upload_content(f, ext)
         return f
 
 

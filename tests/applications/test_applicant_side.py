@@ -81,7 +81,7 @@ def test_a_fee_proof_resumes_the_clock(tracked, client, organ, handler, today):
     page = tracked.get(reverse("applications:track_detail", args=[app.tracking_code])).content.decode()
     assert 'id="fee_proof"' in page and "100.00 元" in page
     act(tracked, app, "fee_proof", body="已于9月22日通过银行转账缴纳",
-        file=SimpleUploadedFile("回单.png", b"\x89PNG x", content_type="image/png"))
+        file=SimpleUploadedFile("回单.png", b"\x89PNG\r\n\x1a\n" + bytes(24), content_type="image/png"))
     msg = ApplicationMessage.objects.get(kind="fee_proof")
     services.application_thread_accept(actor=handler, message=msg)
     app.refresh_from_db()

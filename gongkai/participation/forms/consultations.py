@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from gongkai.core import validators
+from gongkai.core.files import check_upload_content
 from gongkai.core.forms import GuardedFormMixin, KeptFilesMixin
 from gongkai.core.idempotency import OnceFormMixin
 from gongkai.core.throttle import Throttle
@@ -65,6 +66,7 @@ class CommentForm(KeptFilesMixin, GuardedFormMixin, OnceFormMixin, forms.Form):
             raise forms.ValidationError(f"附件超过{ATTACHMENT_MAX_MB}MB的大小限制。")
         if not f.size:
             raise forms.ValidationError("附件是空文件。")
+        check_upload_content(f)
         return f
 
     def __init__(self, *args, consultation: Consultation, challenge: tuple[str, str] | None = None, **kwargs):

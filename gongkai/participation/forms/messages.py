@@ -7,6 +7,7 @@ import os
 from django import forms
 
 from gongkai.core import validators
+from gongkai.core.files import check_upload_content
 from gongkai.core.forms import GuardedFormMixin, KeptFilesMixin, organ_tree_field_setup
 from gongkai.core.idempotency import OnceFormMixin
 from gongkai.core.models import Organ
@@ -82,6 +83,7 @@ class MessageForm(KeptFilesMixin, GuardedFormMixin, OnceFormMixin, forms.Form):
             raise forms.ValidationError(f"附件“{f.name}”超过10MB。")
         if not f.size:
             raise forms.ValidationError(f"附件“{f.name}”是空文件。")
+        check_upload_content(f, ext)
         return f
 
     def clean(self):
