@@ -29,5 +29,12 @@ def test_one_submission_stays_within_its_queries(client, apply_url, today, calen
         r = client.post(apply_url, form_data(submission_token=token), REMOTE_ADDR="10.1.1.1")
     assert r.status_code == 302 and Application.objects.count() == 1
     # 39 before the cuts (savepoints included); the counter row of the year is created here
-    # (a later submission of the year: 3 fewer).
     assert len(ctx.captured_queries) <= 29
+    # A later submission of the year increments the existing counter row: 36 before the cuts.
+    token = token_from(client.get(apply_url).content.decode())
+    with CaptureQueriesContext(connection) as ctx:
+        r = client.post(apply_url, form_data(submission_token=token), REMOTE_ADDR="10.1.1.2")
+    assert r.status_code == 302 and Application.objects.count() == 2
+    assert len(ctx.captured_queries) <= 26
+    numbers = sorted(Application.objects.values_list("letters__number", flat=True))
+    assert len(set(numbers)) == 2 and numbers[0].endswith("第1号") and numbers[1].endswith("第2号")
