@@ -100,9 +100,14 @@ def test_comment_moderate_close_feedback_and_find_the_disposition(live_server, b
     # A missing name is refused and nothing typed is lost.
     page.get_by_label("意见针对").select_option(label="第三条")
     page.get_by_label("意见内容").fill("建议第三条增加“不得遮挡建筑物窗户”。我叫李明，电话13912345678。")
+    page.locator("input[name=attachment]").set_input_files(
+        {"name": "详细意见.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4 details"})
     page.get_by_role("button", name="提交意见").click()
     page.wait_for_selector("text=请填写姓名或单位名称")
     assert "不得遮挡建筑物窗户" in page.get_by_label("意见内容").input_value()
+    # The attachment is kept: listed as attached, not chosen again.
+    assert page.get_by_label("详细意见.pdf").is_visible() and not page.get_by_label("详细意见.pdf").is_checked()
+    assert page.locator("fieldset:has(input[name=drop_kept]) legend").inner_text().startswith("已附文件")
     page.get_by_label("姓名或单位").fill("李明")
     page.get_by_label("电子邮箱（选填，不公开）").fill("liming@example.org")
     page.get_by_role("button", name="提交意见").click()
@@ -112,6 +117,7 @@ def test_comment_moderate_close_feedback_and_find_the_disposition(live_server, b
     code = page.locator("[data-receipt-code]").inner_text().strip()
     comment = Comment.objects.get(receipt_code=code)
     assert comment.section.heading == "第三条" and comment.email == "liming@example.org"
+    assert comment.attachment.read() == b"%PDF-1.4 details"
 
     # The period ends (the scheduled job has not run yet).
     Consultation.objects.filter(pk=c.pk).update(starts_on=today - dt.timedelta(days=31), ends_on=today - dt.timedelta(days=1))
