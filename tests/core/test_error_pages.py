@@ -43,6 +43,8 @@ def test_a_get_on_a_staff_action_goes_back_to_its_page(client, organ, editor):
          reverse("participation_staff:consultation", args=[consultation.pk])),
         (reverse("participation_staff:consultation_submit", args=[consultation.pk]),
          reverse("participation_staff:consultation", args=[consultation.pk])),
+        (reverse("participation_staff:message_act", args=[1, "assign"]), reverse("participation_staff:message", args=[1])),
+        (reverse("participation_staff:answer_act", args=[1, "approve"]), reverse("participation_staff:answer", args=[1])),
     ]:
         response = client.get(action)
         assert (response.status_code, response["Location"]) == (302, page), action
