@@ -34,7 +34,9 @@ def test_the_detail_page_masks_until_asked_and_the_asking_is_audited(client, org
 def test_revealing_is_a_post_and_for_handlers_only(client, organ, other_organ, handler):
     app = factories.ApplicationFactory(organ=organ, received=True)
     client.force_login(handler)
-    assert client.get(reverse("applications:personal_data", args=[app.pk])).status_code == 405
+    response = client.get(reverse("applications:personal_data", args=[app.pk]))  # back to the application (#23)
+    assert response.status_code == 302 and VALID_ID not in response.content.decode()
+    assert not AuditEvent.objects.filter(event_type=AuditEventType.APPLICANT_DATA_VIEWED).exists()
     outsider = member(other_organ, Role.HANDLER, "mask_outsider")
     client.force_login(outsider)
     assert client.post(reverse("applications:personal_data", args=[app.pk])).status_code == 404
