@@ -38,3 +38,14 @@ def test_one_submission_stays_within_its_queries(client, apply_url, today, calen
     assert len(ctx.captured_queries) <= 26
     numbers = sorted(Application.objects.values_list("letters__number", flat=True))
     assert len(set(numbers)) == 2 and numbers[0].endswith("第1号") and numbers[1].endswith("第2号")
+
+
+def test_letter_numbers_without_returning(organ, monkeypatch):
+    """SQLite before 3.35 has no RETURNING: an update and a read give the same numbers."""
+    from django.db import connection
+
+    from gongkai.applications.services.letters import _take_sequence
+
+    monkeypatch.setattr(connection.features, "can_return_columns_from_insert", False)
+    assert [_take_sequence(organ, 2025) for _ in range(3)] == [1, 2, 3]
+    assert _take_sequence(organ, 2026) == 1

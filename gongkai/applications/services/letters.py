@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.db import IntegrityError, connection, transaction
+from django.db.models import F
 from django.urls import reverse
 
 from gongkai.core.audit import audit_log
@@ -122,9 +123,14 @@ def _take_sequence(organ: Organ, year: int) -> int:
     table = connection.ops.quote_name(LetterSequence._meta.db_table)
     sql = f"UPDATE {table} SET last = last + 1 WHERE organ_id = %s AND year = %s RETURNING last"  # noqa: S608
     for _ in range(2):
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [organ.pk, year])
-            row = cursor.fetchone()
+        if connection.features.can_return_columns_from_insert:
+            with connection.cursor() as cursor:
+                cursor.execute(sql, [organ.pk, year])
+                row = cursor.fetchone()
+        else:  # SQLite before 3.35: no RETURNING; the update and a read in the same transaction
+            rows = LetterSequence.objects.filter(organ=organ, year=year)
+            row = (rows.values_list("last").first()
+                   if rows.update(last=F("last") + 1) else None)
         if row is not None:
             return int(row[0])
         try:
