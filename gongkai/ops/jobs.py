@@ -66,13 +66,19 @@ def _messages_remind() -> str:
 
 
 def _applications_daily() -> str:
+    import gongkai.applications.forms  # noqa: F401  (the public forms register their pending directories)
+    import gongkai.participation.forms.consultations  # noqa: F401
+    import gongkai.participation.forms.messages  # noqa: F401
     from gongkai.applications import services
+    from gongkai.core.forms import purge_kept_files
 
     from .mail import send_once
 
     counts = services.applications_recompute()
     reminded = services.remind_handlers(send=send_once)
-    return f"已重算 {counts['total']} 件申请的答复期限（{counts['changed']} 件有变化），提醒 {reminded} 件"
+    purged = purge_kept_files()
+    return (f"已重算 {counts['total']} 件申请的答复期限（{counts['changed']} 件有变化），提醒 {reminded} 件，"
+            f"删除过期待用文件 {purged} 个")
 
 
 def _workplan_remind() -> str:
