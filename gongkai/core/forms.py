@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from django import forms
 
+from .files import short_file_name
 from .throttle import Throttle
 
 
@@ -191,7 +192,7 @@ class KeptFilesMixin:
             ext = f.name.rsplit(".", 1)[-1].lower()[:10] if "." in f.name else "bin"
             f.seek(0)
             path = default_storage.save(f"{self.kept_dir}{uuid.uuid4().hex}.{ext}", f)
-            kept.append({"path": path, "name": f.name[:200]})
+            kept.append({"path": path, "name": short_file_name(f.name)})
         self.kept = kept
         self._drop_field()
         data = self.data.copy()

@@ -108,6 +108,7 @@ def test_comment_moderate_close_feedback_and_find_the_disposition(live_server, b
     # The attachment is kept: listed as attached, not chosen again.
     assert page.get_by_label("详细意见.pdf").is_visible() and not page.get_by_label("详细意见.pdf").is_checked()
     assert page.locator("fieldset:has(input[name=drop_kept]) legend").inner_text().startswith("已附文件")
+    check_axe(page, "consultation-comment-form-error")  # the error list and the kept-file box are accessible too
     page.get_by_label("姓名或单位").fill("李明")
     page.get_by_label("电子邮箱（选填，不公开）").fill("liming@example.org")
     page.get_by_role("button", name="提交意见").click()

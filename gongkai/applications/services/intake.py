@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from gongkai.core.audit import audit_log
+from gongkai.core.files import short_file_name
 from gongkai.core.models import AuditEventType, Organ
 from gongkai.core.permissions import Perm, can
 
@@ -80,7 +81,7 @@ def _create(*, organ: Organ, data: dict[str, Any], channel: Channel, arrived_on:
     app.serial = f"{app.receipt_date.year}-{app.pk:05d}"  # saved with the clock cache below
     for f in files:
         ApplicationFile.objects.create(application=app, source=ApplicationFile.Source.APPLICANT, file=f,
-                                       name=f.name[:200], size=f.size or 0)
+                                       name=short_file_name(f.name), size=f.size or 0)
     appended = append_event(app, actor=actor, kind=EventKind.RECEIVED, on=arrived_on, channel=channel.value,
                             confirmed=confirmed_on, new=True, also_save=("serial",))
     app = appended.application
