@@ -17,7 +17,8 @@ below and those of ``gongkai.records.reference`` are thin wrappers around them.
 A calendar change moves due dates: ``gongkai.applications.signals`` listens to
 ``post_save``/``post_delete`` of :class:`CalendarOverride` and :class:`CalendarYear`
 and recomputes every application's clock on commit, and
-:func:`gongkai.core.calendar.get_work_calendar` notices the changed rows by itself.
+:func:`gongkai.core.calendar.get_work_calendar` rereads the rows once the calendar's generation
+token (bumped on the same commit) has changed.
 The signal stays where it is (core must not import applications); the services
 here save and delete through the model, so it fires for every one of them.
 """
