@@ -608,13 +608,18 @@ def extension_decide(request, pk: int):
     return redirect("applications:detail", pk=req.application_id)
 
 
-@staff_required
-def appeal_result(request, kind: str, pk: int):
+def _visible_appeal(request, kind: str, pk: int):
+    """The 复议 or 诉讼 ``pk`` of an application the user may see (404 otherwise)."""
     model = {"reconsideration": Reconsideration, "litigation": Litigation}.get(kind)
     if model is None:
         raise Http404
-    appeal = get_object_or_404(model.objects.select_related("application__organ"), pk=pk,
-                               application__in=selectors.visible_applications(request.user))
+    return get_object_or_404(model.objects.select_related("application__organ"), pk=pk,
+                             application__in=selectors.visible_applications(request.user))
+
+
+@staff_required
+def appeal_result(request, kind: str, pk: int):
+    appeal = _visible_appeal(request, kind, pk)
     if request.method != "POST":
         return redirect("applications:detail", pk=appeal.application_id)
     form = forms.AppealResultForm(request.POST)
@@ -643,11 +648,7 @@ def _with_reopen(appeals) -> list:
 @staff_required
 def appeal_reopen(request, kind: str, pk: int):
     """A 复议决定 or judgment that corrected the answer reopens the application (clock restarts)."""
-    model = {"reconsideration": Reconsideration, "litigation": Litigation}.get(kind)
-    if model is None:
-        raise Http404
-    appeal = get_object_or_404(model.objects.select_related("application__organ"), pk=pk,
-                               application__in=selectors.visible_applications(request.user))
+    appeal = _visible_appeal(request, kind, pk)
     if request.method != "POST":
         return redirect("applications:detail", pk=appeal.application_id)
     form = forms.AppealReopenForm(request.POST)

@@ -33,7 +33,7 @@ from ..models import (
     DecisionItemStatus,
     response_genre_q,
 )
-from .meetings import REVIEW_APPROVED, check_review_input
+from .meetings import review_apply
 
 CONCERN_FIELDS = ["title", "description", "source", "source_ref", "received_on", "deadline", "organ"]
 CONCERN_AUDITED = [*CONCERN_FIELDS, "status", "response_record", "response_note", "responded_at"]
@@ -257,20 +257,8 @@ def decision_catalog_review(*, actor, catalog: DecisionCatalog, decision: str, o
     reason = decision_catalog_review_failure_reason(actor=actor, catalog=catalog)
     if reason:
         raise ParticipationActionError(reason)
-    check_review_input(decision, opinion)
-    approved = decision == REVIEW_APPROVED
-    if approved and not catalog.organ.is_active:
-        raise ParticipationActionError("决策机关已停用，不能公布。")
-    before = snapshot(catalog, CATALOG_AUDITED)
-    catalog.status = CatalogStatus.PUBLISHED if approved else CatalogStatus.RETURNED
-    catalog.review_opinion = opinion.strip()
-    catalog.reviewed_by = actor
-    catalog.reviewed_at = timezone.now()
-    if approved:
-        catalog.published_at = catalog.reviewed_at
-    catalog.save()
-    audit_log(actor=actor, organ=catalog.organ, obj=catalog, note=opinion.strip(),
-              event_type=AuditEventType.DECISION_CATALOG_PUBLISHED if approved
-              else AuditEventType.DECISION_CATALOG_RETURNED,
-              changes=diff(before, snapshot(catalog, CATALOG_AUDITED)))
-    return catalog
+    return review_apply(catalog, actor=actor, decision=decision, opinion=opinion, audited=CATALOG_AUDITED,
+                        states=(CatalogStatus.PUBLISHED, CatalogStatus.RETURNED),
+                        event_types=(AuditEventType.DECISION_CATALOG_PUBLISHED,
+                                     AuditEventType.DECISION_CATALOG_RETURNED),
+                        inactive_error="决策机关已停用，不能公布。")

@@ -45,6 +45,28 @@ def check_review_input(decision: str, opinion: str) -> None:
         raise ParticipationActionError("请填写保密审查意见；退回修改时写明需要修改的内容。")
 
 
+def review_apply(obj, *, actor, decision: str, opinion: str, audited, states, event_types, inactive_error: str):
+    """The shared second half of a 保密审查 (meetings, decision catalogs), after the caller's own checks:
+    approval publishes ``obj`` (``states[0]``, ``event_types[0]``), a return sends it back with the opinion
+    (``states[1]``, ``event_types[1]``); the audit row is written in the caller's transaction."""
+    check_review_input(decision, opinion)
+    approved = decision == REVIEW_APPROVED
+    if approved and not obj.organ.is_active:
+        raise ParticipationActionError(inactive_error)
+    before = snapshot(obj, audited)
+    obj.status = states[0] if approved else states[1]
+    obj.review_opinion = opinion.strip()
+    obj.reviewed_by = actor
+    obj.reviewed_at = timezone.now()
+    if approved:
+        obj.published_at = obj.reviewed_at
+    obj.save()
+    audit_log(actor=actor, organ=obj.organ, obj=obj, note=opinion.strip(),
+              event_type=event_types[0] if approved else event_types[1],
+              changes=diff(before, snapshot(obj, audited)))
+    return obj
+
+
 def _lock(meeting: Meeting) -> Meeting:
     return Meeting.objects.select_for_update(of=("self",)).select_related("organ").get(pk=meeting.pk)
 
@@ -167,22 +189,10 @@ def meeting_review(*, actor, meeting: Meeting, decision: str, opinion: str) -> M
     reason = meeting_review_failure_reason(actor=actor, meeting=meeting)
     if reason:
         raise ParticipationActionError(reason)
-    check_review_input(decision, opinion)
-    approved = decision == REVIEW_APPROVED
-    if approved and not meeting.organ.is_active:
-        raise ParticipationActionError("主办机关已停用，不能发布。")
-    before = snapshot(meeting, AUDITED_FIELDS)
-    meeting.status = MeetingStatus.PUBLISHED if approved else MeetingStatus.RETURNED
-    meeting.review_opinion = opinion.strip()
-    meeting.reviewed_by = actor
-    meeting.reviewed_at = timezone.now()
-    if approved:
-        meeting.published_at = meeting.reviewed_at
-    meeting.save()
-    audit_log(actor=actor, event_type=AuditEventType.MEETING_PUBLISHED if approved else AuditEventType.MEETING_RETURNED,
-              obj=meeting, organ=meeting.organ, changes=diff(before, snapshot(meeting, AUDITED_FIELDS)),
-              note=opinion.strip())
-    return meeting
+    return review_apply(meeting, actor=actor, decision=decision, opinion=opinion, audited=AUDITED_FIELDS,
+                        states=(MeetingStatus.PUBLISHED, MeetingStatus.RETURNED),
+                        event_types=(AuditEventType.MEETING_PUBLISHED, AuditEventType.MEETING_RETURNED),
+                        inactive_error="主办机关已停用，不能发布。")
 
 
 @transaction.atomic
