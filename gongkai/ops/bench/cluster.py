@@ -130,7 +130,7 @@ def _lower_priority() -> None:
 class Cluster:
     """The processes of the production profile, each on its own loopback port, in one directory."""
 
-    def __init__(self, *, say: Say, app_workers: int = 2, template_dir: str | Path | None = None) -> None:
+    def __init__(self, *, say: Say, app_workers: int = 4, template_dir: str | Path | None = None) -> None:
         self.say = say
         self.template_dir = Path(template_dir) if template_dir else None
         self.app_workers = app_workers
@@ -334,6 +334,7 @@ http {{
     uwsgi_temp_path {self.dir}/nginx/uwsgi;
     scgi_temp_path {self.dir}/nginx/scgi;
     upstream app {{
+        least_conn;  # as deploy/nginx.conf: a page waits behind fewer slow ones
         server 127.0.0.1:{self.ports['app1']} max_fails=1 fail_timeout=2s;
         server 127.0.0.1:{self.ports['app2']} max_fails=1 fail_timeout=2s;
         keepalive 16;
