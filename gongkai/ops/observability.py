@@ -7,6 +7,8 @@
   and status class. With gunicorn's several processes, set ``PROMETHEUS_MULTIPROC_DIR`` to an
   empty directory (deploy/ does) so that ``/metrics`` adds up every process.
 * ``/metrics`` answers only the addresses in ``GONGKAI_METRICS_IPS`` (loopback by default).
+* ``ProbeMiddleware`` answers the three probes whatever the Host and the scheme (an app server is
+  probed by its address over plain HTTP).
 * ``XAccelMiddleware``: behind nginx (``GONGKAI_X_ACCEL_PREFIX=/_protected/``) an attachment
   the one door let through is sent by nginx from an internal location instead of by Python.
 """
@@ -190,6 +192,25 @@ def readyz(request):
     except Exception as exc:  # noqa: BLE001
         checks["queue"], ok = f"error: {exc.__class__.__name__}", False
     return JsonResponse({"status": "ok" if ok else "unavailable", "checks": checks}, status=200 if ok else 503)
+
+
+class ProbeMiddleware:
+    """Answer ``/healthz``, ``/readyz`` and ``/metrics`` before the host check and the HTTPS redirect.
+
+    A load balancer and Prometheus reach each app server directly (``http://10.0.0.11:8000/healthz``):
+    by its address, over plain HTTP, not through nginx. Django would refuse that host (400) or
+    redirect to HTTPS (301), so the probes never saw a healthy server. These three views read no
+    host and no session; ``/metrics`` still answers only ``GONGKAI_METRICS_IPS``."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.views = {"/healthz": healthz, "/readyz": readyz, "/metrics": metrics}
+
+    def __call__(self, request):
+        view = self.views.get(request.path_info) if request.method in ("GET", "HEAD") else None
+        if view is None:
+            return self.get_response(request)
+        return view(request)
 
 
 # --- attachments through nginx ----------------------------------------------------------------

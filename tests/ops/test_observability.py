@@ -174,3 +174,18 @@ def test_a_replica_failing_mid_request_is_answered_from_the_primary(rf, monkeypa
     assert replica._health["ok"] is False
     assert middleware.process_exception(request, ValueError("not a database error")) is None
     replica._health.update(checked=0.0)
+
+
+def test_probes_answer_an_app_server_by_its_address_over_plain_http(client, settings):
+    settings.ALLOWED_HOSTS = ["gongkai.example.gov.cn"]
+    settings.SECURE_SSL_REDIRECT = True
+    settings.GONGKAI_METRICS_IPS = ["10.0.0.30"]
+    direct = {"HTTP_HOST": "10.0.0.11:8000"}
+    assert client.get("/healthz", **direct).json() == {"status": "ok"}
+    assert client.get("/readyz", **direct).json()["status"] == "ok"
+    scraped = client.get("/metrics", REMOTE_ADDR="10.0.0.30", **direct)
+    assert scraped.status_code == 200 and b"gongkai_http_requests_total" in scraped.content
+    assert client.get("/metrics", **direct).status_code == 403  # still only the monitoring address
+    assert client.get("/policies/", **direct).status_code == 400  # every other page still checks the host
+    assert client.get("/healthz", HTTP_HOST="gongkai.example.gov.cn").status_code == 200
+    assert client.get("/policies/", HTTP_HOST="gongkai.example.gov.cn").status_code == 301  # to HTTPS
