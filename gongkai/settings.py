@@ -225,10 +225,18 @@ GONGKAI_JOB_TIMEOUT = env.int("GONGKAI_JOB_TIMEOUT", default=60)  # a worker sil
 
 # --- Cache -------------------------------------------------------------------
 # locmem in the embedded default; GONGKAI_CACHE_URL=redis://host:6379/0 shares one cache (rate
-# limits, lockouts, page-cache generations and, then, sessions) between all app servers.
+# limits, page-cache generations and, then, sessions) between all app servers.
 CACHES = {"default": env.cache("GONGKAI_CACHE_URL", default="locmemcache://gongkai")}
 if CACHES["default"]["BACKEND"].endswith("RedisCache"):
     SESSION_ENGINE = "gongkai.ops.sessions"  # cached_db that falls back to the database when Redis is down
+# Rate limits (gongkai/core/throttle.py) count in the "throttle" cache, which every process must
+# share: the default cache when it is one between processes (Redis), else a SQLite file under
+# VAR_DIR (gongkai/core/sharedcache.py), so gunicorn's N workers do not allow N times the attempts.
+if CACHES["default"]["BACKEND"].rsplit(".", 1)[-1] in {"LocMemCache", "DummyCache"}:
+    CACHES["throttle"] = {"BACKEND": "gongkai.core.sharedcache.SQLiteCache",
+                          "LOCATION": env.str("GONGKAI_THROTTLE_FILE", default=str(VAR_DIR / "throttle.sqlite3"))}
+else:
+    CACHES["throttle"] = dict(CACHES["default"])
 # Page cache of the public portal (pages per process; per-key generations in the shared cache
 # when there is one, else in files beside GONGKAI_PAGE_CACHE_FILE; docs/adr/0008).
 GONGKAI_PAGE_CACHE = env.bool("GONGKAI_PAGE_CACHE", default=True)
@@ -279,6 +287,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "core/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "gongkai.core.throttle.client_ip"
 AXES_VERBOSE = False
+# Attempts and lockouts are rows of the application database (axes' database handler, named here so
+# it is not swapped for its cache handler, whose counts would be per process with locmem).
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 
 # Content-Security-Policy (django-csp): scripts only from this site, no inline script anywhere.

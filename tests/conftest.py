@@ -27,6 +27,15 @@ def _media_root(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _throttle_store(settings, tmp_path):
+    """Rate-limit counts live in a file shared by every process (gongkai/core/sharedcache.py): each
+    test gets its own, empty one, so neither an earlier test nor the other pytest-xdist worker counts."""
+    if settings.CACHES.get("throttle", {}).get("BACKEND") == "gongkai.core.sharedcache.SQLiteCache":
+        settings.CACHES = {**settings.CACHES, "throttle": {"BACKEND": "gongkai.core.sharedcache.SQLiteCache",
+                                                           "LOCATION": str(tmp_path / "throttle.sqlite3")}}
+
+
+@pytest.fixture(autouse=True)
 def _calendar_by_rows(monkeypatch, settings, tmp_path):
     """Tests compare the calendar rows on every call (exact): a test's calendar change is rolled
     back, even when the test ran its on-commit callbacks, so a generation bumped by them would keep

@@ -1,8 +1,13 @@
 """Abuse protection for public forms, keyed by a name: a rate limit per client address and
 an arithmetic challenge after a few submissions (the applications' approach, shared).
 
-Counts live in Django's cache (locmem in the embedded default, Redis when configured), so
-several app servers sharing a Redis cache share one limit. The client address is
+Counts live in the ``throttle`` cache (``gongkai/settings.py``): the Redis cache when one is
+configured, so several app servers share one limit, else a SQLite file under ``VAR_DIR`` shared by
+every process of the machine (``gongkai/core/sharedcache.py``; a per-process locmem cache would let
+gunicorn's N workers allow N times the attempts). A count is a row of small counters, one per tenth
+of the window, each raised with the cache's atomic ``add``/``incr``: concurrent hits from several
+processes lose nothing. Checking and then counting are two steps, so P requests racing in the same
+instant may pass at most P - 1 beyond the limit. The client address is
 ``REMOTE_ADDR``, unless the request came from one of ``GONGKAI_TRUSTED_PROXIES`` (addresses
 or networks of the reverse proxies in front of the application): then it is the right-most
 address of ``X-Forwarded-For`` that is not itself a trusted proxy. A header sent by anyone
@@ -22,7 +27,7 @@ from functools import lru_cache
 
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
+from django.core.cache import caches
 
 UNKNOWN_ADDRESS = "0.0.0.0"  # noqa: S104 - not a bind address
 log = logging.getLogger(__name__)
@@ -61,6 +66,14 @@ def client_ip(request) -> str:
     return str(_address(hops[0])) if hops else remote  # every hop is ours: the first is the client
 
 
+BUCKETS = 10  # counters per window
+
+
+def _store():
+    """The cache the counts live in: ``throttle`` when configured (always, by ``gongkai/settings.py``)."""
+    return caches["throttle" if "throttle" in settings.CACHES else "default"]
+
+
 @dataclass(frozen=True)
 class Throttle:
     """``limit`` submissions per ``window`` seconds per address; a challenge after ``challenge_after``."""
@@ -70,45 +83,54 @@ class Throttle:
     window: int = 3600
     challenge_after: int = 2
 
-    def _key(self, ip: str) -> str:
-        return f"gongkai-throttle:{self.name}:{ip}"
+    # A hit counts in the counter of its tenth of the window; the count sums the current counter
+    # and the ten before it, so a hit is counted for at least ``window`` seconds (at most a tenth
+    # longer): the limit holds for every span of ``window`` seconds.
+
+    def _bucket(self) -> int:
+        return max(1, -(-self.window // BUCKETS))
+
+    def _keys(self, ip: str) -> list[str]:
+        size = self._bucket()
+        current = int(time.time() // size)
+        return [f"gongkai-throttle:{self.name}:{ip}:{size}:{n}" for n in range(current - BUCKETS, current + 1)]
 
     # A cache that cannot be reached (a Redis restart) must not turn a citizen's submission into a
     # 500: the counts are then unknown, so every form shows its challenge, and no limit is claimed.
 
-    def _stamps(self, ip: str) -> list[float] | None:
+    def _count(self, ip: str) -> int | None:
         try:
-            stamps = cache.get(self._key(ip), [])
+            values = _store().get_many(self._keys(ip))
         except Exception:  # the cache backend's own connection errors
             log.warning("throttle %s: cache unavailable, counting as unknown", self.name, exc_info=True)
             return None
-        now = time.time()
-        return [t for t in stamps if t > now - self.window]
+        return sum(int(v) for v in values.values())
 
     def count(self, ip: str) -> int:
-        stamps = self._stamps(ip)
-        return len(stamps) if stamps is not None else 0
+        return self._count(ip) or 0
 
     def is_limited(self, ip: str) -> bool:
         return self.count(ip) >= self.limit
 
     def needs_challenge(self, ip: str) -> bool:
-        stamps = self._stamps(ip)
-        return stamps is None or len(stamps) >= self.challenge_after
+        n = self._count(ip)
+        return n is None or n >= self.challenge_after
 
     def hit(self, ip: str) -> None:
-        stamps = self._stamps(ip)
-        if stamps is None:
-            return
-        stamps = stamps[-self.limit * 2:] + [time.time()]
+        key, timeout = self._keys(ip)[-1], self.window + 2 * self._bucket()
         try:
-            cache.set(self._key(ip), stamps, timeout=self.window)
+            store = _store()
+            if not store.add(key, 1, timeout=timeout):
+                try:
+                    store.incr(key)
+                except ValueError:  # expired between add and incr (not within one bucket's life)
+                    store.set(key, 1, timeout=timeout)
         except Exception:
             log.warning("throttle %s: cache unavailable, hit not counted", self.name, exc_info=True)
 
     def reset(self, ip: str) -> None:
         try:
-            cache.delete(self._key(ip))
+            _store().delete_many(self._keys(ip))
         except Exception:
             log.warning("throttle %s: cache unavailable, not reset", self.name, exc_info=True)
 

@@ -41,14 +41,14 @@ class _DownCache:
     def _fail(self, *args, **kwargs):
         raise ConnectionError("cache server unreachable")
 
-    get = set = delete = add = incr = _fail
+    get = get_many = set = delete = delete_many = add = incr = _fail
 
 
 def test_a_cache_outage_asks_the_challenge_and_never_raises(monkeypatch):
     from gongkai.core import throttle as module
 
     t = module.Throttle(name="outage", limit=1, challenge_after=5)
-    monkeypatch.setattr(module, "cache", _DownCache())
+    monkeypatch.setattr(module, "_store", _DownCache)
     t.hit("203.0.113.9")
     t.reset("203.0.113.9")
     assert t.needs_challenge("203.0.113.9") is True  # counts unknown: the challenge stands in
