@@ -48,6 +48,23 @@ def mail_line() -> str:
     return f"邮件经 {settings.EMAIL_HOST}:{settings.EMAIL_PORT} 发送"
 
 
+#: The longest path a Unix socket may have (``sun_path`` is 108 bytes on Linux, 104 on macOS).
+SOCKET_PATH_MAX = 100
+
+
+def gunicorn_command(bind: str, workers: int, app: str = "gongkai.wsgi") -> list[str]:
+    """The gunicorn command line of this installation. Its control socket (gunicorn 25+) is
+    ``VAR_DIR/gunicorn.ctl``, not gunicorn's default in the user's home: two installations on one
+    machine (a demo beside a test copy) must not take each other's socket, which gunicorn replaces at
+    start and removes at stop. A ``VAR_DIR`` too deep for a socket path gets no control socket."""
+    cmd = [sys.executable, "-m", "gunicorn", app, "--bind", bind, "--workers", str(workers),
+           "--access-logfile", "-", "--timeout", "60"]
+    control = os.path.abspath(os.path.join(str(settings.VAR_DIR), "gunicorn.ctl"))
+    if len(os.fsencode(control)) <= SOCKET_PATH_MAX:
+        return [*cmd, "--control-socket", control]
+    return [*cmd, "--no-control-socket"]
+
+
 class Command(BaseCommand):
     help = "启动平台（gunicorn）、后台任务和定时任务调度"
 
@@ -89,8 +106,7 @@ class Command(BaseCommand):
         settings.GONGKAI_PUBLISH_INTERVAL = interval
         call_command("collectstatic", interactive=False, verbosity=0)
         self._repair_search_index()
-        cmd = [sys.executable, "-m", "gunicorn", "gongkai.wsgi", "--bind", bind, "--workers", str(workers),
-               "--access-logfile", "-", "--timeout", "60"]
+        cmd = gunicorn_command(bind, workers)
         self.stdout.write(f"政府信息公开平台已启动：http://{bind}/  （工作台：http://{bind}/workspace/ ；按 Ctrl+C 停止）")
         self.stdout.write(mail_line())
         children = [subprocess.Popen(cmd)]  # noqa: S603 - fixed argument list
