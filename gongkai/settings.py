@@ -197,6 +197,9 @@ GONGKAI_APPLICATION_DUE_SOON_WORKDAYS = env.int("GONGKAI_APPLICATION_DUE_SOON_WO
 GONGKAI_APPLICATION_RETENTION_DAYS = env.int("GONGKAI_APPLICATION_RETENTION_DAYS", default=5 * 365)
 GONGKAI_APPLY_CHALLENGE_AFTER = env.int("GONGKAI_APPLY_CHALLENGE_AFTER", default=3)
 GONGKAI_APPLY_RATE_LIMIT = env.int("GONGKAI_APPLY_RATE_LIMIT", default=20)
+# The message box (留言): the arithmetic question after N messages per address in an hour, refused after M.
+GONGKAI_MESSAGE_CHALLENGE_AFTER = env.int("GONGKAI_MESSAGE_CHALLENGE_AFTER", default=2)
+GONGKAI_MESSAGE_RATE_LIMIT = env.int("GONGKAI_MESSAGE_RATE_LIMIT", default=10)
 
 # --- E-mail --------------------------------------------------------------
 # Without GONGKAI_EMAIL_URL (the demo, a developer's machine) nothing is sent: each mail is

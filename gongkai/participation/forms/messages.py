@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 from django import forms
+from django.conf import settings
 
 from gongkai.core import validators
 from gongkai.core.files import check_upload_content
@@ -17,7 +18,9 @@ from ..models import MessageKind, Rating
 from ..models.messages import BODY_MAX, SUBJECT_MAX
 from ..services.messages import ATTACHMENT_EXTENSIONS, ATTACHMENT_MAX_BYTES
 
-MESSAGE_THROTTLE = Throttle(name="message-submit", limit=10, window=3600, challenge_after=2)
+# Per address and hour (GONGKAI_MESSAGE_RATE_LIMIT and _CHALLENGE_AFTER: 10 and 2 unless set).
+MESSAGE_THROTTLE = Throttle(name="message-submit", limit=int(getattr(settings, "GONGKAI_MESSAGE_RATE_LIMIT", 10)),
+                            window=3600, challenge_after=int(getattr(settings, "GONGKAI_MESSAGE_CHALLENGE_AFTER", 2)))
 TRACK_THROTTLE = Throttle(name="message-track", limit=20, window=3600, challenge_after=5)
 
 
