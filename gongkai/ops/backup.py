@@ -6,8 +6,10 @@ A backup is a directory:
   ``db.dump`` (PostgreSQL, ``pg_dump`` in custom format);
 * ``media.tar.gz``, the uploaded files (attachments, letters) of the file-system storage;
 * ``manifest.json``: when, which database, the row count of every table and the SHA-256 of
-  every file. ``restore`` checks the checksums before touching anything, restores into an
-  empty database, and compares the restored counts with the manifest.
+  every file, counted in the copy itself (SQLite) or in the snapshot ``pg_dump`` dumps
+  (PostgreSQL), so writes during the backup never make them disagree. ``restore`` checks the
+  checksums before touching anything, restores into an empty database, and compares the
+  restored counts with the manifest.
 """
 
 from __future__ import annotations
@@ -46,15 +48,42 @@ def _tables() -> list[str]:
     return sorted(names)
 
 
-def table_counts(using: str = "default") -> dict[str, int]:
-    connection = connections[using]
-    existing = set(connection.introspection.table_names())
+def _count(execute, fetchone, tables: list[str], quote) -> dict[str, int]:
     counts = {}
-    with connection.cursor() as cursor:
-        for table in _tables():
-            if table in existing:
-                cursor.execute(f"SELECT COUNT(*) FROM {connection.ops.quote_name(table)}")  # noqa: S608 - model table names
-                counts[table] = cursor.fetchone()[0]
+    for table in tables:
+        execute(f"SELECT COUNT(*) FROM {quote(table)}")  # noqa: S608 - model table names
+        counts[table] = fetchone()[0]
+    return counts
+
+
+def _sqlite_copy(connection, target_path: Path) -> dict[str, int]:
+    """Copy through SQLite's online backup API; the counts are read from the copy itself, so a
+    visitor's write during the backup cannot make the manifest disagree with the file."""
+    connection.ensure_connection()
+    target = sqlite3.connect(target_path)
+    try:
+        connection.connection.backup(target)
+        existing = {row[0] for row in target.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        cursor = target.cursor()
+        return _count(cursor.execute, cursor.fetchone, [t for t in _tables() if t in existing],
+                      lambda name: '"' + name.replace('"', '""') + '"')
+    finally:
+        target.close()
+
+
+def _pg_dump(db: dict, target_path: Path) -> dict[str, int]:
+    """``pg_dump`` of the snapshot in which the tables were counted (``--snapshot``): rows written
+    while the backup runs are in neither, so the manifest matches the dump exactly."""
+    with _pg_connect(db) as conn:
+        conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        snapshot = conn.execute("SELECT pg_export_snapshot()").fetchone()[0]
+        existing = {row[0] for row in conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")}
+        cursor = conn.cursor()
+        counts = _count(cursor.execute, cursor.fetchone, [t for t in _tables() if t in existing],
+                        lambda name: '"' + name.replace('"', '""') + '"')
+        subprocess.run(["pg_dump", "--format=custom", "--no-owner", f"--snapshot={snapshot}",  # noqa: S603, S607
+                        f"--file={target_path}", db["NAME"]], env=_pg_env(db), check=True, capture_output=True)
+        conn.execute("COMMIT")
     return counts
 
 
@@ -74,17 +103,10 @@ def backup_create(destination: Path, *, using: str = "default", media: bool = Tr
     destination.mkdir(parents=True)
     connection = connections[using]
     db = connection.settings_dict
-    counts = table_counts(using)  # counted first: rows added meanwhile are in the copy too
     if connection.vendor == "sqlite":
-        connection.ensure_connection()
-        target = sqlite3.connect(destination / "db.sqlite3")
-        try:
-            connection.connection.backup(target)
-        finally:
-            target.close()
+        counts = _sqlite_copy(connection, destination / "db.sqlite3")
     elif connection.vendor == "postgresql":
-        subprocess.run(["pg_dump", "--format=custom", "--no-owner",  # noqa: S603, S607 - fixed program
-                        f"--file={destination / 'db.dump'}", db["NAME"]], env=_pg_env(db), check=True, capture_output=True)
+        counts = _pg_dump(db, destination / "db.dump")
     else:
         raise BackupError(f"不支持的数据库：{connection.vendor}")
     if media:
