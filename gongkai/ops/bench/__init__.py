@@ -7,12 +7,23 @@ Each runs on a temporary database (never the demo database).
 
 from __future__ import annotations
 
-from . import api, applications, apply, clock, cluster, pages, report, search, search_items
+from . import (
+    api,
+    applications,
+    apply,
+    clock,
+    cluster,
+    opendata,
+    pages,
+    report,
+    search,
+    search_items,
+)
 from .common import Benchmark
 
 BENCHMARKS: dict[str, Benchmark] = {
     b.name: b for b in (api.BENCHMARK, applications.BENCHMARK, apply.BENCHMARK, clock.BENCHMARK, cluster.BENCHMARK,
-                        pages.BENCHMARK, report.BENCHMARK, search.BENCHMARK, search_items.BENCHMARK)
+                        opendata.BENCHMARK, pages.BENCHMARK, report.BENCHMARK, search.BENCHMARK, search_items.BENCHMARK)
 }
 
 __all__ = ["BENCHMARKS", "Benchmark"]

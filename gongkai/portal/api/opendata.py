@@ -11,22 +11,26 @@ and for the whole installation, written by a nightly job and served as files.
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import dataclasses
 import datetime as dt
+import hashlib
 import io
 import json
 import os
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
-from django.db.models import Prefetch
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 
 from gongkai.core.models import Organ
-from gongkai.records.models import Audience, Record
+from gongkai.records.models import Genre, Record, Topic, Validity
 
 FORMATS = ("csv", "jsonl", "xlsx")
 ALL = "all"
@@ -61,31 +65,94 @@ def _site() -> str:
     return settings.GONGKAI_SITE_URL.rstrip("/")
 
 
-def _records(organ: Organ | None):
+CHUNK = 2000  # records a query batch (and the issuers and audiences fetched for them)
+OPEN_AT_ONCE = 32  # organ scopes written in one read of the spooled rows (three open files each)
+# Part of every file's fingerprint: change it when a writer's output changes for the same rows,
+# so that the next night rewrites every file.
+LAYOUT = "2"
+
+
+def _public(organ: Organ | None = None):
     qs = Record.objects.public()
     if organ is not None:
         qs = qs.filter(organ=organ)
-    return (qs.select_related("organ", "genre", "topic")
-            .prefetch_related(Prefetch("issuers", Organ.objects.only("name")),
-                              Prefetch("audiences", Audience.objects.only("name")))
-            .defer("body", "attribute_reason").order_by("-published_at", "-id"))
+    return qs.order_by("-published_at", "-id")
+
+
+_COLUMNS = ("id", "index_no", "doc_no", "title", "organ_id", "genre_id", "topic_id", "written_on", "published_at",
+            "validity", "valid_until", "summary")
+
+
+def _chunks(iterable, size: int) -> Iterator[list]:
+    chunk: list = []
+    for item in iterable:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _names(pairs) -> dict[int, str]:
+    """record id → its names joined by 、, in the order given."""
+    out: dict[int, list[str]] = {}
+    for record_id, name in pairs:
+        out.setdefault(record_id, []).append(name)
+    return {pk: "、".join(names) for pk, names in out.items()}
+
+
+def _coded_rows(qs) -> Iterator[tuple[str, dict[str, str]]]:
+    """(organ code, row) for each record of ``qs`` (a query of public records), in its order.
+
+    One pass over plain values: the names of organs, genres and topics come from small lookup
+    tables, the issuers and audiences from one query each per chunk of records.
+    """
+    site = _site()
+    marker = 987654321
+    head, tail = reverse("portal:record", kwargs={"pk": marker}).split(str(marker))
+    organs = {pk: (name, code) for pk, name, code in Organ.objects.values_list("pk", "name", "code")}
+    genres = dict(Genre.objects.values_list("pk", "name"))
+    topics = dict(Topic.objects.values_list("pk", "name"))
+    labels = {value: str(label) for value, label in Validity.choices}
+    expired = labels[Validity.EXPIRED]
+    today = timezone.localdate()
+    tz = timezone.get_current_timezone()
+    issuers = Record.issuers.through.objects
+    audiences = Record.audiences.through.objects
+    for chunk in _chunks(qs.values_list(*_COLUMNS).iterator(chunk_size=CHUNK), CHUNK):
+        ids = [c[0] for c in chunk]
+        issuer_names = _names(issuers.filter(record_id__in=ids).order_by("record_id", "organ__path", "organ_id")
+                              .values_list("record_id", "organ__name"))
+        audience_names = _names(audiences.filter(record_id__in=ids)
+                                .order_by("record_id", "audience__group", "audience__order", "audience_id")
+                                .values_list("record_id", "audience__name"))
+        for (pk, index_no, doc_no, title, organ_id, genre_id, topic_id, written_on, published_at, validity,
+             valid_until, summary) in chunk:
+            organ_name, organ_code = organs[organ_id]
+            if validity == Validity.VALID and valid_until and valid_until < today:
+                shown = expired
+            else:
+                shown = labels[validity]
+            yield organ_code, {
+                "id": str(pk), "index_no": index_no, "doc_no": doc_no, "title": title,
+                "organ": organ_name, "organ_code": organ_code,
+                "issuers": issuer_names.get(pk, ""), "genre": genres[genre_id],
+                "topic": topics[topic_id] if topic_id else "",
+                "written_on": written_on.isoformat() if written_on else "",
+                "published_at": published_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
+                "validity": shown,
+                "valid_until": valid_until.isoformat() if valid_until else "",
+                "audiences": audience_names.get(pk, ""),
+                "summary": strip_tags(summary) if "<" in summary else summary,
+                "url": f"{site}{head}{pk}{tail}",
+            }
 
 
 def rows(organ: Organ | None = None) -> Iterator[dict[str, str]]:
-    site = _site()
-    for r in _records(organ).iterator(chunk_size=2000):
-        yield {
-            "id": str(r.pk), "index_no": r.index_no, "doc_no": r.doc_no, "title": r.title,
-            "organ": r.organ.name, "organ_code": r.organ.code,
-            "issuers": "、".join(o.name for o in r.issuers.all()), "genre": r.genre.name,
-            "topic": r.topic.name if r.topic_id else "",
-            "written_on": r.written_on.isoformat() if r.written_on else "",
-            "published_at": timezone.localtime(r.published_at).strftime("%Y-%m-%d %H:%M"),
-            "validity": r.get_effective_validity_display(),
-            "valid_until": r.valid_until.isoformat() if r.valid_until else "",
-            "audiences": "、".join(a.name for a in r.audiences.all()),
-            "summary": strip_tags(r.summary), "url": site + r.get_absolute_url(),
-        }
+    """The rows of the public records (of one organ, or all), newest first."""
+    for _, row in _coded_rows(_public(organ)):
+        yield row
 
 
 def _safe_cell(value: str) -> str:
@@ -93,45 +160,60 @@ def _safe_cell(value: str) -> str:
     return "'" + value if value[:1] in ("=", "+", "-", "@") else value
 
 
-def _write_csv(path: Path, data: Iterator[dict]) -> int:
-    n = 0
-    with open(path, "w", encoding="utf-8-sig", newline="") as fh:  # the BOM: Excel and WPS read UTF-8
-        writer = csv.writer(fh)
-        writer.writerow([f"{zh}（{key}）" for key, zh, _ in FIELDS])
-        for row in data:
-            writer.writerow([_safe_cell(row[key]) for key, _, _ in FIELDS])
-            n += 1
-    return n
+class _Csv:
+    def __init__(self, path: Path) -> None:
+        self.fh = open(path, "w", encoding="utf-8-sig", newline="")  # noqa: SIM115 - closed in close()
+        self.writer = csv.writer(self.fh)  # the BOM: Excel and WPS read UTF-8
+        self.writer.writerow([f"{zh}（{key}）" for key, zh, _ in FIELDS])
+
+    def add(self, row: dict[str, str], line: str) -> None:
+        self.writer.writerow([_safe_cell(row[key]) for key, _, _ in FIELDS])
+
+    def close(self) -> None:
+        self.fh.close()
 
 
-def _write_jsonl(path: Path, data: Iterator[dict]) -> int:
-    n = 0
-    with open(path, "w", encoding="utf-8") as fh:
-        for row in data:
-            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
-            n += 1
-    return n
+class _Jsonl:
+    def __init__(self, path: Path) -> None:
+        self.fh = open(path, "w", encoding="utf-8")  # noqa: SIM115 - closed in close()
+
+    def add(self, row: dict[str, str], line: str) -> None:
+        self.fh.write(line)
+
+    def close(self) -> None:
+        self.fh.close()
 
 
-def _write_xlsx(path: Path, data: Iterator[dict]) -> int:
-    from openpyxl import Workbook
+class _Xlsx:
+    def __init__(self, path: Path) -> None:
+        from openpyxl import Workbook
 
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("政府信息目录")
-    ws.append([zh for _, zh, _ in FIELDS])
-    n = 0
-    for row in data:
-        ws.append([_safe_cell(row[key]) for key, _, _ in FIELDS])
-        n += 1
-    info = wb.create_sheet("数据字典")
-    info.append(["字段", "中文名称", "说明"])
-    for entry in FIELDS:
-        info.append(list(entry))
-    wb.save(path)
-    return n
+        self.path = path
+        self.wb = Workbook(write_only=True)
+        self.ws = self.wb.create_sheet("政府信息目录")
+        self.ws.append([zh for _, zh, _ in FIELDS])
+
+    def add(self, row: dict[str, str], line: str) -> None:
+        self.ws.append([_safe_cell(row[key]) for key, _, _ in FIELDS])
+
+    def close(self) -> None:
+        info = self.wb.create_sheet("数据字典")
+        info.append(["字段", "中文名称", "说明"])
+        for entry in FIELDS:
+            info.append(list(entry))
+        self.wb.save(self.path)
 
 
-WRITERS = {"csv": _write_csv, "jsonl": _write_jsonl, "xlsx": _write_xlsx}
+WRITERS = {"csv": _Csv, "jsonl": _Jsonl, "xlsx": _Xlsx}
+
+
+def _line(row: dict[str, str]) -> str:
+    """The row as a line of the JSON Lines file; the fingerprints are taken over these lines."""
+    return json.dumps(row, ensure_ascii=False) + "\n"
+
+
+def _digest() -> hashlib._Hash:
+    return hashlib.sha256(f"gongkai-open-data/{LAYOUT}/{_site()}\n".encode())
 
 
 @dataclass
@@ -143,14 +225,67 @@ class DataFile:
     rows: int
     generated_at: dt.datetime
     organs: list[str] = field(default_factory=list)  # codes of the organs whose records it holds
+    digest: str = ""  # fingerprint of its rows (and of the layout): an unchanged scope is not rewritten
 
     def as_dict(self) -> dict:
         return {"name": self.name, "scope": self.scope, "format": self.format, "size": self.size,
-                "rows": self.rows, "generated_at": self.generated_at.isoformat(), "organs": self.organs}
+                "rows": self.rows, "generated_at": self.generated_at.isoformat(), "organs": self.organs,
+                "digest": self.digest}
+
+    @classmethod
+    def from_dict(cls, e: dict) -> DataFile:
+        return cls(e["name"], e["scope"], e["format"], e["size"], e.get("rows", 0),
+                   dt.datetime.fromisoformat(e["generated_at"]), e.get("organs", []), e.get("digest", ""))
 
 
 def file_name(scope: str, fmt: str) -> str:
     return f"catalog-{scope}.{fmt}"
+
+
+@dataclass
+class _Scope:
+    """What the first pass learned of one scope's rows."""
+
+    digest: hashlib._Hash = field(default_factory=_digest)
+    rows: int = 0
+    organs: set[str] = field(default_factory=set)
+
+    def add(self, code: str, line: str) -> None:
+        self.digest.update(line.encode())
+        self.rows += 1
+        self.organs.add(code)
+
+
+class _Out:
+    """The files of one scope being written, each to a temporary name until :meth:`close`."""
+
+    def __init__(self, folder: Path, scope: str, formats) -> None:
+        self.folder, self.scope = folder, scope
+        self.names = {fmt: file_name(scope, fmt) for fmt in formats}
+        self.writers = {fmt: WRITERS[fmt](self.tmp(name)) for fmt, name in self.names.items()}
+
+    def tmp(self, name: str) -> Path:
+        return self.folder / f".{name}.tmp"
+
+    def add(self, row: dict[str, str], line: str) -> None:
+        for writer in self.writers.values():
+            writer.add(row, line)
+
+    def close(self, facts: _Scope, started: dt.datetime) -> list[DataFile]:
+        out = []
+        for fmt, writer in self.writers.items():
+            writer.close()
+            name = self.names[fmt]
+            os.replace(self.tmp(name), self.folder / name)
+            out.append(DataFile(name, self.scope, fmt, (self.folder / name).stat().st_size, facts.rows, started,
+                                sorted(facts.organs), facts.digest.hexdigest()))
+        return out
+
+    def discard(self) -> None:
+        for fmt, writer in self.writers.items():
+            with contextlib.suppress(Exception):
+                writer.close()
+            self.tmp(self.names[fmt]).unlink(missing_ok=True)
 
 
 def write_file(scope: str, fmt: str) -> DataFile:
@@ -158,42 +293,129 @@ def write_file(scope: str, fmt: str) -> DataFile:
     organ = None if scope == ALL else Organ.objects.active().get(code=scope)
     folder = data_dir()
     folder.mkdir(parents=True, exist_ok=True)
-    name = file_name(scope, fmt)
     started = timezone.now()
-    tmp = folder / f".{name}.tmp"
-    organs: set[str] = set()
-
-    def noting() -> Iterator[dict]:
-        for row in rows(organ):
-            organs.add(row["organ_code"])
-            yield row
-
-    n = WRITERS[fmt](tmp, noting())
-    os.replace(tmp, folder / name)
-    entry = DataFile(name, scope, fmt, (folder / name).stat().st_size, n, started, sorted(organs))
+    facts = _Scope()
+    out = _Out(folder, scope, [fmt])
+    try:
+        for code, row in _coded_rows(_public(organ)):
+            line = _line(row)
+            facts.add(code, line)
+            out.add(row, line)
+    except BaseException:
+        out.discard()
+        raise
+    (entry,) = out.close(facts, started)
     manifest = {e["name"]: e for e in _read_manifest()}
-    manifest[name] = entry.as_dict()
+    manifest[entry.name] = entry.as_dict()
     _write_manifest(list(manifest.values()))
     return entry
 
 
+def _unchanged(scope: str, facts: _Scope, old: dict[str, dict], folder: Path) -> bool:
+    """Do all of the scope's files exist, as the manifest has them, with the same fingerprint?"""
+    for fmt in FORMATS:
+        entry = old.get(file_name(scope, fmt))
+        if entry is None or entry.get("digest") != facts.digest.hexdigest():
+            return False
+        try:
+            if (folder / entry["name"]).stat().st_size != entry["size"]:
+                return False
+        except FileNotFoundError:
+            return False
+    return True
+
+
+def _generate() -> tuple[list[DataFile], int]:
+    """Every file; returns them and how many were (re)written.
+
+    First pass: one query of the public records, each row built once, spooled as its JSON line
+    beside its organ's code, and fingerprinted per scope (all, and its organ). A scope whose three
+    files already hold exactly these rows (same fingerprint in the manifest, files present) is kept
+    as it is, its generation time moved to now: it is what a rewrite would write. Second pass: the
+    spooled rows fanned out to the writers of the other scopes, the whole installation and up to
+    :data:`OPEN_AT_ONCE` organs per read of the spool.
+    """
+    folder = data_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    started = timezone.now()
+    old = {e["name"]: e for e in _read_manifest()}
+    scopes: dict[str, _Scope] = {ALL: _Scope()}
+    fd, spool_name = tempfile.mkstemp(prefix=".rows-", suffix=".tmp", dir=folder)
+    spool = Path(spool_name)
+    try:
+        with open(fd, "w", encoding="utf-8") as fh:
+            for code, row in _coded_rows(_public()):
+                line = _line(row)
+                fh.write(f"{code}\t{line}")
+                scopes[ALL].add(code, line)
+                if code not in scopes:
+                    scopes[code] = _Scope()
+                scopes[code].add(code, line)
+        path = dict(Organ.objects.filter(code__in=list(scopes)).values_list("code", "path"))
+        order = [ALL, *sorted((c for c in scopes if c != ALL), key=lambda c: (path.get(c, ""), c))]
+        files: dict[str, list[DataFile]] = {}
+        todo = []
+        for scope in order:
+            if _unchanged(scope, scopes[scope], old, folder):
+                files[scope] = [dataclasses.replace(DataFile.from_dict(old[file_name(scope, fmt)]), generated_at=started)
+                                for fmt in FORMATS]
+            else:
+                todo.append(scope)
+        whole = todo[:1] if todo[:1] == [ALL] else []
+        organs = todo[len(whole):]
+        groups = [whole + organs[:OPEN_AT_ONCE]] + [organs[i:i + OPEN_AT_ONCE]
+                                                   for i in range(OPEN_AT_ONCE, len(organs), OPEN_AT_ONCE)]
+        for group in (g for g in groups if g):
+            files.update(_fan_out(spool, folder, group, scopes, started))
+    finally:
+        spool.unlink(missing_ok=True)
+    written = [f for scope in order for f in files[scope]]
+    rewritten = sum(len(files[scope]) for scope in todo)
+    keep = {f.name for f in written}
+    for name in old:  # an organ disabled or emptied since: its files go
+        if name not in keep:
+            (folder / name).unlink(missing_ok=True)
+    _write_manifest([f.as_dict() for f in written])
+    return written, rewritten
+
+
+def _fan_out(spool: Path, folder: Path, group: list[str], scopes: dict[str, _Scope],
+             started: dt.datetime) -> dict[str, list[DataFile]]:
+    """One read of the spooled rows, each written to the files of its scopes in ``group``."""
+    outs: dict[str, _Out] = {}
+    try:
+        for scope in group:
+            outs[scope] = _Out(folder, scope, FORMATS)
+        whole = outs.get(ALL)
+        with open(spool, encoding="utf-8") as fh:
+            for entry in fh:
+                code, line = entry.split("\t", 1)
+                mine = outs.get(code)
+                if whole is None and mine is None:
+                    continue
+                row = json.loads(line)
+                if whole is not None:
+                    whole.add(row, line)
+                if mine is not None:
+                    mine.add(row, line)
+    except BaseException:
+        for out in outs.values():
+            out.discard()
+        raise
+    return {scope: out.close(scopes[scope], started) for scope, out in outs.items()}
+
+
 def generate_all() -> list[DataFile]:
     """The nightly job: every format for the whole installation and for each organ with public records."""
-    scopes = [ALL] + list(Organ.objects.active().filter(records__in=Record.objects.public()).distinct()
-                          .order_by("path").values_list("code", flat=True))
-    written = [write_file(scope, fmt) for scope in scopes for fmt in FORMATS]
-    keep = {f.name for f in written}
-    for old in _read_manifest():  # an organ disabled or emptied since: its files go
-        if old["name"] not in keep:
-            (data_dir() / old["name"]).unlink(missing_ok=True)
-    _write_manifest([f.as_dict() for f in written])
-    return written
+    return _generate()[0]
 
 
 def open_data_nightly() -> str:
-    files = generate_all()
+    files, rewritten = _generate()
     total = next((f.rows for f in files if f.scope == ALL and f.format == "csv"), 0)
-    return f"已生成 {len(files)} 个开放数据文件，全部目录 {total} 条"
+    kept = len(files) - rewritten
+    return (f"已生成 {len(files)} 个开放数据文件，全部目录 {total} 条"
+            + (f"（其中 {kept} 个内容未变，未重写）" if kept else ""))
 
 
 def _read_manifest() -> list[dict]:
@@ -213,11 +435,7 @@ def _write_manifest(entries: list[dict]) -> None:
 
 
 def files() -> list[DataFile]:
-    out = []
-    for e in _read_manifest():
-        if (data_dir() / e["name"]).exists():
-            out.append(DataFile(e["name"], e["scope"], e["format"], e["size"], e.get("rows", 0),
-                                dt.datetime.fromisoformat(e["generated_at"]), e.get("organs", [])))
+    out = [DataFile.from_dict(e) for e in _read_manifest() if (data_dir() / e["name"]).exists()]
     order = {fmt: i for i, fmt in enumerate(FORMATS)}
     return sorted(out, key=lambda f: (f.scope != ALL, f.scope, order.get(f.format, 9)))
 
