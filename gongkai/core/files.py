@@ -115,14 +115,25 @@ def content_matches_extension(head: bytes, ext: str) -> bool:
     return bool(found & kinds)
 
 
+def upload_content_error(upload, ext: str | None = None, name: str | None = None) -> str:
+    """The Chinese message why an upload's content does not match its extension (of ``ext``, else of
+    ``name``, else of the upload's own name), or "" when it does. For services, which raise their own
+    error class; forms use :func:`check_upload_content`."""
+    name = upload.name if name is None else name
+    if ext is None:
+        ext = os.path.splitext(name or "")[1]
+    upload.seek(0)
+    head = upload.read(_HEAD)
+    upload.seek(0)
+    if content_matches_extension(head, ext):
+        return ""
+    return f"附件“{short_file_name(name or '', 60)}”：{CONTENT_MISMATCH}"
+
+
 def check_upload_content(upload, ext: str | None = None) -> None:
     """Raise a Chinese ``ValidationError`` when an uploaded file's content does not match its extension."""
     from django.core.exceptions import ValidationError
 
-    if ext is None:
-        ext = os.path.splitext(upload.name or "")[1]
-    upload.seek(0)
-    head = upload.read(_HEAD)
-    upload.seek(0)
-    if not content_matches_extension(head, ext):
-        raise ValidationError(f"附件“{short_file_name(upload.name or '', 60)}”：{CONTENT_MISMATCH}", code="content")
+    problem = upload_content_error(upload, ext)
+    if problem:
+        raise ValidationError(problem, code="content")

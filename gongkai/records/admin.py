@@ -1,9 +1,12 @@
 """Reference data of the records (体裁, 主题分类, 公开目录, 政府公报): every write goes through
 :mod:`gongkai.records.reference`, which logs it."""
 
+from django import forms
 from django.contrib import admin
+from django.core.files.uploadedfile import UploadedFile
 
 from gongkai.core.admin import ServiceAdmin, adopt
+from gongkai.core.files import check_upload_content
 
 from . import reference
 from .models import Audience, Catalog, CatalogEntry, Gazette, GazetteIssue, Genre, Topic
@@ -87,8 +90,23 @@ class GazetteAdmin(ServiceAdmin):
         reference.gazette_delete(actor=request.user, gazette=obj)
 
 
+class GazetteIssueForm(forms.ModelForm):
+    class Meta:
+        model = GazetteIssue
+        fields = reference.GAZETTE_ISSUE_FIELDS
+
+    def clean_pdf(self):
+        upload = self.cleaned_data.get("pdf")
+        if isinstance(upload, UploadedFile):  # a new file (not the one already stored)
+            if not (upload.name or "").lower().endswith(".pdf"):
+                raise forms.ValidationError("公报PDF须是 .pdf 文件。")
+            check_upload_content(upload, "pdf")
+        return upload
+
+
 @admin.register(GazetteIssue)
 class GazetteIssueAdmin(ServiceAdmin):
+    form = GazetteIssueForm
     list_display = ["gazette", "year", "number", "issued_on", "is_published"]
     service_fields = reference.GAZETTE_ISSUE_FIELDS
 

@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from gongkai.core.audit import audit_log, diff, snapshot
+from gongkai.core.files import upload_content_error
 from gongkai.core.models import AuditEventType, Organ
 from gongkai.core.permissions import Perm, can, require
 
@@ -605,7 +606,8 @@ def record_delete_draft(*, actor, record: Record) -> None:
     record.delete()
 
 
-def validate_upload(*, name: str, size: int) -> None:
+def validate_upload(*, name: str, size: int, file=None) -> None:
+    """An attachment's name, size and, given its ``file``, content (which must match the extension)."""
     ext = os.path.splitext(name)[1].lower().lstrip(".")
     allowed = settings.GONGKAI_ATTACHMENT_EXTENSIONS
     if ext not in allowed:
@@ -615,6 +617,9 @@ def validate_upload(*, name: str, size: int) -> None:
         raise RecordActionError(f"附件“{name}”超过{limit}MB的大小限制。")
     if size == 0:
         raise RecordActionError(f"附件“{name}”是空文件。")
+    problem = upload_content_error(file, ext, name=name) if file is not None else ""
+    if problem:
+        raise RecordActionError(problem)
 
 
 @transaction.atomic
@@ -628,7 +633,7 @@ def attachment_add(
         if record.status not in EDITABLE_STATUSES:
             raise RecordActionError("只能给草稿或退回修改的信息添加附件。")
     name = (name or os.path.basename(file.name or "附件")).strip()[:200]
-    validate_upload(name=name, size=file.size or 0)
+    validate_upload(name=name, size=file.size or 0, file=file)
     if withheld and not withheld_reason.strip():
         raise RecordActionError("不予公开的附件必须写明理由。")
     content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
@@ -636,10 +641,10 @@ def attachment_add(
                             withheld=withheld, withheld_reason=withheld_reason.strip(),
                             order=record.attachments.count())
     attachment.file.save(name, file, save=False)
-    from .text import extract_text
+    from .text import extract_stored_text
 
     try:
-        attachment.text = extract_text(attachment.file.path if hasattr(attachment.file, "path") else "", name)
+        attachment.text = extract_stored_text(attachment.file, name)  # S3: from a local copy
         attachment.save()
     except BaseException:
         attachment.file.delete(save=False)  # no orphan file when the row cannot be written

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from gongkai.core.audit import audit_log
+from gongkai.core.files import upload_content_error
 from gongkai.core.models import AuditEventType, Organ, OrganKind
 from gongkai.core.permissions import Perm, require
 from gongkai.records.models import Genre, Record
@@ -411,6 +412,9 @@ def _check_file(f: UploadedFile) -> None:
         raise WorkPlanError(f"附件“{f.name}”超过20MB。")
     if not name.endswith(EVIDENCE_TYPES):
         raise WorkPlanError(f"附件“{f.name}”的类型不支持，可上传PDF、Word、Excel、图片、OFD或压缩包。")
+    problem = upload_content_error(f)
+    if problem:
+        raise WorkPlanError(problem)
 
 
 @transaction.atomic

@@ -31,6 +31,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from gongkai.core.audit import audit_log, diff, snapshot
+from gongkai.core.files import upload_content_error
 from gongkai.core.masking import mask_text
 from gongkai.core.models import AuditEventType, Organ
 from gongkai.core.permissions import Perm, can, require
@@ -165,6 +166,9 @@ def _attach_draft(consultation: Consultation, upload: UploadedFile | None) -> No
         raise ParticipationActionError("草案附件只能是PDF、Word、WPS或文本文件。")
     if upload.size == 0 or upload.size > 20 * 1024 * 1024:
         raise ParticipationActionError("草案附件不能是空文件，也不能超过20MB。")
+    problem = upload_content_error(upload)
+    if problem:
+        raise ParticipationActionError(problem)
     consultation.draft_file.save(upload.name, upload, save=False)
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.files import File
 from django.utils import timezone
 
 from gongkai.core.models import Organ
@@ -36,6 +37,12 @@ def file_inside(directory: Path, relative: str) -> Path:
     if not path.is_file():
         raise ValueError(f"文件“{relative}”不存在。")
     return path
+
+
+def validate_file(path: Path) -> None:
+    """A file to attach: its name, size and content (as :func:`services.attachment_add` will check it)."""
+    with path.open("rb") as fh:
+        services.validate_upload(name=path.name, size=path.stat().st_size, file=File(fh, name=path.name))
 
 
 def check_row(
@@ -68,7 +75,7 @@ def check_row(
     if path is not None and (attach_original or (path.suffix.lower() == ".pdf" and not body)):
         if path.suffix.lower().lstrip(".") in settings.GONGKAI_ATTACHMENT_EXTENSIONS:
             try:
-                services.validate_upload(name=path.name, size=path.stat().st_size)
+                validate_file(path)
                 attachments.append(path)
             except services.RecordActionError as exc:
                 problem("file", f"原文件不能作为附件保存：{exc}")
@@ -77,7 +84,7 @@ def check_row(
     for part in split_list(value("attachments"), LIST_SEPARATORS):
         try:
             attachment = file_inside(directory, part)
-            services.validate_upload(name=attachment.name, size=attachment.stat().st_size)
+            validate_file(attachment)
         except (ValueError, services.RecordActionError) as exc:
             problem("attachments", str(exc))
             continue
