@@ -41,6 +41,16 @@ def test_the_cluster_loses_nothing_under_faults():
     print(json.dumps(result, ensure_ascii=False))
     assert result["submissions"]["answered_success"] > 0
     assert result["submissions"]["lost"] == 0 and result["submissions"]["duplicated"] == 0
+    # Messages (留言) through the public form, retried with the same token and key: each once.
+    assert result["messages"]["answered_success"] > 0
+    assert result["messages"]["lost"] == 0 and result["messages"]["duplicated"] == 0
+    # Mails counted in the files the cluster's mail backend wrote: the reminder jobs' mails (one per
+    # handler and simulated day, a worker killed in the middle included) each once, one receipt per message.
+    mails = result["mails"]
+    assert mails["countable"] and mails["reminder_days"] > 0 and mails["job_mails"] > 0
+    assert mails["to_handlers"] > 0
+    assert mails["duplicated"] == 0 and mails["without_row"] == 0 and mails["unsent"] == 0
+    assert mails["receipts"] > 0 and mails["receipts_duplicated"] == 0
     assert result["withdrawals"]["withdrawn"] > 0 and result["withdrawals"]["stale_served"] == 0
     assert result["jobs"]["scheduled_not_exactly_once"] == 0 and result["jobs"]["runs_failed"] == 0
     assert result["jobs"]["drained"] and result["jobs"]["scheduled_not_yet_published"] == 0

@@ -4,15 +4,21 @@ Builds, over loopback only and in a temporary directory: a PostgreSQL primary an
 replica made with ``pg_basebackup`` (each on its own port), Redis, two app servers (gunicorn),
 nginx in front, and two job workers and two schedulers. It loads ``--records`` records,
 then drives a mixed load for ``--duration`` seconds: anonymous page reads and searches through
-nginx (most of the traffic), application submissions (a client retries one whose connection
-failed), and staff withdrawing a record or scheduling one for publication every
-``--change-every`` seconds. After a pure-read phase it injects faults one at a time, each for
-``--fault-seconds``: SIGKILL of an app server (then restarted), a Redis restart, SIGKILL of a
-worker (mid-job when one is running), the replica stopped and started again.
+nginx (most of the traffic), application submissions every ``--submit-every`` and messages (留言)
+every ``--message-every`` seconds (a client retries one whose connection failed, with the same
+form token and ``Idempotency-Key``), staff withdrawing a record or scheduling one for publication
+every ``--change-every`` seconds, and every other change a new simulated day of the daily
+reminders (``applications_daily`` mails each handler of the bench's overdue applications once a
+day). After a pure-read phase it injects faults one at a time, each for ``--fault-seconds``:
+SIGKILL of an app server (then restarted), a Redis restart, SIGKILL of a worker (mid-job when one
+is running, a reminder job first), the replica stopped and started again.
 
 It checks and prints (``--json``: one object):
 
-* ``submissions``: every submission answered with success exists exactly once;
+* ``submissions`` and ``messages``: every submission answered with success exists exactly once;
+* ``mails``: the mails delivered (the file backend's files under the cluster's var/mail/) against
+  the JobMail rows — none twice per (job, period, recipient, object), none without its row — and
+  one receipt per message;
 * ``withdrawals``: no withdrawn record served with 200 by either app server (polled directly)
   after its withdrawal committed;
 * ``jobs``: every period of the periodic jobs has one run, every scheduled record was published
@@ -175,6 +181,12 @@ class Cluster:
             "GONGKAI_X_ACCEL_PREFIX": "/_protected/",
             "GONGKAI_APPLY_CHALLENGE_AFTER": "100000000",
             "GONGKAI_APPLY_RATE_LIMIT": "100000000",
+            # The load generator is one address sending a message every few seconds: the message
+            # box's limits are raised the same way (settings, not a way around the form).
+            "GONGKAI_MESSAGE_CHALLENGE_AFTER": "100000000",
+            "GONGKAI_MESSAGE_RATE_LIMIT": "100000000",
+            # No GONGKAI_EMAIL_URL (removed above with every GONGKAI_ variable): every process writes
+            # its mails to files under <var>/mail/, which the driver counts (one mail per JobMail row).
             "GONGKAI_REPLICA_MAX_LAG": "5",
         })
         return env
@@ -359,6 +371,18 @@ http {{
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         self._wait_port(self.ports["nginx"], "nginx")
 
+    def running_job(self) -> tuple[str, str]:
+        """(worker, periodic job or task name) of a task running now on one of our workers, a reminder
+        job first; ("", "") when none runs."""
+        out = self._pg("psql", "-h", "127.0.0.1", "-p", str(self.ports["primary"]), "-U", "postgres", "-d",
+                       "gongkai", "-tAc", "SELECT worker_ids::jsonb->>-1, coalesce(args_kwargs::jsonb->'args'->>0, "
+                       "task_path) FROM django_tasks_database_dbtaskresult WHERE status = 'RUNNING'",
+                       check=False).stdout
+        running = [line.split("|", 1) for line in out.splitlines() if "|" in line]
+        running = [(worker, job) for worker, job in running if worker in self.procs and worker.startswith("worker")]
+        running.sort(key=lambda r: r[1] != "applications_daily")
+        return (running[0][0], running[0][1]) if running else ("", "")
+
     def kill(self, name: str, sig: int = signal.SIGKILL) -> None:
         proc = self.procs.get(name)
         if proc is not None and proc.poll() is None and name.startswith("app"):
@@ -448,15 +472,17 @@ def drive(config: dict) -> dict:
     import django
 
     django.setup()
+    from django.conf import settings
     from django.contrib.auth import get_user_model
     from django.db import close_old_connections
     from django.utils import timezone
 
     from gongkai.applications.models import Application, IdType
-    from gongkai.core.models import AuditEvent, AuditEventType
+    from gongkai.core.models import AuditEvent, AuditEventType, Organ
     from gongkai.ops import jobs
-    from gongkai.ops.models import JobRun, JobRunStatus
+    from gongkai.ops.models import JobMail, JobRun, JobRunStatus
     from gongkai.ops.replica import replica_lag
+    from gongkai.participation.models import Message, MessageKind
     from gongkai.records import services
     from gongkai.records.models import Record, Status
 
@@ -473,6 +499,8 @@ def drive(config: dict) -> dict:
     weights = [1 / (i + 1) for i in range(len(hot))]
     drafts = list(Record.objects.filter(status=Status.DRAFT).values_list("pk", flat=True)[:500])
     organ_code = Record.objects.filter(pk__in=to_read[:1]).values_list("organ__code", flat=True).first()
+    organ = Organ.objects.get(code=organ_code)
+    handlers = _reminder_fixture(staff, organ, config.get("handlers", 10))
 
     samples: list[tuple[float, str, int, float]] = []  # (time, kind, status or -1, ms)
     page_cache: dict[str, int] = {}
@@ -504,6 +532,8 @@ def drive(config: dict) -> dict:
     stale: list[dict] = []
     scheduled: list[int] = []
     submissions: dict[str, str] = {}  # marker → "ok" | "failed" | "unknown"
+    messages: dict[str, str] = {}  # the same for the messages (留言)
+    reminder_days: list[int] = []  # the simulated days whose applications_daily run was enqueued
 
     def record(kind: str, status: int, t0: float) -> None:
         with lock:
@@ -590,29 +620,93 @@ def drive(config: dict) -> dict:
             return "ok"
         return "failed" if status < 500 else "unknown"
 
+    message_tokens: dict[str, str] = {}
+
+    def message_once(marker: str) -> str:
+        """One attempt at a message (留言) through nginx: the form, then its POST; a retry sends the
+        one-time token of the form it first had and the same Idempotency-Key, as submit_once."""
+        form_path = f"/messages/new/?organ={urllib.parse.quote(organ_code)}"
+        status, headers, body = _http(nginx, "GET", form_path)
+        found_token = re.search(rb'name="submission_token" value="([^"]+)"', body)
+        if found_token:
+            message_tokens.setdefault(marker, found_token.group(1).decode())
+        token = ""
+        for part in headers.get("set-cookie", "").split(";"):
+            name, _, value = part.strip().partition("=")
+            if name.endswith("csrftoken"):
+                token = value
+        fields = {
+            "csrfmiddlewaretoken": token, "organ": str(organ.pk), "kind": MessageKind.CONSULT, "subject": marker,
+            "body": "基准测试的留言内容。", "name": "基准留言人", "email": MESSAGE_SENDER, "website": "",
+        }
+        if marker in message_tokens:
+            fields["submission_token"] = message_tokens[marker]
+        for _ in range(2):
+            t0 = time.perf_counter()
+            status, headers, body = _http(nginx, "POST", form_path, body=urllib.parse.urlencode(fields), headers={
+                "Content-Type": "application/x-www-form-urlencoded", "Cookie": f"csrftoken={token}",
+                "Referer": f"http://127.0.0.1:{nginx}/", "Idempotency-Key": "bench-msg-" + marker.rsplit("-", 1)[-1]})
+            record("message", status, t0)
+            # While the shared cache is away (the Redis fault) the form asks its arithmetic question,
+            # as it does a stranger's: the client answers it, as a person would.
+            question = re.search(r"(\d+) 加 (\d+) 等于几", body.decode(errors="replace")) if status == 400 else None
+            challenge = re.search(rb'name="challenge_token" value="([^"]+)"', body) if question else None
+            if not challenge:
+                break
+            fields.update(challenge_token=challenge.group(1).decode(),
+                          challenge_answer=str(int(question.group(1)) + int(question.group(2))))
+        if status in (302, 303) and "/messages/receipt/" in headers.get("location", ""):
+            return "ok"
+        return "failed" if status < 500 else "unknown"
+
     submit_errors: list[str] = []
 
-    def submitter() -> None:
+    def submitter(once, outcomes: dict[str, str], prefix: str, every: float) -> None:
         try:
-            submit_loop()
+            submit_loop(once, outcomes, prefix, every)
         except Exception as exc:  # noqa: BLE001 - reported in the result
             submit_errors.append(repr(exc))
 
-    def submit_loop() -> None:
+    def submit_loop(once, outcomes: dict[str, str], prefix: str, every: float) -> None:
         while loading():
-            marker = f"集群基准-{uuid.uuid4().hex[:12]}"
+            marker = f"{prefix}-{uuid.uuid4().hex[:12]}"
             outcome = "unknown"
             for _ in range(3):  # a client retries a submission whose connection failed
                 try:
-                    outcome = submit_once(marker)
+                    outcome = once(marker)
                 except OSError:
                     outcome = "unknown"
                     time.sleep(0.3)
                     continue
                 if outcome != "unknown":
                     break
-            submissions[marker] = outcome
-            time.sleep(config.get("submit_every", 1.0))
+            outcomes[marker] = outcome
+            time.sleep(every)
+
+    def reminder_days_loop() -> None:
+        """A new day for the daily reminders every --remind-every seconds once the writes begin (and at
+        once when the parent asks, as the worker fault begins): the next day's ``applications_daily``
+        is enqueued as the scheduler enqueues it at midnight, and mails every handler of the overdue
+        applications once for that day, however often it is run or interrupted."""
+        close_old_connections()
+        asked_file = Path(config["output"] + ".remind")
+        answered = ""
+        last = 0.0
+        while loading():
+            now = time.time()
+            asked = asked_file.read_text() if asked_file.exists() else ""
+            if now >= writes_from and (asked != answered or now - last >= config["remind_every"]):
+                answered, last = asked, now
+                day = len(reminder_days) + 1
+                try:
+                    if jobs.schedule(now=timezone.now() + dt.timedelta(days=day), only={"applications_daily"}):
+                        reminder_days.append(day)
+                except Exception as exc:  # noqa: BLE001 - counted, the load goes on
+                    with lock:
+                        samples.append((time.time(), "staff_error", -1, 0.0))
+                    print(f"reminder day failed: {exc}", file=sys.stderr)
+                close_old_connections()
+            stopped.wait(0.1)
 
     def staff_changes() -> None:
         close_old_connections()
@@ -687,7 +781,10 @@ def drive(config: dict) -> dict:
     measuring.set()
     Path(config["output"] + ".started").write_text(str(start))  # the faults are timed from here
     threads = readers + [threading.Thread(target=f, daemon=True)
-                         for f in (submitter, staff_changes, poller, lag_sampler)]
+                         for f in (staff_changes, poller, lag_sampler, reminder_days_loop)]
+    threads += [threading.Thread(target=submitter, args=args, daemon=True) for args in (
+        (submit_once, submissions, "集群基准", config.get("submit_every", 1.0)),
+        (message_once, messages, "集群基准留言", config.get("message_every", 1.0)))]
     for t in threads[len(readers):]:
         t.start()
     stopped.wait()
@@ -742,6 +839,13 @@ def drive(config: dict) -> dict:
     found = dict.fromkeys(submissions, 0)
     for title in Application.objects.filter(title__in=list(submissions)).values_list("title", flat=True):
         found[title] += 1
+    messages_ok = [m for m, o in messages.items() if o == "ok"]
+    messages_found = dict.fromkeys(messages, 0)
+    codes: dict[str, str] = {}
+    for subject, code in Message.objects.filter(subject__in=list(messages)).values_list("subject", "receipt_code"):
+        messages_found[subject] += 1
+        codes[subject] = code
+    mails = _mails(settings, handlers=handlers, codes=codes, job_mails=JobMail.objects.values_list("recipient", "subject"))
     publish_events = dict.fromkeys(scheduled, 0)
     for pk in AuditEvent.objects.filter(
             event_type__in=[AuditEventType.RECORD_PUBLISHED, AuditEventType.RECORD_SCHEDULE_FAILED],
@@ -762,6 +866,12 @@ def drive(config: dict) -> dict:
                         "failed_or_unknown": len(submissions) - len(ok),
                         "answers": _count(str(st) for _, kind, st, _ in samples if kind == "submit"),
                         "client_errors": submit_errors[:3]},
+        "messages": {"answered_success": len(messages_ok), "lost": sum(1 for m in messages_ok if messages_found[m] == 0),
+                     "duplicated": sum(1 for m in messages if messages_found[m] > 1),
+                     "failed_or_unknown": len(messages) - len(messages_ok),
+                     "answers": _count(str(st) for _, kind, st, _ in samples if kind == "message")},
+        "mails": {**mails, "reminder_days": len(reminder_days),
+                  "reminder_runs_retried": JobRun.objects.filter(job="applications_daily", attempts__gt=1).count()},
         "withdrawals": {"withdrawn": len(withdrawn), "stale_served": len(stale), "stale": stale[:10],
                         "direct_polls": polls[0]},
         "jobs": {
@@ -808,6 +918,85 @@ def _first_choice(model, field: str) -> str:
     return values[0] if values else ""
 
 
+MESSAGE_SENDER = "bench-sender@example.invalid"  # the messages' address: each gets its receipt mail there
+MAIL_END = b"-" * 79 + b"\n"  # Django's file backend ends each mail with this line
+
+
+def _reminder_fixture(staff, organ, handlers: int) -> list[str]:
+    """What the daily reminders mail about: ``handlers`` handlers of the bench's organ (each with an
+    address) and two applications registered by staff as received in person 45 days ago, so overdue.
+    Each day's ``applications_daily`` then mails every handler once (gongkai/ops/mail.py send_once)."""
+    import datetime as dt
+
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from gongkai.applications.clock import Channel
+    from gongkai.applications.models import ApplicantKind, Application, IdType, ReceiveVia
+    from gongkai.applications.services import application_register
+    from gongkai.core.models import Role
+    from gongkai.core.services import membership_grant
+
+    addresses = []
+    for i in range(handlers):
+        address = f"bench-handler-{i}@example.invalid"
+        user = get_user_model().objects.create_user(f"bench-handler-{i}", address, "bench-pass-123")
+        membership_grant(actor=staff, user=user, organ=organ, role=Role.HANDLER)
+        addresses.append(address)
+    arrived = timezone.localdate() - dt.timedelta(days=45)
+    for i in range(2):
+        application_register(actor=staff, organ=organ, channel=Channel.IN_PERSON, arrived_on=arrived, data={
+            "applicant_kind": ApplicantKind.NATURAL_PERSON, "name": "基准纸质申请人", "id_type": IdType.RESIDENT_ID,
+            "id_number": "11010519491231002X", "phone": "13800000000", "title": f"集群基准纸质申请-{i}",
+            "description": "基准测试：逾期未答复的纸质申请。", "delivery": _first_choice(Application, "delivery"),
+            "receive_via": ReceiveVia.POST, "address": "基准市基准路1号"})
+    return addresses
+
+
+def _read_mails(directory: str | Path | None) -> list[tuple[str, str]]:
+    """(recipient, subject) of every mail the file backend wrote under ``directory``, one per recipient."""
+    import email
+    import email.policy
+
+    found = []
+    folder = Path(directory) if directory else None
+    for path in sorted(folder.iterdir()) if folder is not None and folder.is_dir() else []:
+        for chunk in path.read_bytes().split(MAIL_END):
+            if not chunk.strip():
+                continue
+            mail = email.message_from_bytes(chunk.strip(b"\n") + b"\n", policy=email.policy.default)
+            subject = str(mail.get("Subject", "")).strip()  # a folded header keeps its fold's space
+            for to in str(mail.get("To", "")).split(","):
+                if to.strip():
+                    found.append((to.strip(), subject))
+    return found
+
+
+def _mails(settings, *, handlers: list[str], codes: dict[str, str], job_mails) -> dict[str, Any]:
+    """The mails actually delivered (the file backend's files) against what should have been sent:
+    one per JobMail row (job, period, recipient, object) and one receipt per message."""
+    if not settings.EMAIL_BACKEND.endswith("filebased.EmailBackend"):
+        return {"countable": False, "backend": settings.EMAIL_BACKEND}
+    delivered = collections.Counter(_read_mails(settings.EMAIL_FILE_PATH))
+    rows = collections.Counter((recipient, subject) for recipient, subject in job_mails)
+    subjects = {subject for _, subject in rows}
+    receipts = [delivered[(MESSAGE_SENDER, f"留言已收到（查询码 {code}）")] for code in codes.values()]
+    return {
+        "countable": True, "sent": sum(delivered.values()), "job_mails": sum(rows.values()),
+        # More mails than rows for a (recipient, subject): a job mail sent twice.
+        "duplicated": sum(max(delivered[k] - n, 0) for k, n in rows.items()),
+        # A job's mail without its row (the row rolled back after the mail left): sent outside "once".
+        "without_row": sum(n for (to, subject), n in delivered.items() if subject in subjects and (to, subject) not in rows),
+        "unsent": sum(max(n - delivered[k], 0) for k, n in rows.items()),
+        "to_handlers": sum(n for (to, _), n in delivered.items() if to in set(handlers)),
+        "handlers": len(handlers),
+        "receipts": sum(1 for n in receipts if n), "receipts_duplicated": sum(1 for n in receipts if n > 1),
+        # Sent after the commit, outside any job (participation services _notify_sender): a server
+        # killed between the two loses it, so it is reported, never counted as a failure.
+        "receipts_missing": sum(1 for n in receipts if n == 0),
+    }
+
+
 def drive_main() -> None:
     config = json.loads(sys.argv[1])
     result = drive(config)
@@ -818,7 +1007,7 @@ def drive_main() -> None:
 
 
 def _is_request(kind: str) -> bool:
-    return kind == "submit" or kind.startswith("read:")
+    return kind in ("submit", "message") or kind.startswith("read:")
 
 
 def _stats(samples: list, lo: float, hi: float, *, reads_of: str = "read:") -> dict[str, Any]:
@@ -841,7 +1030,11 @@ def _stats(samples: list, lo: float, hi: float, *, reads_of: str = "read:") -> d
 def measure(*, records: int, duration: float, fault_seconds: float, change_every: float, readers: int = 4,
             submit_every: float = 1.0, hot: int = 300, warm: float = 5.0, drain_idle: float = 60,
             drain_max: float = 600, template_dir: str | Path | None = None,
-            say: Say = lambda msg: None) -> dict[str, Any]:
+            say: Say = lambda msg: None, message_every: float | None = None, remind_every: float | None = None,
+            handlers: int = 10) -> dict[str, Any]:
+    """``message_every``: seconds between two messages (留言), as ``submit_every`` unless given;
+    ``remind_every``: seconds between two simulated days of the daily reminders (twice
+    ``change_every`` unless given); ``handlers``: the handlers each day's reminders mail."""
     missing = missing_programs()
     if missing:
         return {"skipped": f"缺少程序：{'、'.join(missing)}"}
@@ -900,7 +1093,9 @@ def measure(*, records: int, duration: float, fault_seconds: float, change_every
         config = {"nginx": cluster.ports["nginx"], "apps": {"app1": cluster.ports["app1"], "app2": cluster.ports["app2"]},
                   "duration": duration, "pure_read": pure_read, "change_every": change_every, "readers": readers,
                   "submit_every": submit_every, "hot": hot, "warm": warm, "drain_idle": drain_idle,
-                  "drain_max": drain_max, "output": str(output)}
+                  "drain_max": drain_max, "output": str(output),
+                  "message_every": submit_every if message_every is None else message_every,
+                  "remind_every": change_every * 2 if remind_every is None else remind_every, "handlers": handlers}
         say(f"负载 {duration:.0f} 秒：先只读 {pure_read:.0f} 秒，然后每 {change_every:g} 秒一次撤回或定时发布，并逐一注入故障")
         driver = subprocess.Popen(  # noqa: S603
             [sys.executable, "-c", "from gongkai.ops.bench.cluster import drive_main; drive_main()", json.dumps(config)],
@@ -929,18 +1124,21 @@ def measure(*, records: int, duration: float, fault_seconds: float, change_every
                 cluster.start_redis()
                 time.sleep(max(fault_seconds - 1.0, 0))
             elif fault == "worker_kill":
+                # A new day of reminders now, so that a job that mails is likely in flight: the worker
+                # running it is killed (a mailing job before any other, any job after half the window).
+                Path(str(output) + ".remind").write_text(str(time.time()))
                 deadline = time.time() + fault_seconds
-                running = ""
-                while time.time() < deadline and not running:  # wait for a job in flight on worker1
-                    running = cluster._pg("psql", "-h", "127.0.0.1", "-p", str(cluster.ports["primary"]), "-U",
-                                          "postgres", "-d", "gongkai", "-tAc",
-                                          "SELECT count(*) FROM django_tasks_database_dbtaskresult WHERE status = 'RUNNING' "
-                                          "AND worker_ids::jsonb ? 'worker1'", check=False).stdout.strip()
-                    running = "" if running in ("", "0") else running
-                entry["mid_job"] = bool(running)
-                cluster.kill("worker1")
+                victim, job = "", ""
+                while time.time() < deadline and not (job == "applications_daily"
+                                                      or (job and time.time() > deadline - fault_seconds / 2)):
+                    victim, job = cluster.running_job()
+                    time.sleep(0.02)
+                entry["mid_job"] = bool(job)
+                entry["killed_in"] = job or None
+                victim = victim or "worker1"
+                cluster.kill(victim)
                 time.sleep(max(deadline - time.time(), 0))
-                cluster.start_worker("worker1")
+                cluster.start_worker(victim)
             elif fault == "replica_stop":
                 cluster.stop_replica()
                 time.sleep(fault_seconds)
@@ -979,7 +1177,7 @@ def measure(*, records: int, duration: float, fault_seconds: float, change_every
         after_end = faults[i + 1]["start"] if i + 1 < len(faults) else end
         windows[f["fault"]] = {"during": _stats(samples, f["start"], f["end"]),
                                "after": _stats(samples, f["end"], after_end),
-                               **({"mid_job": f["mid_job"]} if "mid_job" in f else {})}
+                               **({"mid_job": f["mid_job"], "killed_in": f["killed_in"]} if "mid_job" in f else {})}
     pure, mixed = windows["pure_read"]["rps"], windows["with_writes"]["rps"]
     return {
         "records": facts["records"], "duration_s": duration, "fault_seconds": fault_seconds,
@@ -1011,7 +1209,11 @@ def _brief(st: dict[str, Any]) -> dict[str, Any]:
 def passed(r: dict[str, Any]) -> bool:
     if "skipped" in r:
         return True
+    m = r["mails"]
     return (r["submissions"]["lost"] == 0 and r["jobs"]["runs_failed"] == 0 and r["submissions"]["duplicated"] == 0
+            and r["messages"]["lost"] == 0 and r["messages"]["duplicated"] == 0
+            and m.get("countable", False) and m["duplicated"] == 0 and m["without_row"] == 0
+            and m["receipts_duplicated"] == 0
             and r["withdrawals"]["stale_served"] == 0 and r["jobs"]["scheduled_not_exactly_once"] == 0
             and r["jobs"]["periods"] > 0 and r["jobs"]["periods_without_run"] == 0
             and r["jobs"]["drained"] and r["jobs"]["scheduled_not_yet_published"] == 0)
@@ -1023,6 +1225,9 @@ def _lines(r: dict[str, Any]) -> list[str]:
     s, w, j = r["submissions"], r["withdrawals"], r["jobs"]
     lines = [f"信息 {r['records']} 条，负载 {r['duration_s']:.0f} 秒；{r['primary']}",
              f"提交：成功 {s['answered_success']}，丢失 {s['lost']}，重复 {s['duplicated']}",
+             f"留言：成功 {r['messages']['answered_success']}，丢失 {r['messages']['lost']}，"
+             f"重复 {r['messages']['duplicated']}",
+             _mail_line(r["mails"]),
              f"撤回：{w['withdrawn']} 条，撤回后仍被返回 {w['stale_served']} 次",
              f"定时任务：{j['periods']} 个周期，缺少 {j['periods_without_run']}，失败 {j['runs_failed']}，"
              f"仍在排队 {j['runs_still_queued']}，"
@@ -1054,11 +1259,21 @@ def _lines(r: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _mail_line(m: dict[str, Any]) -> str:
+    if not m.get("countable"):
+        return f"邮件：无法计数（邮件后端 {m.get('backend')} 不是文件后端）"
+    return (f"邮件：已发送 {m['sent']} 封，重复 {m['duplicated'] + m['without_row']} 封；定时任务邮件 {m['job_mails']} 封"
+            f"（{m['reminder_days']} 个模拟日的到期提醒，发给 {m['handlers']} 名经办人，未发出 {m['unsent']}，"
+            f"重试过的提醒任务 {m['reminder_runs_retried']}）；留言回执 {m['receipts']} 封，重复 {m['receipts_duplicated']}，"
+            f"缺少 {m['receipts_missing']}")
+
+
 def _add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--fault-seconds", type=float, default=10.0, help="每个故障持续的秒数（默认10）")
     parser.add_argument("--change-every", type=float, default=5.0, help="撤回或定时发布的间隔秒数（默认5）")
     parser.add_argument("--readers", type=int, default=4, help="并发读取的客户端数（默认4）")
     parser.add_argument("--submit-every", type=float, default=1.0, help="两次申请提交之间的秒数（默认1）")
+    parser.add_argument("--message-every", type=float, default=1.0, help="两次留言提交之间的秒数（默认1）")
     parser.add_argument("--hot", type=int, default=300, help="读者常读的信息条数（默认300，其余偶尔读到）")
     parser.add_argument("--warm", type=float, default=5.0,
                         help="计量前预热页面缓存的最少秒数（默认5；预热到最近页面八成来自缓存为止，最多其12倍）")
@@ -1070,8 +1285,8 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _check(args: argparse.Namespace) -> str | None:
     if (args.fault_seconds <= 0 or args.change_every <= 0 or args.readers < 1 or args.submit_every <= 0
-            or args.hot < 1 or args.warm < 0 or args.drain_max < 0):
-        return "错误：--fault-seconds、--change-every、--readers、--submit-every 和 --hot 应为正数"
+            or args.message_every <= 0 or args.hot < 1 or args.warm < 0 or args.drain_max < 0):
+        return "错误：--fault-seconds、--change-every、--readers、--submit-every、--message-every 和 --hot 应为正数"
     if args.duration < 6 * args.fault_seconds:
         return "错误：--duration 至少应为 --fault-seconds 的6倍（四个故障之间要有间隔）"
     return None
@@ -1081,7 +1296,7 @@ def _measure(args: argparse.Namespace, *, say: Say) -> dict[str, Any]:
     return measure(records=args.records, duration=float(args.duration), fault_seconds=args.fault_seconds,
                    change_every=args.change_every, readers=args.readers, submit_every=args.submit_every,
                    hot=args.hot, warm=args.warm, drain_max=args.drain_max, template_dir=args.template_dir or None,
-                   say=say)
+                   say=say, message_every=args.message_every)
 
 
 BENCHMARK = Benchmark(
