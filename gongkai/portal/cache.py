@@ -30,8 +30,9 @@ Design (docs/adr/0008-fine-grained-page-cache.md, which supersedes 0002):
   older tokens is never found again (it expires). When a process misses, it takes a short lock
   (``gk:pagelock:<hash>``) so that the others wait for its render (at most
   ``GONGKAI_PAGE_CACHE_WAIT`` seconds) instead of all rendering the same page at once.
-* Only anonymous GET/HEAD requests to ``portal`` URLs that answered 200 without setting a
-  cookie are stored; requests with a session cookie (staff) always render. Every portal page
+* Only anonymous GET/HEAD requests to ``portal`` URLs (and the site search's, ``search``: they
+  depend on ``site``, ``lists`` and ``search``, which every write to the search's indexes bumps)
+  that answered 200 without setting a cookie are stored; requests with a session cookie (staff) always render. Every portal page
   carries ``ETag``/``Last-Modified`` and ``Cache-Control: public, no-cache``.
 """
 
@@ -60,6 +61,10 @@ A11Y_COOKIE = "gk_a11y"
 CACHE_CONTROL = "public, no-cache"
 SITE = "site"
 LISTS = "lists"
+SEARCH = "search"  # what the site search finds beside the public records: its indexes and its dictionary
+# The URL namespaces whose anonymous GETs are cached: the portal's pages, and the site search's result
+# pages (gongkai.search sits below portal and knows nothing of this cache; its pages are listed here).
+CACHED_NAMESPACES = frozenset({"portal", "search"})
 
 
 # --- the generations ------------------------------------------------------------
@@ -282,6 +287,11 @@ _GENRE_PAGES = {"feed_genre_rss", "feed_genre_atom"}
 def page_keys(match) -> tuple[str, ...]:
     """The keys a portal page depends on, from its URL alone (before anything is rendered)."""
     name, kwargs = match.url_name, match.kwargs
+    if match.namespace == "search":
+        # A result page may show any public record (``lists`` is bumped by every record change), any
+        # public participation item and counts of both (``search``: bumped by every write to either
+        # index and to the dictionary), and organ, genre and topic names (``site``).
+        return (SITE, LISTS, SEARCH)
     if name in _RECORD_PAGES:
         return (SITE, f"record:{kwargs.get('pk')}")
     if name in _ORGAN_PAGES:
@@ -551,7 +561,7 @@ class PageCacheMiddleware:
             match = resolve(request.path_info)
         except Resolver404:
             return None
-        if match.namespace != "portal":
+        if match.namespace not in CACHED_NAMESPACES:
             return None
         return page_keys(match)
 
@@ -560,7 +570,7 @@ class PageCacheMiddleware:
         match = getattr(request, "resolver_match", None)
         return (
             match is not None
-            and match.namespace == "portal"
+            and match.namespace in CACHED_NAMESPACES
             and not getattr(match.func, "page_cache_exempt", False)
             and response.status_code == 200
             and not response.streaming

@@ -59,6 +59,17 @@ def _on_record_changed(sender, record_ids=(), **kwargs) -> None:
     cache.bump(*cache.record_keys(record_ids))
 
 
+def _on_search_index_changed(sender=None, **kwargs) -> None:
+    # The search's indexes (records or participation items) changed in this transaction: its
+    # result pages follow at once and again on commit, after the index write is visible.
+    cache.bump_now_and_on_commit(keys={cache.SEARCH})
+
+
+def _on_search_terms_changed(sender, using=None, **kwargs) -> None:
+    # The dictionary cuts queries into words: every result page may change.
+    cache.bump_now_and_on_commit(using, keys={cache.SEARCH})
+
+
 def _on_setting_changed(**kwargs) -> None:
     # Tests override settings around every test and roll the database back
     # without signals: start each one with an empty cache.
@@ -90,11 +101,16 @@ def connect() -> None:
         Record,
         Topic,
     )
+    from gongkai.search.models import SearchTerm
+    from gongkai.search.signals import index_changed
 
     from .models import ColumnPage
 
     setting_changed.connect(_on_setting_changed, dispatch_uid="portal-cache-setting-changed")
     services.record_changed.connect(_on_record_changed, dispatch_uid="portal-cache-record-changed")
+    index_changed.connect(_on_search_index_changed, dispatch_uid="portal-cache-search-index-changed")
+    post_save.connect(_on_search_terms_changed, sender=SearchTerm, dispatch_uid="portal-cache-search-term-save")
+    post_delete.connect(_on_search_terms_changed, sender=SearchTerm, dispatch_uid="portal-cache-search-term-delete")
     for model in (Record, Attachment, Organ, Genre, Topic, Catalog, CatalogEntry, Gazette, GazetteIssue,
                   GazetteItem, ColumnPage, Answer, AnswerBasis, Consultation, ConsultationFeedback, Meeting,
                   DecisionCatalog, DecisionItem):

@@ -38,6 +38,7 @@ from django.utils import timezone
 
 from . import text
 from .models import SearchItem, SearchState
+from .signals import send_index_changed
 
 logger = logging.getLogger("gongkai.search")
 
@@ -110,9 +111,12 @@ def item_sync(kind_name: str, ids: Iterable[int]) -> int:
     docs = [d for d in k.documents(ids) if d.ref_id in set(ids)]
     with transaction.atomic():
         old = SearchItem.objects.filter(kind=kind_name, ref_id__in=ids)
-        _fts_delete(list(old.values_list("pk", flat=True)))
+        old_pks = list(old.values_list("pk", flat=True))
+        _fts_delete(old_pks)
         old.delete()
         _fts_insert(SearchItem.objects.bulk_create([_row(kind_name, d) for d in docs]))
+        if old_pks or docs:  # something the search can find changed (not for an item that stays private)
+            send_index_changed()
     return len(docs)
 
 
@@ -179,6 +183,7 @@ def items_rebuild(kind_names: Iterable[str] | None = None) -> int:
         gone = SearchItem.objects.exclude(kind__in=list(_kinds))  # a kind no longer registered
         _fts_delete(list(gone.values_list("pk", flat=True)))
         gone.delete()
+        send_index_changed()
     return done
 
 

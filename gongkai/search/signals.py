@@ -5,8 +5,18 @@ from __future__ import annotations
 import logging
 
 from django.db import transaction
+from django.dispatch import Signal
 
 logger = logging.getLogger("gongkai.search")
+
+# Sent in the writing transaction whenever what a search can find changes: the records' index
+# (``index.bump_generation``) or the participation items' index (``items.item_sync`` and its kin).
+# A cache of result pages listens (portal.cache's ``search`` key; search sits below portal).
+index_changed = Signal()
+
+
+def send_index_changed() -> None:
+    index_changed.send(sender=None)
 
 
 def on_record_changed(sender, record_ids=(), **kwargs) -> None:

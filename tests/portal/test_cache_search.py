@@ -1,0 +1,206 @@
+"""The site search's result pages in the page cache: the same guarantees as the portal's pages.
+
+A result page may show any public record and any public participation item, so it depends on
+``site``, ``lists`` and ``search``; a record's withdrawal (``lists`` and the record index), an item
+leaving the public (the items' index) and a dictionary change (``search``) drop every stored
+result page, and a withdrawn record or item is never served from a stored page once its change
+commits — with the per-process store and with the shared one (Redis).
+"""
+
+import datetime as dt
+
+import pytest
+from django.urls import resolve, reverse
+from django.utils import timezone
+
+from gongkai.core.models import Role
+from gongkai.participation.models import Consultation, ConsultationStatus
+from gongkai.participation.services.messages import message_set_hidden
+from gongkai.portal import cache
+from gongkai.records import services
+from gongkai.search import index
+from gongkai.search.models import SearchTerm
+from tests.factories import member
+from tests.redis_server import redis_server  # noqa: F401 - fixture
+
+pytestmark = pytest.mark.django_db
+
+QUERY = "政务公开办法"
+
+
+def results_url(**params) -> str:
+    from urllib.parse import urlencode
+
+    return reverse("search:results") + "?" + urlencode({"q": QUERY, **params})
+
+
+def api_url() -> str:
+    from urllib.parse import urlencode
+
+    return reverse("search:api") + "?" + urlencode({"q": QUERY})
+
+
+@pytest.fixture
+def policy(site):
+    """The world's new policy, renamed so that the query finds it, and indexed."""
+    record = site.new_policy
+    record.title = "保定市政务公开办法"
+    record.save()
+    index.index_sync([record.pk])
+    return record
+
+
+def consultation(organ, title):
+    today = timezone.localdate()
+    return Consultation.objects.create(
+        organ=organ, title=title, purpose="公开征求意见。", draft_text="<p>第一条 为了规范管理，制定本办法。</p>",
+        starts_on=today - dt.timedelta(days=3), ends_on=today + dt.timedelta(days=27),
+        status=ConsultationStatus.PUBLISHED, published_at=timezone.now() - dt.timedelta(days=3))
+
+
+def test_search_pages_depend_on_site_lists_and_search():
+    assert cache.page_keys(resolve("/search/")) == ("site", "lists", "search")
+    assert cache.page_keys(resolve("/search/api/")) == ("site", "lists", "search")
+
+
+def test_an_anonymous_result_page_is_stored_and_served(client, policy):
+    for url in (results_url(), api_url()):
+        first = client.get(url)
+        assert first.status_code == 200 and first["X-Page-Cache"] == "miss"
+        again = client.get(url)
+        assert again["X-Page-Cache"] == "hit"
+        assert again.content == first.content
+        assert policy.get_absolute_url() in again.content.decode()
+        assert client.get(url, HTTP_IF_NONE_MATCH=again["ETag"]).status_code == 304
+
+
+def test_a_signed_in_visitor_is_never_served_a_stored_result_page(client, policy, organ):
+    url = results_url()
+    client.get(url)
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    client.force_login(member(organ, Role.EDITOR))
+    assert "X-Page-Cache" not in client.get(url)
+
+
+def withdraw_and_check(client, site, policy, capture):
+    urls = [results_url(), api_url(), results_url(kind="record"), results_url(organ=policy.organ_id)]
+    for url in urls:
+        client.get(url)
+        response = client.get(url)
+        assert response["X-Page-Cache"] == "hit", url
+        assert policy.get_absolute_url() in response.content.decode(), url
+    with capture(execute=True):  # the record_changed hooks: the index and the page cache follow
+        services.record_withdraw(actor=member(site.gov, Role.REVIEWER), record=policy, reason="内容有误")
+    for url in urls:
+        response = client.get(url)
+        assert response["X-Page-Cache"] != "hit", url
+        assert policy.get_absolute_url() not in response.content.decode(), url
+        assert client.get(url)["X-Page-Cache"] == "hit", url  # stored again, without it
+
+
+def test_a_withdrawn_record_is_never_in_a_stored_result_page(client, site, policy, django_capture_on_commit_callbacks):
+    withdraw_and_check(client, site, policy, django_capture_on_commit_callbacks)
+
+
+@pytest.fixture
+def shared_cache(settings, redis_server):  # noqa: F811 - fixture
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                                   "LOCATION": redis_server.url}}
+    return redis_server
+
+
+def test_with_redis_a_withdrawn_record_is_never_in_a_stored_result_page(client, site, policy, shared_cache,
+                                                                        django_capture_on_commit_callbacks):
+    assert cache._uses_shared_cache()
+    withdraw_and_check(client, site, policy, django_capture_on_commit_callbacks)
+
+
+def test_with_redis_a_result_page_stored_by_another_process_is_dropped_by_a_withdrawal(
+        client, site, policy, shared_cache, django_capture_on_commit_callbacks):
+    url = results_url()
+    client.get(url)
+    cache._STORE.clear()  # this process forgets it: the page now comes from the shared store
+    assert client.get(url)["X-Page-Cache"] == "shared"
+    with django_capture_on_commit_callbacks(execute=True):
+        services.record_withdraw(actor=member(site.gov, Role.REVIEWER), record=policy, reason="内容有误")
+    cache._STORE.clear()
+    response = client.get(url)
+    assert response["X-Page-Cache"] == "miss"
+    assert policy.get_absolute_url() not in response.content.decode()
+
+
+def test_a_withdrawal_elsewhere_in_the_index_drops_the_page_even_before_lists(client, policy, site):
+    """The index write itself bumps ``search`` (its own transaction, after the record's commit)."""
+    url = results_url()
+    client.get(url)
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    index.bump_generation()
+    assert client.get(url)["X-Page-Cache"] == "miss"
+
+
+def test_a_participation_item_leaving_the_public_drops_the_stored_pages(client, site,
+                                                                        django_capture_on_commit_callbacks):
+    item = consultation(site.gov, "关于《政务公开办法（征求意见稿）》公开征求意见的公告")
+    url = results_url()
+    client.get(url)
+    response = client.get(url)
+    assert response["X-Page-Cache"] == "hit"
+    assert item.get_absolute_url() in response.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        item.status = ConsultationStatus.WITHDRAWN
+        item.withdrawal_reason = "撤回"
+        item.save()  # the model's own save re-syncs its index row: the search key is bumped
+    response = client.get(url)
+    assert response["X-Page-Cache"] == "miss"
+    assert item.get_absolute_url() not in response.content.decode()
+
+
+def test_a_hidden_message_is_never_in_a_stored_result_page(client, site, django_capture_on_commit_callbacks):
+    """A 留言 is none of the portal's models: only the items' index tells the cache it left the public."""
+    from tests.search.test_items import message
+
+    people = (member(site.gov, Role.EDITOR, "msg_handler"), member(site.gov, Role.REVIEWER, "msg_reviewer"))
+    with django_capture_on_commit_callbacks(execute=True):
+        shown = message(site.gov, people, "政务公开办法")
+    url = results_url()
+    client.get(url)
+    response = client.get(url)
+    assert response["X-Page-Cache"] == "hit"
+    assert shown.get_absolute_url() in response.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        message_set_hidden(actor=people[1], message=shown, hidden=True, reason="不宜公开")
+    response = client.get(url)
+    assert response["X-Page-Cache"] == "miss"
+    assert shown.get_absolute_url() not in response.content.decode()
+
+
+def test_an_item_neither_public_before_nor_after_changes_no_search_key(site):
+    from gongkai.search import items
+    from gongkai.search.signals import index_changed
+
+    draft = consultation(site.gov, "政务公开办法草稿")
+    Consultation.objects.filter(pk=draft.pk).update(status=ConsultationStatus.DRAFT, published_at=None)
+    items.item_sync("consultation", [draft.pk])  # the row of its public days goes: a change
+    sent = []
+
+    def receiver(**kwargs):
+        sent.append(kwargs)
+
+    index_changed.connect(receiver)
+    try:
+        items.item_sync("consultation", [draft.pk])  # still private: nothing the search finds changed
+        assert sent == []
+        Consultation.objects.filter(pk=draft.pk).update(status=ConsultationStatus.PUBLISHED,
+                                                        published_at=timezone.now())
+        items.item_sync("consultation", [draft.pk])
+        assert len(sent) == 1
+    finally:
+        index_changed.disconnect(receiver)
+
+
+def test_a_dictionary_change_drops_the_stored_pages(client, policy):
+    url = results_url()
+    client.get(url)
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    SearchTerm.objects.create(word="政务公开办法", freq=100)
+    assert client.get(url)["X-Page-Cache"] == "miss"
