@@ -68,6 +68,33 @@ def extract_text(path: str, name: str | None = None) -> str:
     return ""
 
 
+_EXTRACTED = {".txt", ".csv", ".html", ".htm", ".docx", ".pdf"}
+
+
+def extract_stored_text(fieldfile, name: str | None = None) -> str:
+    """:func:`extract_text` of a stored file: from its path on a file system, else (object storage
+    such as S3, which has no local path) from a temporary local copy."""
+    name = name or fieldfile.name
+    try:
+        return extract_text(fieldfile.path, name)
+    except NotImplementedError:
+        pass
+    ext = os.path.splitext(name or "")[1].lower()
+    if ext not in _EXTRACTED:
+        return ""
+    import shutil
+    import tempfile
+
+    with tempfile.NamedTemporaryFile(suffix=ext) as copy:
+        fieldfile.open("rb")
+        try:
+            shutil.copyfileobj(fieldfile, copy)
+        finally:
+            fieldfile.close()
+        copy.flush()
+        return extract_text(copy.name, name)
+
+
 def text_to_html(text: str) -> str:
     """Paragraphs of plain text as safe HTML."""
     paras = [p.strip() for p in text.splitlines() if p.strip()]
