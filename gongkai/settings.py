@@ -339,6 +339,10 @@ GONGKAI_X_ACCEL_PREFIX = env.str("GONGKAI_X_ACCEL_PREFIX", default="")
 if env.str("GONGKAI_REPLICA_URL", default="") and DATABASES["default"]["ENGINE"].endswith("postgresql"):
     DATABASES["replica"] = env.db("GONGKAI_REPLICA_URL")
     DATABASES["replica"]["ATOMIC_REQUESTS"] = False
+    # A replica host that is down without refusing (powered off, dropped packets, hung) must cost a
+    # public read seconds, not the minutes of TCP's own retries: then it is skipped for the primary.
+    DATABASES["replica"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env.int("GONGKAI_REPLICA_CONNECT_TIMEOUT", default=2))
     DATABASES["replica"].setdefault("TEST", {})["MIRROR"] = "default"
     DATABASE_ROUTERS = ["gongkai.ops.replica.ReplicaRouter"]
 GONGKAI_REPLICA_MAX_LAG = env.float("GONGKAI_REPLICA_MAX_LAG", default=10.0)  # seconds; beyond: primary
