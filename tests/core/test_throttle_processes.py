@@ -6,6 +6,7 @@ import subprocess
 import sys
 import textwrap
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -84,20 +85,25 @@ def test_the_limit_holds_across_two_processes(shared_env):
 
 def test_gunicorn_with_two_workers_shares_one_limit(shared_env):
     port = free_port()
-    env = {**shared_env, "THROTTLE_TEST_LIMIT": "5", "THROTTLE_TEST_HOLD": "0.3"}
+    env = {**shared_env, "THROTTLE_TEST_LIMIT": "5", "THROTTLE_TEST_HOLD": "0.5"}
     server = start_gunicorn(env, port, app="tests.core.throttle_app:application")
     try:
-        answers: list[tuple[int, str]] = []
+        def in_pairs(path: str, times: int) -> list[tuple[int, str]]:
+            """Two requests at a time: while one worker holds a request, the other worker takes the next."""
+            answers: list[tuple[int, str]] = []
+            for _ in range(times):
+                pair = [threading.Thread(target=lambda: answers.append(get(f"http://127.0.0.1:{port}{path}")))
+                        for _ in range(2)]
+                for thread in pair:
+                    thread.start()
+                for thread in pair:
+                    thread.join()
+            return answers
 
-        def ask():
-            answers.append(get(f"http://127.0.0.1:{port}/submit"))
-
-        for _ in range(8):  # two at a time: while one worker holds a request, the other takes the next
-            pair = [threading.Thread(target=ask) for _ in range(2)]
-            for thread in pair:
-                thread.start()
-            for thread in pair:
-                thread.join()
+        deadline = time.monotonic() + 30  # both workers booted (the first answers /ping before the second is up)
+        while len({pid for _, pid in in_pairs("/worker", 1)}) < 2 and time.monotonic() < deadline:
+            pass
+        answers = in_pairs("/submit", 8)
     finally:
         stop(server)
     allowed = [pid for status, pid in answers if status == 200]

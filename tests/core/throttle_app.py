@@ -18,6 +18,9 @@ def application(environ, start_response):
     ip = "198.51.100.7"
     if environ.get("PATH_INFO") == "/ping":  # is the server up? (not counted)
         status = "204 No Content"
+    elif environ.get("PATH_INFO") == "/worker":  # which worker answers, held a moment (not counted)
+        status = "202 Accepted"
+        time.sleep(0.5)
     elif THROTTLE.is_limited(ip):
         status = "429 Too Many Requests"
     else:
