@@ -59,3 +59,26 @@ def test_good_arguments_pass_the_checks_and_auto_picks_a_generator(monkeypatch):
     args = common.parse(pages.BENCHMARK, ["--records", "5", "--duration", "0.5"])
     assert (args.records, args.duration, args.generator) == (5, 0.5, "python")
     assert common.parse(pages.BENCHMARK, ["--generator", "wrk"]).startswith("错误：未安装 wrk")
+
+
+def test_pages_and_engine_are_chosen_and_checked(monkeypatch, capsys):
+    monkeypatch.setattr(pages.shutil, "which", lambda name: None)
+    args = common.parse(pages.BENCHMARK, ["--pages", "search, search_api", "--engine", "postgresql"])
+    assert (args.pages, args.engine) == (["search", "search_api"], "postgresql")
+    assert common.parse(pages.BENCHMARK, []).pages == list(pages.DEFAULT_PAGES)
+    assert common.run(pages.BENCHMARK, ["--pages", "search,nowhere"]) == 2
+    assert "没有这些页面：nowhere" in capsys.readouterr().err
+
+
+def test_the_search_pages_ask_for_a_phrase_every_loaded_record_holds():
+    from urllib.parse import unquote
+
+    for name in pages.SEARCH_PAGES:
+        assert unquote(pages.PAGES[name]).endswith("?q=政府信息公开")
+        assert pages.PAGES[name].isascii()  # a request line as http.client and wrk send it
+
+
+def test_postgresql_needs_a_postgresql_server(monkeypatch, tmp_path):
+    monkeypatch.setenv("DATABASE_URL", "sqlite:///elsewhere.sqlite3")
+    with pytest.raises(RuntimeError, match="PostgreSQL"):
+        pages._postgres_database(str(tmp_path))
