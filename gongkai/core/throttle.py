@@ -69,9 +69,13 @@ def client_ip(request) -> str:
 BUCKETS = 10  # counters per window
 
 
-def _store():
-    """The cache the counts live in: ``throttle`` when configured (always, by ``gongkai/settings.py``)."""
+def counter_cache():
+    """The cache rate-limit counts live in, shared by every process: ``throttle`` when configured
+    (always, by ``gongkai/settings.py``), else ``default``."""
     return caches["throttle" if "throttle" in settings.CACHES else "default"]
+
+
+_store = counter_cache
 
 
 @dataclass(frozen=True)

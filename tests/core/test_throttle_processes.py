@@ -124,3 +124,22 @@ def test_login_lockouts_are_rows_of_the_database(client, db, settings):
         client.post(reverse("workspace:login"), {"username": "someone", "password": "wrong"}, REMOTE_ADDR=ADDRESS)
     attempt = AccessAttempt.objects.get(username="someone", ip_address=ADDRESS)
     assert attempt.failures_since_start == settings.AXES_FAILURE_LIMIT
+
+
+def test_the_api_rate_limit_counts_in_the_shared_store(client, db, settings, monkeypatch):
+    """The read API's per-minute limit counts where the throttles do: emptying this process's own
+    cache (what another worker sees) does not reset it."""
+    import types
+
+    from django.core.cache import cache, caches
+
+    from gongkai.portal.api import http
+
+    now = time.time()
+    monkeypatch.setattr(http, "time", types.SimpleNamespace(time=lambda: now))  # one minute's window throughout
+    settings.GONGKAI_API_RATE = 2
+    assert [client.get("/api/v1/organs").status_code for _ in range(2)] == [200, 200]
+    cache.clear()
+    assert client.get("/api/v1/organs").status_code == 429
+    caches["throttle"].clear()
+    assert client.get("/api/v1/organs").status_code == 200

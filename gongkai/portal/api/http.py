@@ -2,7 +2,8 @@
 
 * Rate limit: a fixed window per client (``GONGKAI_API_RATE`` requests per minute for an
   anonymous client by address; ``GONGKAI_API_KEY_RATE`` for a client sending a key of
-  ``GONGKAI_API_KEYS`` in ``X-API-Key`` or ``?api_key=``). Counts live in the shared cache.
+  ``GONGKAI_API_KEYS`` in ``X-API-Key`` or ``?api_key=``). Counts live in the throttles' cache, shared
+  by every process (:func:`gongkai.core.throttle.counter_cache`).
 * Validators: an endpoint that reads records names the page-cache keys it depends on
   (:mod:`gongkai.portal.cache`), so a conditional request is answered 304 from the generations
   alone, without a query; other endpoints hash their body.
@@ -17,12 +18,11 @@ from collections.abc import Callable, Iterable
 from functools import wraps
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.http import http_date
 
-from gongkai.core.throttle import client_ip
+from gongkai.core.throttle import client_ip, counter_cache
 from gongkai.portal import cache as page_cache
 
 CACHE_CONTROL = "public, max-age=0, must-revalidate"
@@ -69,6 +69,7 @@ def rate_limit(request) -> tuple[bool, int, int]:
         return True, 0, 0
     window = int(time.time() // 60)
     name = f"gongkai-api-rate:{who}:{window}"
+    cache = counter_cache()
     if cache.add(name, 1, timeout=70):
         count = 1
     else:
