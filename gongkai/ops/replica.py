@@ -4,9 +4,9 @@
   (no session cookie) of the public site, search, API or feeds, and the client has not written
   in the last ``GONGKAI_REPLICA_PIN_SECONDS`` (a cookie set on any other request pins it to the
   primary: read-your-writes).
-* ``ReplicaRouter`` sends the reads of such a request to ``replica`` while the replica answers
-  and lags less than ``GONGKAI_REPLICA_MAX_LAG`` seconds (checked at most every two seconds per
-  process), and only once it has replayed the WAL past the latest page-cache bump of the page's
+* ``ReplicaRouter`` sends the reads of such a request to ``replica`` while the replica answers,
+  streams from the primary and lags less than ``GONGKAI_REPLICA_MAX_LAG`` seconds (checked at most
+  every two seconds per process), and only once it has replayed the WAL past the latest page-cache bump of the page's
   keys (``portal.cache.required_lsn``): a page rendered after a withdrawal commits never shows
   the replica's older state. Everything else, and every write, goes to ``default``.
 """
@@ -32,6 +32,11 @@ LAG_SQL = (
     "ELSE COALESCE(EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()), 0) END"
 )
 
+# A replica cut off from its primary (network, primary restarting) has replayed all it received and
+# so reports no lag by LAG_SQL while it falls ever further behind: it is used only while a WAL
+# receiver runs (the view has a row only then; an unprivileged role sees it too, with its pid).
+STREAMING_SQL = "SELECT EXISTS (SELECT 1 FROM pg_stat_wal_receiver)"
+
 
 def replica_configured() -> bool:
     return "replica" in settings.DATABASES
@@ -44,6 +49,13 @@ def replica_lag() -> float:
         return float(cursor.fetchone()[0] or 0)
 
 
+def replica_streaming() -> bool:
+    """Whether the replica is receiving the primary's WAL (raises when it cannot be reached)."""
+    with connections["replica"].cursor() as cursor:
+        cursor.execute(STREAMING_SQL)
+        return bool(cursor.fetchone()[0])
+
+
 def replica_usable() -> bool:
     now = time.monotonic()
     if now - float(_health["checked"]) < 2.0:
@@ -51,8 +63,11 @@ def replica_usable() -> bool:
     _health["checked"] = now
     try:
         lag = replica_lag()
-        _health["ok"] = lag <= getattr(settings, "GONGKAI_REPLICA_MAX_LAG", 10)
-        if not _health["ok"]:
+        streaming = replica_streaming()
+        _health["ok"] = streaming and lag <= getattr(settings, "GONGKAI_REPLICA_MAX_LAG", 10)
+        if not streaming:
+            logger.warning("replica receives no WAL from the primary: reads go to the primary")
+        elif not _health["ok"]:
             logger.warning("replica lags %.1fs: reads go to the primary", lag)
     except Exception as exc:  # noqa: BLE001 - a replica down is skipped, never an error page
         _health["ok"] = False

@@ -5,6 +5,7 @@ import logging
 
 import pytest
 from django.core.files.base import ContentFile
+from django.db import connection
 from django.urls import reverse
 
 from gongkai.ops import observability, replica
@@ -84,6 +85,8 @@ def test_router_sends_only_anonymous_public_reads_to_a_healthy_replica(monkeypat
 
 def test_replica_health_is_skipped_when_it_lags_or_fails(monkeypatch, settings):
     settings.GONGKAI_REPLICA_MAX_LAG = 10
+    streaming = {"now": True}
+    monkeypatch.setattr(replica, "replica_streaming", lambda: streaming["now"])
     replica._health.update(checked=0.0)
     monkeypatch.setattr(replica, "replica_lag", lambda: 30.0)
     assert replica.replica_usable() is False
@@ -91,6 +94,19 @@ def test_replica_health_is_skipped_when_it_lags_or_fails(monkeypatch, settings):
     monkeypatch.setattr(replica, "replica_lag", lambda: 0.5)
     assert replica.replica_usable() is True
     replica._health.update(checked=0.0)
+    streaming["now"] = False  # cut off from the primary: "no lag", yet behind
+    monkeypatch.setattr(replica, "replica_lag", lambda: 0.0)
+    assert replica.replica_usable() is False
+    replica._health.update(checked=0.0)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's replication views")
+def test_a_server_that_receives_no_wal_counts_as_not_streaming():
+    with connection.cursor() as cursor:  # the test server is a primary: no WAL receiver runs
+        cursor.execute(replica.STREAMING_SQL)
+        assert cursor.fetchone()[0] is False
+        cursor.execute(replica.LAG_SQL)
+        assert float(cursor.fetchone()[0]) == 0.0  # which the lag alone would take for up to date
 
 
 def test_middleware_marks_public_reads_and_pins_writers(rf, monkeypatch, settings):
