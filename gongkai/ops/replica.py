@@ -38,6 +38,11 @@ LAG_SQL = (
 STREAMING_SQL = "SELECT EXISTS (SELECT 1 FROM pg_stat_wal_receiver)"
 
 
+def _private_prefixes() -> tuple[str, ...]:
+    """Never public reads: the workspace, the admin (at ``GONGKAI_ADMIN_PATH`` in production) and the probes."""
+    return (*_PRIVATE_PREFIXES, "/" + getattr(settings, "GONGKAI_ADMIN_PATH", "admin/").strip("/") + "/")
+
+
 def replica_configured() -> bool:
     return "replica" in settings.DATABASES
 
@@ -132,7 +137,7 @@ class ReplicaMiddleware:
             request.method in ("GET", "HEAD")
             and settings.SESSION_COOKIE_NAME not in request.COOKIES
             and PIN_COOKIE not in request.COOKIES
-            and not request.path_info.startswith(_PRIVATE_PREFIXES)
+            and not request.path_info.startswith(_private_prefixes())
         )
         token, replayed = public_read.set(reads), _replayed.set(-1)
         try:

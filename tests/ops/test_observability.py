@@ -122,7 +122,9 @@ def test_middleware_marks_public_reads_and_pins_writers(rf, monkeypatch, setting
     pinned = rf.get("/policies/")
     pinned.COOKIES[replica.PIN_COOKIE] = "1"
     middleware(pinned)
-    assert seen == [True, False, False, False, False]
+    settings.GONGKAI_ADMIN_PATH = "manage-x7/"  # the admin at its production path
+    middleware(rf.get("/manage-x7/login/"))
+    assert seen == [True, False, False, False, False, False]
     assert response.cookies[replica.PIN_COOKIE]["max-age"] == settings.GONGKAI_REPLICA_PIN_SECONDS
 
 
