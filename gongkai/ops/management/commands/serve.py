@@ -65,6 +65,21 @@ def gunicorn_command(bind: str, workers: int, app: str = "gongkai.wsgi") -> list
     return [*cmd, "--no-control-socket"]
 
 
+def gunicorn_env() -> dict[str, str]:
+    """gunicorn's environment: ``/metrics`` adds up every worker process through a metrics directory
+    (``VAR_DIR/metrics``, emptied at each start) unless ``PROMETHEUS_MULTIPROC_DIR`` names one;
+    otherwise each answer would hold only the figures of the worker that happened to answer."""
+    env = {**os.environ}
+    if not env.get("PROMETHEUS_MULTIPROC_DIR"):
+        import shutil
+
+        directory = os.path.join(str(settings.VAR_DIR), "metrics")
+        shutil.rmtree(directory, ignore_errors=True)
+        os.makedirs(directory, exist_ok=True)
+        env["PROMETHEUS_MULTIPROC_DIR"] = directory
+    return env
+
+
 class Command(BaseCommand):
     help = "启动平台（gunicorn）、后台任务和定时任务调度"
 
@@ -109,7 +124,7 @@ class Command(BaseCommand):
         cmd = gunicorn_command(bind, workers)
         self.stdout.write(f"政府信息公开平台已启动：http://{bind}/  （工作台：http://{bind}/workspace/ ；按 Ctrl+C 停止）")
         self.stdout.write(mail_line())
-        children = [subprocess.Popen(cmd)]  # noqa: S603 - fixed argument list
+        children = [subprocess.Popen(cmd, env=gunicorn_env())]  # noqa: S603 - fixed argument list
         server = children[0]
         if not no_jobs:
             env = {**os.environ, "GONGKAI_PUBLISH_INTERVAL": str(interval)}
