@@ -49,7 +49,10 @@ LATENCY = Histogram("gongkai_http_request_seconds", "HTTP request latency", ["ar
 
 class RequestIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = request_id_var.get()
+        rid = request_id_var.get()
+        if rid == "-":  # Django logs a 4xx answer after the middleware, with the request attached
+            rid = getattr(getattr(record, "request", None), "request_id", "-")
+        record.request_id = rid
         return True
 
 

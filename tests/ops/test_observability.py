@@ -66,6 +66,24 @@ def test_request_id_is_echoed_and_logged(client):
     assert line["message"] == "出错了 甲" and line["request_id"] == "rid-1" and line["level"] == "WARNING"
 
 
+def test_a_not_found_answer_is_logged_with_its_request_id(client):
+    lines = []
+
+    class Keep(logging.Handler):
+        def emit(self, record):
+            lines.append(record)
+
+    handler = Keep()
+    handler.addFilter(observability.RequestIdFilter())
+    django_request = logging.getLogger("django.request")
+    django_request.addHandler(handler)
+    try:  # Django logs 4xx answers once the middleware has returned
+        assert client.get("/no-such-page/", HTTP_X_REQUEST_ID="nginx-rid-42").status_code == 404
+    finally:
+        django_request.removeHandler(handler)
+    assert [(r.getMessage(), r.request_id) for r in lines] == [("Not Found: /no-such-page/", "nginx-rid-42")]
+
+
 def test_router_sends_only_anonymous_public_reads_to_a_healthy_replica(monkeypatch, settings):
     router = replica.ReplicaRouter()
     monkeypatch.setattr(replica, "replica_configured", lambda: True)
