@@ -19,10 +19,13 @@ import hashlib
 import io
 import json
 import os
+import re
 import tempfile
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from xml.sax.saxutils import escape as xml_escape
 
 from django.conf import settings
 from django.urls import reverse
@@ -69,7 +72,7 @@ CHUNK = 2000  # records a query batch (and the issuers and audiences fetched for
 OPEN_AT_ONCE = 32  # organ scopes written in one read of the spooled rows (three open files each)
 # Part of every file's fingerprint: change it when a writer's output changes for the same rows,
 # so that the next night rewrites every file.
-LAYOUT = "2"
+LAYOUT = "3"
 
 
 def _public(organ: Organ | None = None):
@@ -184,24 +187,84 @@ class _Jsonl:
         self.fh.close()
 
 
-class _Xlsx:
-    def __init__(self, path: Path) -> None:
-        from openpyxl import Workbook
+_XML = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PKG = "http://schemas.openxmlformats.org/package/2006"
+_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml"
+_SHEETS = ("政府信息目录", "数据字典")
+_XLSX_PARTS = {
+    "[Content_Types].xml": (
+        f'{_XML}<Types xmlns="{_PKG}/content-types">'
+        f'<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        f'<Default Extension="xml" ContentType="application/xml"/>'
+        f'<Override PartName="/xl/workbook.xml" ContentType="{_TYPE}.sheet.main+xml"/>'
+        f'<Override PartName="/xl/worksheets/sheet1.xml" ContentType="{_TYPE}.worksheet+xml"/>'
+        f'<Override PartName="/xl/worksheets/sheet2.xml" ContentType="{_TYPE}.worksheet+xml"/>'
+        f'<Override PartName="/xl/styles.xml" ContentType="{_TYPE}.styles+xml"/></Types>'),
+    "_rels/.rels": (
+        f'{_XML}<Relationships xmlns="{_PKG}/relationships">'
+        f'<Relationship Id="rId1" Type="{_REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>'),
+    "xl/workbook.xml": (
+        f'{_XML}<workbook xmlns="{_MAIN}" xmlns:r="{_REL}"><sheets>'
+        + "".join(f'<sheet name="{name}" sheetId="{i}" r:id="rId{i}"/>' for i, name in enumerate(_SHEETS, 1))
+        + "</sheets></workbook>"),
+    "xl/_rels/workbook.xml.rels": (
+        f'{_XML}<Relationships xmlns="{_PKG}/relationships">'
+        + "".join(f'<Relationship Id="rId{i}" Type="{_REL}/worksheet" Target="worksheets/sheet{i}.xml"/>'
+                  for i in range(1, len(_SHEETS) + 1))
+        + f'<Relationship Id="rId{len(_SHEETS) + 1}" Type="{_REL}/styles" Target="styles.xml"/></Relationships>'),
+    "xl/styles.xml": (
+        f'{_XML}<styleSheet xmlns="{_MAIN}"><fonts count="1"><font><sz val="11"/><name val="等线"/></font></fonts>'
+        '<fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/>'
+        '</fill></fills><borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+        '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+        '<cellXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/></cellXfs>'
+        '<cellStyles count="1"><cellStyle name="常规" xfId="0" builtinId="0"/></cellStyles></styleSheet>'),
+}
+_ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # not allowed in XML 1.0
 
-        self.path = path
-        self.wb = Workbook(write_only=True)
-        self.ws = self.wb.create_sheet("政府信息目录")
-        self.ws.append([zh for _, zh, _ in FIELDS])
+
+class _Xlsx:
+    """The workbook streamed straight into its zip: the catalog sheet row by row, then the dictionary.
+
+    Text cells as inline strings (as openpyxl's write-only mode writes them), an empty value as no
+    cell; five times cheaper than openpyxl for the same cells. Characters XML cannot hold are dropped.
+    """
+
+    COLUMNS = [chr(ord("A") + i) for i in range(len(FIELDS))]
+
+    def __init__(self, path: Path) -> None:
+        self.zip = zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED)
+        self.sheet = self.zip.open("xl/worksheets/sheet1.xml", "w")
+        self.sheet.write(f'{_XML}<worksheet xmlns="{_MAIN}"><sheetData>'.encode())
+        self.n = 0
+        self._row([zh for _, zh, _ in FIELDS])
+
+    def _row(self, values: list[str]) -> None:
+        self.n += 1
+        n = self.n
+        cells = "".join(f'<c r="{col}{n}" t="inlineStr"><is><t xml:space="preserve">'
+                        f'{xml_escape(_ILLEGAL_XML.sub("", value))}</t></is></c>'
+                        for col, value in zip(self.COLUMNS, values, strict=False) if value)
+        self.sheet.write(f'<row r="{n}">{cells}</row>'.encode())
 
     def add(self, row: dict[str, str], line: str) -> None:
-        self.ws.append([_safe_cell(row[key]) for key, _, _ in FIELDS])
+        self._row([_safe_cell(row[key]) for key, _, _ in FIELDS])
 
     def close(self) -> None:
-        info = self.wb.create_sheet("数据字典")
-        info.append(["字段", "中文名称", "说明"])
-        for entry in FIELDS:
-            info.append(list(entry))
-        self.wb.save(self.path)
+        self.sheet.write(b"</sheetData></worksheet>")
+        self.sheet.close()
+        self.sheet = self.zip.open("xl/worksheets/sheet2.xml", "w")
+        self.sheet.write(f'{_XML}<worksheet xmlns="{_MAIN}"><sheetData>'.encode())
+        self.n = 0
+        for entry in [("字段", "中文名称", "说明"), *FIELDS]:
+            self._row(list(entry))
+        self.sheet.write(b"</sheetData></worksheet>")
+        self.sheet.close()
+        for name, text in _XLSX_PARTS.items():
+            self.zip.writestr(name, text)
+        self.zip.close()
 
 
 WRITERS = {"csv": _Csv, "jsonl": _Jsonl, "xlsx": _Xlsx}

@@ -205,3 +205,21 @@ def test_the_benchmark_times_a_full_and_an_unchanged_run(settings, tmp_path):
     assert result["files"] == result["files_again"] == 3 * (1 + organs)
     assert {"full_wall_s", "full_cpu_s", "unchanged_wall_s", "unchanged_cpu_s", "one_changed_cpu_s"} <= set(result)
     assert settings.GONGKAI_OPEN_DATA_DIR == str(tmp_path / "bench-open-data")  # put back
+
+
+def test_the_streamed_workbook_reads_back_cell_for_cell(organ, genre):
+    from openpyxl import load_workbook
+
+    _publish(organ, genre, title="=SUM(A1)<b>&\x0b标题", doc_no="", summary="  前后有空格  ")
+    opendata.generate_all()
+    wb = load_workbook(opendata.data_dir() / f"catalog-{organ.code}.xlsx")
+    assert wb.sheetnames == ["政府信息目录", "数据字典"]
+    header, row = wb["政府信息目录"].iter_rows(values_only=True)
+    assert header == tuple(zh for _, zh, _ in opendata.FIELDS)
+    (expected,) = _model_rows(organ)
+    cells = dict(zip([key for key, _, _ in opendata.FIELDS], row, strict=True))
+    assert cells["title"] == "'=SUM(A1)<b>&标题"  # a formula kept as text; a control character XML cannot hold dropped
+    assert cells["doc_no"] is None and cells["summary"] == "  前后有空格  "
+    assert all(cells[k] == (v or None) for k, v in expected.items() if k != "title")
+    assert [list(r) for r in wb["数据字典"].iter_rows(values_only=True)] == [
+        ["字段", "中文名称", "说明"], *[list(entry) for entry in opendata.FIELDS]]
