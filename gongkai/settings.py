@@ -232,6 +232,11 @@ GONGKAI_JOB_TIMEOUT = env.int("GONGKAI_JOB_TIMEOUT", default=60)  # a worker sil
 CACHES = {"default": env.cache("GONGKAI_CACHE_URL", default="locmemcache://gongkai")}
 if CACHES["default"]["BACKEND"].endswith("RedisCache"):
     SESSION_ENGINE = "gongkai.ops.sessions"  # cached_db that falls back to the database when Redis is down
+    # A Redis host that hangs (powered off, dropped packets) costs each cache call this long, not
+    # redis-py's 5 s: a page then takes seconds, not tens of seconds, and is rendered without the cache.
+    _redis_timeout = env.float("GONGKAI_CACHE_TIMEOUT", default=1.0)
+    CACHES["default"].setdefault("OPTIONS", {}).setdefault("socket_connect_timeout", _redis_timeout)
+    CACHES["default"]["OPTIONS"].setdefault("socket_timeout", _redis_timeout)
 # Rate limits (gongkai/core/throttle.py) count in the "throttle" cache, which every process must
 # share: the default cache when it is one between processes (Redis), else a SQLite file under
 # VAR_DIR (gongkai/core/sharedcache.py), so gunicorn's N workers do not allow N times the attempts.

@@ -60,6 +60,17 @@ def test_replica_pgbouncer_and_s3_settings(tmp_path):
     assert out["storages"]["staticfiles"]["BACKEND"] == "gongkai.core.staticfiles.StaticStorage"
 
 
+def test_redis_calls_give_up_after_the_cache_timeout(tmp_path, silent_server):
+    out = built({"GONGKAI_VAR_DIR": str(tmp_path), "GONGKAI_CACHE_URL": f"redis://127.0.0.1:{silent_server}/0",
+                 "GONGKAI_CACHE_TIMEOUT": "0.3"},
+                code="import time\nfrom django.core.cache import caches\nout['caches'] = s.CACHES\n"
+                     "t = time.monotonic()\ntry:\n    caches['default'].get('k')\nexcept Exception as exc:\n"
+                     "    out['error'] = type(exc).__name__\nout['seconds'] = time.monotonic() - t")
+    for name in ("default", "throttle"):  # the rate limits' cache is the same Redis
+        assert out["caches"][name]["OPTIONS"] == {"socket_connect_timeout": 0.3, "socket_timeout": 0.3}
+    assert out["error"] == "TimeoutError" and out["seconds"] < 3  # redis-py alone: 5 s a call
+
+
 def test_sqlite_ignores_the_replica(tmp_path):
     out = built({"GONGKAI_VAR_DIR": str(tmp_path), "GONGKAI_REPLICA_URL": "postgres://x@10.0.0.22/gongkai",
                  "GONGKAI_PGBOUNCER": "1"})
