@@ -3,7 +3,8 @@
 * Rate limit: a fixed window per client (``GONGKAI_API_RATE`` requests per minute for an
   anonymous client by address; ``GONGKAI_API_KEY_RATE`` for a client sending a key of
   ``GONGKAI_API_KEYS`` in ``X-API-Key`` or ``?api_key=``). Counts live in the throttles' cache, shared
-  by every process (:func:`gongkai.core.throttle.counter_cache`).
+  by every process (:func:`gongkai.core.throttle.counter_cache`). When that cache cannot be reached
+  (Redis restarting), the request is served uncounted and a warning logged: reads fail open.
 * Validators: an endpoint that reads records names the page-cache keys it depends on
   (:mod:`gongkai.portal.cache`), so a conditional request is answered 304 from the generations
   alone, without a query; other endpoints hash their body.
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import time
 from collections.abc import Callable, Iterable
 from functools import wraps
@@ -25,6 +27,7 @@ from django.utils.http import http_date
 from gongkai.core.throttle import client_ip, counter_cache
 from gongkai.portal import cache as page_cache
 
+log = logging.getLogger(__name__)
 CACHE_CONTROL = "public, max-age=0, must-revalidate"
 CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
@@ -69,15 +72,23 @@ def rate_limit(request) -> tuple[bool, int, int]:
         return True, 0, 0
     window = int(time.time() // 60)
     name = f"gongkai-api-rate:{who}:{window}"
-    cache = counter_cache()
-    if cache.add(name, 1, timeout=70):
-        count = 1
-    else:
-        try:
-            count = cache.incr(name)
-        except ValueError:  # expired between add and incr
-            cache.set(name, 1, timeout=70)
+    try:
+        cache = counter_cache()
+        if cache.add(name, 1, timeout=70):
             count = 1
+        else:
+            try:
+                count = cache.incr(name)
+            except ValueError:  # expired between add and incr
+                cache.set(name, 1, timeout=70)
+                count = 1
+    except Exception as exc:  # the cache backend's own connection errors (a Redis restart)
+        # Reads fail open, as the throttles' forms fail safe (gongkai/core/throttle.py): the count is
+        # unknown, so the request is served and no limit is claimed (no X-RateLimit headers). The
+        # message names the kind of client only, never its address or key.
+        log.warning("api rate limit: cache unavailable (%s: %s), request by %s served uncounted",
+                    type(exc).__name__, exc, who.split(":", 1)[0])
+        return True, 0, 0
     return count <= limit, limit, max(limit - count, 0)
 
 
