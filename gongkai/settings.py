@@ -225,6 +225,9 @@ GONGKAI_PUBLISH_INTERVAL = env.int("GONGKAI_PUBLISH_INTERVAL", default=30)  # se
 GONGKAI_JOB_RETRIES = env.int("GONGKAI_JOB_RETRIES", default=5)
 GONGKAI_JOB_BACKOFF = env.int("GONGKAI_JOB_BACKOFF", default=30)  # seconds before the first retry, doubling
 GONGKAI_JOB_TIMEOUT = env.int("GONGKAI_JOB_TIMEOUT", default=60)  # a worker silent this long is dead: requeue its task
+# Only gongkai bench cluster sets this: its worker fault's pause point (gongkai/ops/faults.py); never in production.
+GONGKAI_FAULT_PAUSE_DIR = env.str("GONGKAI_FAULT_PAUSE_DIR", default="")
+GONGKAI_FAULT_PAUSE_SECONDS = env.float("GONGKAI_FAULT_PAUSE_SECONDS", default=120)
 
 # --- Cache -------------------------------------------------------------------
 # locmem in the embedded default; GONGKAI_CACHE_URL=redis://host:6379/0 shares one cache (rate
@@ -238,11 +241,12 @@ if CACHES["default"]["BACKEND"].endswith("RedisCache"):
     CACHES["default"].setdefault("OPTIONS", {}).setdefault("socket_connect_timeout", _redis_timeout)
     CACHES["default"]["OPTIONS"].setdefault("socket_timeout", _redis_timeout)
 # Rate limits (gongkai/core/throttle.py) count in the "throttle" cache, which every process must
-# share: the default cache when it is one between processes (Redis), else a SQLite file under
-# VAR_DIR (gongkai/core/sharedcache.py), so gunicorn's N workers do not allow N times the attempts.
+# share: the default cache when it is one between processes (Redis), else diskcache's Django backend
+# on one SQLite file in a directory under VAR_DIR (docs/adr/0013), so gunicorn's N workers do not
+# allow N times the attempts. One shard (diskcache's default is 8 files): a count reads 11 keys.
 if CACHES["default"]["BACKEND"].rsplit(".", 1)[-1] in {"LocMemCache", "DummyCache"}:
-    CACHES["throttle"] = {"BACKEND": "gongkai.core.sharedcache.SQLiteCache",
-                          "LOCATION": env.str("GONGKAI_THROTTLE_FILE", default=str(VAR_DIR / "throttle.sqlite3"))}
+    CACHES["throttle"] = {"BACKEND": "gongkai.core.throttle.CounterCache", "SHARDS": 1,
+                          "LOCATION": env.str("GONGKAI_THROTTLE_DIR", default=str(VAR_DIR / "throttle"))}
 else:
     CACHES["throttle"] = dict(CACHES["default"])
 # Page cache of the public portal (pages per process; per-key generations in the shared cache

@@ -10,3 +10,6 @@ class OpsConfig(AppConfig):
     name = "gongkai.ops"
     label = "ops"
     verbose_name = "运行与运维"
+
+    def ready(self) -> None:
+        from . import faults  # noqa: F401  (its deploy check: no fault-injection pause in production)

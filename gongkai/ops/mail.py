@@ -7,6 +7,10 @@ the job's function runs; the functions that mail (handler reminders, the weekly 
 in the same transaction: a recipient whose row exists is skipped, and if the mail server refuses
 the mail the row is rolled back so the job's retry sends it. A job run twice therefore mails
 each recipient once.
+
+The mail server is outside the transaction: a worker killed after a mail has left and before its
+row commits (the commit's few milliseconds) leaves no row, and the retry mails that recipient again —
+at least once in that gap, exactly once everywhere else (docs/adr/0016-job-mail-kill-gap.md).
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import logging
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 
+from . import faults
 from .models import JobMail
 
 logger = logging.getLogger("gongkai.ops.mail")
@@ -45,4 +50,5 @@ def send_once(subject: str, body: str, to: list[str], object_key: str) -> int:
             logger.info("mail of %s %s to %s (%s) already sent", job, period, address, object_key)
             continue
         sent += 1
+        faults.after_job_mail(job, period)  # the cluster bench's kill point (off unless it sets it)
     return sent

@@ -149,6 +149,8 @@ class Cluster:
         (self.var / "media").mkdir(parents=True)
         self.pgdir = self.dir / "pg"
         self.pgdir.mkdir()
+        self.faults = self.dir / "faults"  # the worker fault's pause point (gongkai/ops/faults.py)
+        self.faults.mkdir()
         if self.pg_user:
             shutil.chown(self.pgdir, self.pg_user)
 
@@ -188,6 +190,9 @@ class Cluster:
             # No GONGKAI_EMAIL_URL (removed above with every GONGKAI_ variable): every process writes
             # its mails to files under <var>/mail/, which the driver counts (one mail per JobMail row).
             "GONGKAI_REPLICA_MAX_LAG": "5",
+            # The bench's cluster only: a reminder job waits at a known point of its mailing for the
+            # worker fault's SIGKILL (armed by the fault, see pause_mid_mailing).
+            "GONGKAI_FAULT_PAUSE_DIR": str(self.faults),
         })
         return env
 
@@ -371,17 +376,34 @@ http {{
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         self._wait_port(self.ports["nginx"], "nginx")
 
-    def running_job(self) -> tuple[str, str]:
-        """(worker, periodic job or task name) of a task running now on one of our workers, a reminder
-        job first; ("", "") when none runs."""
-        out = self._pg("psql", "-h", "127.0.0.1", "-p", str(self.ports["primary"]), "-U", "postgres", "-d",
-                       "gongkai", "-tAc", "SELECT worker_ids::jsonb->>-1, coalesce(args_kwargs::jsonb->'args'->>0, "
-                       "task_path) FROM django_tasks_database_dbtaskresult WHERE status = 'RUNNING'",
-                       check=False).stdout
-        running = [line.split("|", 1) for line in out.splitlines() if "|" in line]
-        running = [(worker, job) for worker, job in running if worker in self.procs and worker.startswith("worker")]
-        running.sort(key=lambda r: r[1] != "applications_daily")
-        return (running[0][0], running[0][1]) if running else ("", "")
+    def pause_mid_mailing(self, *, job: str, after_mails: int, ask, timeout: float) -> dict | None:
+        """Arm the pause point (gongkai/ops/faults.py), ``ask()`` for a run of ``job``, and wait until
+        one of its runs has committed ``after_mails`` mails of its period and waits there. Returns
+        its marker (process id, job, period, the recipients mailed so far) with the worker's name, or
+        None after ``timeout`` seconds. Disarmed either way: no other run pauses."""
+        from gongkai.ops import faults
+
+        armed = self.faults / faults.ARMED
+        armed.write_text(json.dumps({"job": job, "after_mails": after_mails}))
+        ask()
+        deadline = time.monotonic() + timeout
+        marker = self.faults / faults.PAUSED
+        try:
+            while time.monotonic() < deadline and not marker.exists():
+                time.sleep(0.02)
+        finally:
+            armed.unlink(missing_ok=True)
+        if not marker.exists():
+            return None
+        paused = json.loads(marker.read_text())
+        paused["worker"] = next((name for name, proc in self.procs.items()
+                                 if name.startswith("worker") and proc.pid == paused["pid"]), None)
+        return paused
+
+    def release_pause(self) -> None:
+        from gongkai.ops import faults
+
+        (self.faults / faults.RELEASE).write_text("go")
 
     def kill(self, name: str, sig: int = signal.SIGKILL) -> None:
         proc = self.procs.get(name)
@@ -871,7 +893,9 @@ def drive(config: dict) -> dict:
                      "failed_or_unknown": len(messages) - len(messages_ok),
                      "answers": _count(str(st) for _, kind, st, _ in samples if kind == "message")},
         "mails": {**mails, "reminder_days": len(reminder_days),
-                  "reminder_runs_retried": JobRun.objects.filter(job="applications_daily", attempts__gt=1).count()},
+                  "reminder_runs_retried": JobRun.objects.filter(job="applications_daily", attempts__gt=1).count(),
+                  "reminder_run_ms": _run_ms(JobRun.objects.filter(job="applications_daily")),
+                  "worker_kill": _killed_mailing(Path(config["output"] + ".paused"), handlers)},
         "withdrawals": {"withdrawn": len(withdrawn), "stale_served": len(stale), "stale": stale[:10],
                         "direct_polls": polls[0]},
         "jobs": {
@@ -900,6 +924,44 @@ def drive(config: dict) -> dict:
         "replica_lag_seconds": {"max": round(max(lags), 3) if lags else None,
                                 "mean": round(sum(lags) / len(lags), 3) if lags else None},
     }
+
+
+def _run_ms(runs) -> dict[str, float | None]:
+    """Median and longest run of these JobRuns in milliseconds (a retried run from its last start)."""
+    took = sorted((r.finished_at - r.started_at).total_seconds() * 1e3
+                  for r in runs.filter(finished_at__isnull=False, started_at__isnull=False))
+    return {"runs": len(took), "median": round(took[len(took) // 2], 1) if took else None,
+            "max": round(took[-1], 1) if took else None}
+
+
+def _killed_mailing(marker: Path, handlers: list[str]) -> dict[str, Any] | None:
+    """The reminder run whose worker the fault killed at the pause point (the marker the parent wrote:
+    the recipients mailed before the kill and when it was killed), after the queue has drained: the
+    mails before the kill each once, the retry mailed only the rest, nobody missing. That each was
+    delivered once (no mail without its row, none twice) is the count of all mails beside it."""
+    if not marker.exists():
+        return None
+    from gongkai.ops.models import JobMail, JobRun
+
+    paused = json.loads(marker.read_text())
+    before = set(paused["recipients"])
+    rows = list(JobMail.objects.filter(job=paused["job"], period=paused["period"]).values_list("recipient", "sent_at"))
+    recipients = [r for r, _ in rows]
+    after = [r for r, sent_at in rows if sent_at.timestamp() > paused["killed_at"]]
+    run = JobRun.objects.filter(job=paused["job"], period=paused["period"]).first()
+    found = {
+        "job": paused["job"], "period": paused["period"], "before_kill": len(before),
+        "sent_by_retry": len(after), "rows": len(rows),
+        "retry_sent_again": len(before & set(after)),  # a row of the kill's side written again: impossible (unique)
+        "twice": len(recipients) - len(set(recipients)),
+        "missing": len(set(handlers) - set(recipients)),
+        "run_status": run.status if run else None, "run_attempts": run.attempts if run else 0,
+    }
+    found["ok"] = (found["before_kill"] > 0 and found["sent_by_retry"] > 0 and found["retry_sent_again"] == 0
+                   and found["twice"] == 0 and found["missing"] == 0
+                   and found["before_kill"] + found["sent_by_retry"] == found["rows"]
+                   and found["run_status"] == "done" and found["run_attempts"] >= 2)
+    return found
 
 
 def _count(values) -> dict[str, int]:
@@ -1124,19 +1186,27 @@ def measure(*, records: int, duration: float, fault_seconds: float, change_every
                 cluster.start_redis()
                 time.sleep(max(fault_seconds - 1.0, 0))
             elif fault == "worker_kill":
-                # A new day of reminders now, so that a job that mails is likely in flight: the worker
-                # running it is killed (a mailing job before any other, any job after half the window).
-                Path(str(output) + ".remind").write_text(str(time.time()))
+                # A new day of reminders now; the worker running it is killed in the middle of its
+                # mailing, at a known point: once half of the day's mails have committed, the job
+                # waits there (gongkai/ops/faults.py) — never between a mail and its row, the one gap
+                # in which a retry would mail someone again (docs/adr/0016). Its retry then sends
+                # only the rest; the driver checks that (mails.worker_kill).
                 deadline = time.time() + fault_seconds
-                victim, job = "", ""
-                while time.time() < deadline and not (job == "applications_daily"
-                                                      or (job and time.time() > deadline - fault_seconds / 2)):
-                    victim, job = cluster.running_job()
-                    time.sleep(0.02)
-                entry["mid_job"] = bool(job)
-                entry["killed_in"] = job or None
-                victim = victim or "worker1"
-                cluster.kill(victim)
+                paused = cluster.pause_mid_mailing(
+                    job="applications_daily", after_mails=max(handlers // 2, 1),
+                    ask=lambda: Path(str(output) + ".remind").write_text(str(time.time())),
+                    timeout=max(90.0, fault_seconds * 6))  # a busy machine runs the job late
+                victim = (paused or {}).get("worker")
+                entry["mid_job"] = bool(victim)
+                entry["killed_in"] = paused["job"] if victim else None
+                if victim:
+                    cluster.kill(victim)
+                    entry["killed_after_mails"] = len(paused["recipients"])
+                    Path(str(output) + ".paused").write_text(json.dumps({**paused, "killed_at": time.time()}))
+                else:  # the job never reached the point (or ran elsewhere): killed between jobs, said so
+                    victim = "worker1"
+                    cluster.kill(victim)
+                cluster.release_pause()
                 time.sleep(max(deadline - time.time(), 0))
                 cluster.start_worker(victim)
             elif fault == "replica_stop":
@@ -1177,7 +1247,7 @@ def measure(*, records: int, duration: float, fault_seconds: float, change_every
         after_end = faults[i + 1]["start"] if i + 1 < len(faults) else end
         windows[f["fault"]] = {"during": _stats(samples, f["start"], f["end"]),
                                "after": _stats(samples, f["end"], after_end),
-                               **({"mid_job": f["mid_job"], "killed_in": f["killed_in"]} if "mid_job" in f else {})}
+                               **{k: f[k] for k in ("mid_job", "killed_in", "killed_after_mails") if k in f}}
     pure, mixed = windows["pure_read"]["rps"], windows["with_writes"]["rps"]
     return {
         "records": facts["records"], "duration_s": duration, "fault_seconds": fault_seconds,
@@ -1213,6 +1283,7 @@ def passed(r: dict[str, Any]) -> bool:
     return (r["submissions"]["lost"] == 0 and r["jobs"]["runs_failed"] == 0 and r["submissions"]["duplicated"] == 0
             and r["messages"]["lost"] == 0 and r["messages"]["duplicated"] == 0
             and m.get("countable", False) and m["duplicated"] == 0 and m["without_row"] == 0
+            and (m.get("worker_kill") or {"ok": True})["ok"]
             and m["receipts_duplicated"] == 0
             and r["withdrawals"]["stale_served"] == 0 and r["jobs"]["scheduled_not_exactly_once"] == 0
             and r["jobs"]["periods"] > 0 and r["jobs"]["periods_without_run"] == 0
@@ -1265,7 +1336,15 @@ def _mail_line(m: dict[str, Any]) -> str:
     return (f"邮件：已发送 {m['sent']} 封，重复 {m['duplicated'] + m['without_row']} 封；定时任务邮件 {m['job_mails']} 封"
             f"（{m['reminder_days']} 个模拟日的到期提醒，发给 {m['handlers']} 名经办人，未发出 {m['unsent']}，"
             f"重试过的提醒任务 {m['reminder_runs_retried']}）；留言回执 {m['receipts']} 封，重复 {m['receipts_duplicated']}，"
-            f"缺少 {m['receipts_missing']}")
+            f"缺少 {m['receipts_missing']}" + _kill_line(m.get("worker_kill")))
+
+
+def _kill_line(k: dict[str, Any] | None) -> str:
+    if not k:
+        return "；任务进程未在发信中途被终止"
+    return (f"；发信中途被终止的提醒（{k['period']}）：终止前已发 {k['before_kill']} 封，重试补发 {k['sent_by_retry']} 封，"
+            f"重复 {k['twice'] + k['retry_sent_again']}，缺少 {k['missing']}，第 {k['run_attempts']} 次运行"
+            f"{'完成' if k['run_status'] == 'done' else '未完成'}")
 
 
 def _add_arguments(parser: argparse.ArgumentParser) -> None:
