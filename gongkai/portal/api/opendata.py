@@ -9,7 +9,7 @@ and for the whole installation, written by a nightly job and served as files.
   is rewritten first.
 * The nightly job (:func:`generate_all`) is cheap because it runs on the web servers' cores: one
   query of plain values builds each record's row once (names from small lookup tables, issuers and
-  audiences one query per chunk), the rows are fanned out to every scope's three writers in one
+  audiences one query each), the rows are fanned out to every scope's three writers in one
   pass, the workbook is streamed straight into its zip, and a scope whose rows are exactly those
   already in its files (a SHA-256 of the rows, kept in the manifest) is not rewritten at all.
 """
@@ -73,7 +73,7 @@ def _site() -> str:
     return settings.GONGKAI_SITE_URL.rstrip("/")
 
 
-CHUNK = 2000  # records a query batch (and the issuers and audiences fetched for them)
+CHUNK = 2000  # records fetched at a time
 OPEN_AT_ONCE = 32  # organ scopes written in one read of the spooled rows (three open files each)
 # Part of every file's fingerprint: change it when a writer's output changes for the same rows,
 # so that the next night rewrites every file.
@@ -91,17 +91,6 @@ _COLUMNS = ("id", "index_no", "doc_no", "title", "organ_id", "genre_id", "topic_
             "validity", "valid_until", "summary")
 
 
-def _chunks(iterable, size: int) -> Iterator[list]:
-    chunk: list = []
-    for item in iterable:
-        chunk.append(item)
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
-
-
 def _names(pairs) -> dict[int, str]:
     """record id → its names joined by 、, in the order given."""
     out: dict[int, list[str]] = {}
@@ -114,7 +103,7 @@ def _coded_rows(qs) -> Iterator[tuple[str, dict[str, str]]]:
     """(organ code, row) for each record of ``qs`` (a query of public records), in its order.
 
     One pass over plain values: the names of organs, genres and topics come from small lookup
-    tables, the issuers and audiences from one query each per chunk of records.
+    tables, the issuers and audiences from one query each.
     """
     site = _site()
     marker = 987654321
@@ -126,35 +115,33 @@ def _coded_rows(qs) -> Iterator[tuple[str, dict[str, str]]]:
     expired = labels[Validity.EXPIRED]
     today = timezone.localdate()
     tz = timezone.get_current_timezone()
-    issuers = Record.issuers.through.objects
-    audiences = Record.audiences.through.objects
-    for chunk in _chunks(qs.values_list(*_COLUMNS).iterator(chunk_size=CHUNK), CHUNK):
-        ids = [c[0] for c in chunk]
-        issuer_names = _names(issuers.filter(record_id__in=ids).order_by("record_id", "organ__path", "organ_id")
-                              .values_list("record_id", "organ__name"))
-        audience_names = _names(audiences.filter(record_id__in=ids)
-                                .order_by("record_id", "audience__group", "audience__order", "audience_id")
-                                .values_list("record_id", "audience__name"))
-        for (pk, index_no, doc_no, title, organ_id, genre_id, topic_id, written_on, published_at, validity,
-             valid_until, summary) in chunk:
-            organ_name, organ_code = organs[organ_id]
-            if validity == Validity.VALID and valid_until and valid_until < today:
-                shown = expired
-            else:
-                shown = labels[validity]
-            yield organ_code, {
-                "id": str(pk), "index_no": index_no, "doc_no": doc_no, "title": title,
-                "organ": organ_name, "organ_code": organ_code,
-                "issuers": issuer_names.get(pk, ""), "genre": genres[genre_id],
-                "topic": topics[topic_id] if topic_id else "",
-                "written_on": written_on.isoformat() if written_on else "",
-                "published_at": published_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
-                "validity": shown,
-                "valid_until": valid_until.isoformat() if valid_until else "",
-                "audiences": audience_names.get(pk, ""),
-                "summary": strip_tags(summary) if "<" in summary else summary,
-                "url": f"{site}{head}{pk}{tail}",
-            }
+    # the issuers and audiences of all the query's records, one query each (a subquery, no long IN list)
+    chosen = qs.order_by().values("pk")
+    issuer_names = _names(Record.issuers.through.objects.filter(record__in=chosen)
+                          .order_by("record_id", "organ__path", "organ_id").values_list("record_id", "organ__name"))
+    audience_names = _names(Record.audiences.through.objects.filter(record__in=chosen)
+                            .order_by("record_id", "audience__group", "audience__order", "audience_id")
+                            .values_list("record_id", "audience__name"))
+    for (pk, index_no, doc_no, title, organ_id, genre_id, topic_id, written_on, published_at, validity,
+         valid_until, summary) in qs.values_list(*_COLUMNS).iterator(chunk_size=CHUNK):
+        organ_name, organ_code = organs[organ_id]
+        if validity == Validity.VALID and valid_until and valid_until < today:
+            shown = expired
+        else:
+            shown = labels[validity]
+        yield organ_code, {
+            "id": str(pk), "index_no": index_no, "doc_no": doc_no, "title": title,
+            "organ": organ_name, "organ_code": organ_code,
+            "issuers": issuer_names.get(pk, ""), "genre": genres[genre_id],
+            "topic": topics[topic_id] if topic_id else "",
+            "written_on": written_on.isoformat() if written_on else "",
+            "published_at": published_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
+            "validity": shown,
+            "valid_until": valid_until.isoformat() if valid_until else "",
+            "audiences": audience_names.get(pk, ""),
+            "summary": strip_tags(summary) if "<" in summary else summary,
+            "url": f"{site}{head}{pk}{tail}",
+        }
 
 
 def rows(organ: Organ | None = None) -> Iterator[dict[str, str]]:
