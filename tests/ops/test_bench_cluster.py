@@ -36,7 +36,8 @@ def test_the_cluster_loses_nothing_under_faults():
         pytest.skip(f"missing programs: {missing}")
     before = {p.name for p in Path(tempfile.gettempdir()).glob("gongkai-cluster-*")}
     # One fault of each kind, two seconds each; the load goes on until every fault had its after window.
-    result = cluster.measure(records=100, duration=14, fault_seconds=2, change_every=2, readers=2, hot=20, warm=1,
+    # No cache warm-up (up to twelve times --warm): what is checked here is correctness, not the figures.
+    result = cluster.measure(records=60, duration=14, fault_seconds=2, change_every=2, readers=2, hot=20, warm=0,
                              submit_every=0.5, drain_max=120, template_dir=template_dir())
     print(json.dumps(result, ensure_ascii=False))
     assert result["submissions"]["answered_success"] > 0
