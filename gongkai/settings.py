@@ -241,11 +241,12 @@ if CACHES["default"]["BACKEND"].endswith("RedisCache"):
     CACHES["default"].setdefault("OPTIONS", {}).setdefault("socket_connect_timeout", _redis_timeout)
     CACHES["default"]["OPTIONS"].setdefault("socket_timeout", _redis_timeout)
 # Rate limits (gongkai/core/throttle.py) count in the "throttle" cache, which every process must
-# share: the default cache when it is one between processes (Redis), else a SQLite file under
-# VAR_DIR (gongkai/core/sharedcache.py), so gunicorn's N workers do not allow N times the attempts.
+# share: the default cache when it is one between processes (Redis), else diskcache's Django backend
+# on one SQLite file in a directory under VAR_DIR (docs/adr/0013), so gunicorn's N workers do not
+# allow N times the attempts. One shard (diskcache's default is 8 files): a count reads 11 keys.
 if CACHES["default"]["BACKEND"].rsplit(".", 1)[-1] in {"LocMemCache", "DummyCache"}:
-    CACHES["throttle"] = {"BACKEND": "gongkai.core.sharedcache.SQLiteCache",
-                          "LOCATION": env.str("GONGKAI_THROTTLE_FILE", default=str(VAR_DIR / "throttle.sqlite3"))}
+    CACHES["throttle"] = {"BACKEND": "gongkai.core.throttle.CounterCache", "SHARDS": 1,
+                          "LOCATION": env.str("GONGKAI_THROTTLE_DIR", default=str(VAR_DIR / "throttle"))}
 else:
     CACHES["throttle"] = dict(CACHES["default"])
 # Page cache of the public portal (pages per process; per-key generations in the shared cache
