@@ -216,11 +216,20 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # --- Background jobs (docs/adr/0007-job-queue.md) ------------------------------
 # The database queue by default (SQLite and PostgreSQL alike; `gongkai worker` runs it,
 # `gongkai serve` starts one); GONGKAI_TASKS=immediate runs every job in the calling process.
+# No RQ/Redis queue: the worker, its requeue of a dead worker's tasks, /readyz and /metrics read
+# the database queue (docs/adr/0017-database-queue-in-production.md).
 _TASK_BACKENDS = {
     "database": "django_tasks_db.backend.DatabaseBackend",
     "immediate": "django_tasks.backends.immediate.ImmediateBackend",
 }
-TASKS = {"default": {"BACKEND": _TASK_BACKENDS[env.str("GONGKAI_TASKS", default="database")]}}
+_TASKS_CHOICE = env.str("GONGKAI_TASKS", default="database").strip().lower()
+if _TASKS_CHOICE not in _TASK_BACKENDS:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        f"GONGKAI_TASKS 的值“{_TASKS_CHOICE}”无效：只能是 database（数据库队列，默认）或 immediate"
+        "（在调用进程中立即执行）。不支持 RQ/Redis 队列，见 docs/adr/0017-database-queue-in-production.md。")
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[_TASKS_CHOICE]}}
 GONGKAI_PUBLISH_INTERVAL = env.int("GONGKAI_PUBLISH_INTERVAL", default=30)  # seconds between publish checks
 GONGKAI_JOB_RETRIES = env.int("GONGKAI_JOB_RETRIES", default=5)
 GONGKAI_JOB_BACKOFF = env.int("GONGKAI_JOB_BACKOFF", default=30)  # seconds before the first retry, doubling
