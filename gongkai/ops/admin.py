@@ -1,11 +1,12 @@
-"""Platform admins see every periodic job run, failed ones with their error (django_tasks_db's own
-admin lists the queued task rows with their tracebacks)."""
+"""Platform admins see every periodic job run, failed ones with their error, and every other queued
+task that failed, with its attempts and error (django_tasks_db's own admin lists the queued task rows
+with their tracebacks)."""
 
 from __future__ import annotations
 
 from django.contrib import admin
 
-from .models import JobMail, JobRun
+from .models import JobMail, JobRun, TaskFailure
 
 
 @admin.register(JobRun)
@@ -44,6 +45,30 @@ class JobMailAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_module_permission(self, request) -> bool:
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return request.user.is_active and request.user.is_superuser
+
+
+@admin.register(TaskFailure)
+class TaskFailureAdmin(admin.ModelAdmin):
+    """Queued tasks other than the periodic jobs that failed: retried with backoff, then 失败
+    (gongkai/ops/task_retries.py)."""
+
+    list_display = ("task", "arguments", "status", "attempts", "last_failed_at", "next_attempt_at", "recovered_at")
+    list_filter = ("status", "task")
+    search_fields = ("task", "arguments", "last_error")
+    readonly_fields = ("task", "arguments", "status", "attempts", "first_failed_at", "last_failed_at",
+                       "next_attempt_at", "recovered_at", "last_error")
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
         return False
 
     def has_module_permission(self, request) -> bool:

@@ -12,4 +12,10 @@ class OpsConfig(AppConfig):
     verbose_name = "运行与运维"
 
     def ready(self) -> None:
+        from django_tasks.signals import task_finished
+
         from . import faults  # noqa: F401  (its deploy check: no fault-injection pause in production)
+        from .task_retries import task_finished_handler
+
+        # Queued tasks other than the periodic jobs: retried with backoff, failures kept for the admins.
+        task_finished.connect(task_finished_handler, dispatch_uid="gongkai.ops.task_retries")

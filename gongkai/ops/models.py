@@ -101,3 +101,38 @@ class WorkerBeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.worker_id} {self.seen_at:%H:%M:%S}"
+
+
+class TaskFailureStatus(models.TextChoices):
+    RETRYING = "retrying", "等待重试"
+    FAILED = "failed", "失败"
+    RECOVERED = "recovered", "重试后成功"
+
+
+class TaskFailure(models.Model):
+    """A queued task other than a periodic job (a letter to render, a report's files…) that failed:
+    one row per task and arguments, with its attempts and last error. The task is idempotent and is
+    enqueued again with backoff up to ``GONGKAI_JOB_RETRIES`` attempts (gongkai/ops/task_retries.py);
+    then it stays 失败 for the platform admins."""
+
+    task = models.CharField("任务", max_length=200)
+    args_key = models.CharField("参数摘要", max_length=64, editable=False)
+    arguments = models.CharField("参数", max_length=500, blank=True, editable=False)
+    status = models.CharField("状态", max_length=16, choices=TaskFailureStatus.choices,
+                              default=TaskFailureStatus.RETRYING, editable=False)
+    attempts = models.PositiveSmallIntegerField("已尝试次数", default=0, editable=False)
+    first_failed_at = models.DateTimeField("首次失败时间", auto_now_add=True)
+    last_failed_at = models.DateTimeField("最近失败时间", null=True, blank=True, editable=False)
+    next_attempt_at = models.DateTimeField("下次重试时间", null=True, blank=True, editable=False)
+    recovered_at = models.DateTimeField("成功时间", null=True, blank=True, editable=False)
+    last_error = models.TextField("最近错误", blank=True, editable=False)
+
+    class Meta:
+        verbose_name = "后台任务失败"
+        verbose_name_plural = "后台任务失败"
+        ordering = ["-last_failed_at"]
+        constraints = [models.UniqueConstraint(fields=["task", "args_key"], name="ops_taskfailure_once")]
+        indexes = [models.Index(fields=["status", "last_failed_at"], name="ops_taskfailure_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.task}({self.arguments})（{self.get_status_display()}）"

@@ -119,7 +119,7 @@ class QueueCollector:
         from django_tasks_db.models import DBTaskResult
 
         from gongkai.ops import jobs
-        from gongkai.ops.models import JobRun, JobRunStatus
+        from gongkai.ops.models import JobRun, JobRunStatus, TaskFailure, TaskFailureStatus
 
         depth = GaugeMetricFamily("gongkai_jobs_ready", "Queued jobs ready to run")
         depth.add_metric([], DBTaskResult.objects.ready().count())
@@ -130,6 +130,7 @@ class QueueCollector:
         failed = GaugeMetricFamily("gongkai_jobs_failed", "Failed task rows and periodic runs", labels=["kind"])
         failed.add_metric(["task"], DBTaskResult.objects.filter(status=TaskResultStatus.FAILED).count())
         failed.add_metric(["periodic"], JobRun.objects.filter(status=JobRunStatus.FAILED).count())
+        failed.add_metric(["task_given_up"], TaskFailure.objects.filter(status=TaskFailureStatus.FAILED).count())
         yield failed
 
 
