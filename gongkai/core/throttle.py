@@ -25,7 +25,8 @@ import time
 from dataclasses import dataclass
 from functools import lru_cache
 
-from diskcache import DjangoCache
+from diskcache import Disk, DjangoCache
+from diskcache.core import MODE_RAW, UNKNOWN
 from django.conf import settings
 from django.core import signing
 from django.core.cache import caches
@@ -70,13 +71,41 @@ def client_ip(request) -> str:
 BUCKETS = 10  # counters per window
 
 
+class CountsOnlyDisk(Disk):
+    """diskcache's value storage for the throttles' counts, without pickle. Whole numbers are kept as
+    SQLite integers (``incr`` adds to them in SQL); diskcache pickles any other value, and unpickles
+    what it finds in its file when reading (CVE-2025-69872: whoever can write to the directory could
+    plant a value that runs code). Here any other value is refused when written, and a value that is
+    not a plain integer is refused when read, so nothing in the file is ever unpickled."""
+
+    def store(self, value, read, key=UNKNOWN):
+        if type(value) is not int or not -(2**63) <= value < 2**63:
+            raise TypeError(f"the throttle cache keeps 64-bit whole numbers only, not {type(value).__name__}")
+        return super().store(value, read, key=key)
+
+    def get(self, key, raw):
+        if not raw:  # a key diskcache pickled: never ours (the cache's keys are strings)
+            raise ValueError("the throttle cache holds a key that is not a string: not read")
+        return super().get(key, raw)
+
+    def fetch(self, mode, filename, value, read):
+        if mode != MODE_RAW or type(value) is not int:
+            raise ValueError("the throttle cache holds a value that is not a whole number: not read")
+        return value
+
+
 class CounterCache(DjangoCache):
     """The throttles' store without Redis: ``diskcache.DjangoCache`` (a SQLite file every process
-    opens, ``add``/``incr`` atomic across processes), its connection kept between requests.
+    opens, ``add``/``incr`` atomic across processes) storing whole numbers only (:class:`CountsOnlyDisk`),
+    its connection kept between requests.
 
     Django closes every cache it has used after each request; diskcache's ``close()`` closes the
     file, and reopening it on the next request resets its pragmas: 0.8 ms a request against 0.1 ms
     kept open (docs/adr/0013). diskcache opens a connection per thread and again after a fork."""
+
+    def __init__(self, directory, params):
+        options = {"disk": CountsOnlyDisk, **params.get("OPTIONS", {})}
+        super().__init__(directory, {**params, "OPTIONS": options})
 
     def close(self, **kwargs) -> None:
         """Kept open between requests; closed with the process."""
