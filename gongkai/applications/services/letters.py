@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import logging
 from typing import Any
 
@@ -106,9 +107,15 @@ def _base_context(app: Application, clock: ClockResult | None, on,
 
 
 def _template_for(app: Application, kind: str):
+    """The organ's own Word template of ``kind`` (read through the storage: object storage has no
+    local path), else the built-in one. A stored file that cannot be read is a :class:`LetterError`."""
     custom = LetterTemplate.objects.filter(organ=app.organ, kind=kind).first()
     if custom and custom.file:
-        return custom.file.path
+        try:
+            with custom.file.open("rb") as fh:
+                return io.BytesIO(fh.read())
+        except OSError as exc:
+            raise LetterError(f"本机关的{LetterKind(kind).label}模板文件无法读取，请重新上传。") from exc
     return builtin_template(kind)
 
 
