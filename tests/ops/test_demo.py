@@ -137,8 +137,14 @@ def test_seed_items_name_their_issuers():
 
 
 @pytest.mark.django_db
-def test_demo_loads_organs_seeds_accounts_and_every_state(client):
+def test_demo_loads_organs_seeds_accounts_every_state_applications_work_plans_and_the_report(client):
+    # One load for both halves: a demo load is the slowest part of these tests.
     out = _demo()
+    _assert_organs_seeds_accounts_and_every_state(client, out)
+    _assert_applications_work_plans_and_the_report(out)
+
+
+def _assert_organs_seeds_accounts_and_every_state(client, out):
     _assert_accounts_log_in(client)
     assert "演示账号" in out and "bd_editor" in out and DEMO_PASSWORD in out
 
@@ -273,9 +279,7 @@ def test_application_plan_covers_every_applicant_kind_outcome_and_channel():
             "approve_extension", "reconsideration", "litigation", "reconsideration_then_litigation"} <= actions
 
 
-@pytest.mark.django_db
-def test_demo_loads_applications_work_plans_and_the_report():
-    out = _demo(10)
+def _assert_applications_work_plans_and_the_report(out):
     assert f"依申请公开：新建{APPS}件" in out and "工作要点：5份" in out and "年度报告草稿：新建" in out
     today = timezone.localdate()
 
