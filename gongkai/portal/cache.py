@@ -31,8 +31,9 @@ Design (docs/adr/0008-fine-grained-page-cache.md, which supersedes 0002):
   (``gk:pagelock:<hash>``) so that the others wait for its render (at most
   ``GONGKAI_PAGE_CACHE_WAIT`` seconds) instead of all rendering the same page at once.
 * Only anonymous GET/HEAD requests to ``portal`` URLs (and the site search's, ``search``: they
-  depend on ``site``, ``lists`` and ``search``, which every write to the search's indexes bumps)
-  that answered 200 without setting a cookie are stored; requests with a session cookie (staff) always render. Every portal page
+  depend on ``site``, ``lists`` and ``search``, which every write to the search's indexes bumps;
+  a stored result page also asks the public doors about the records and items it shows before it
+  is served, ``still_public``) that answered 200 without setting a cookie are stored; requests with a session cookie (staff) always render. Every portal page
   carries ``ETag``/``Last-Modified`` and ``Cache-Control: public, no-cache``.
 """
 
@@ -316,6 +317,31 @@ class Entry:
     headers: tuple[tuple[str, str], ...]
     body: bytes
     etag: str
+    refs: dict | None = None  # what the page shows, asked of the public doors again before it is served
+
+
+def still_public(refs: dict | None) -> bool:
+    """Whether everything a stored page shows (``refs``, set by its view as ``response.public_refs``:
+    record ids, and participation item ids by kind) is public *now*. The site search's result pages
+    carry them: a record or item made non-public behind every signal's back (a queryset update) is
+    then never served from a stored page, as the search itself would not show it."""
+    if not refs:
+        return True
+    from gongkai.records.models import Record
+    from gongkai.search import items
+
+    try:
+        records = set(refs.get("records") or ())
+        if records and Record.objects.public().filter(pk__in=records).count() != len(records):
+            return False
+        for name, ids in (refs.get("items") or {}).items():
+            kind, wanted = items.kind(name), set(ids)
+            if kind is None or (wanted and {int(i) for i in kind.public_ids(list(wanted))} != wanted):
+                return False
+    except Exception:  # noqa: BLE001 - the database cannot say: render instead
+        logger.warning("page cache: could not check a stored page's records", exc_info=True)
+        return False
+    return True
 
 
 class _Store:
@@ -498,7 +524,8 @@ class PageCacheMiddleware:
         now = time.monotonic()
         if enabled:
             entry = _STORE.get(key)
-            if entry is not None and entry.generations == gens and entry.day == day and entry.expires > now:
+            if (entry is not None and entry.generations == gens and entry.day == day and entry.expires > now
+                    and still_public(entry.refs)):
                 modified = last_modified(gens)
                 if _not_modified(request, entry.etag, modified):
                     return _not_modified_response(entry.etag, modified)
@@ -511,7 +538,7 @@ class PageCacheMiddleware:
         lock = ""
         if enabled and _shares_pages():
             payload, lock = _shared_wait(key, gens, day)
-            if payload is not None:
+            if payload is not None and still_public(payload[5] if len(payload) > 5 else None):
                 return self._from_shared(request, key, gens, day, now, payload)
         try:
             response = self.get_response(request)
@@ -530,10 +557,11 @@ class PageCacheMiddleware:
         if enabled:
             headers = tuple((k, v) for k, v in response.items() if k not in ("Last-Modified", "X-Page-Cache"))
             seconds = getattr(settings, "GONGKAI_PAGE_CACHE_SECONDS", 300)
-            _STORE.put(key, Entry(gens, day, now + seconds, response.status_code, headers, body, etag))
+            refs = getattr(response, "public_refs", None)
+            _STORE.put(key, Entry(gens, day, now + seconds, response.status_code, headers, body, etag, refs))
             if _shares_pages():
                 _shared_put(_shared_key(key, gens, day), (time.time() + seconds, response.status_code, headers, body,
-                                                          etag), seconds)
+                                                          etag, refs), seconds)
                 if lock:
                     _shared_release(lock)
             response["X-Page-Cache"] = "miss"
@@ -544,8 +572,9 @@ class PageCacheMiddleware:
     @staticmethod
     def _from_shared(request, key, gens, day, now, payload):
         """A page another process rendered under the same generations (so as true as ours would be)."""
-        expires_at, status, headers, body, etag = payload
-        _STORE.put(key, Entry(gens, day, now + max(expires_at - time.time(), 0), status, headers, body, etag))
+        expires_at, status, headers, body, etag, *rest = payload  # rest: the refs (none from an older server)
+        _STORE.put(key, Entry(gens, day, now + max(expires_at - time.time(), 0), status, headers, body, etag,
+                              rest[0] if rest else None))
         modified = last_modified(gens)
         if _not_modified(request, etag, modified):
             return _not_modified_response(etag, modified)

@@ -48,16 +48,33 @@ def _tabs(result, item_result, kind) -> list[dict]:
     return tabs
 
 
+def shown(result, item_result) -> dict:
+    """What a result page shows, as plain ids: the records (with their grouped interpretations and
+    the interpretations linked under them) and the participation items by kind. A cache of result pages
+    (portal.cache) asks the public doors about them again before it serves a stored page."""
+    records: set[int] = set()
+    for hit in result.hits:
+        for h in (hit, *hit.grouped):
+            records.add(h.record.pk)
+            records.update(r.pk for r in h.interpretations)
+    by_kind: dict[str, list[int]] = {}
+    for hit in (item_result.hits if item_result is not None else ()):
+        by_kind.setdefault(hit.kind, []).append(hit.ref_id)
+    return {"records": sorted(records), "items": by_kind}
+
+
 @require_safe
 def results(request):
     form, result, item_result, kind = _run(request)
     facets = [(FACET_LABELS[name][0], FACET_LABELS[name][1], values) for name, values in result.facets.items() if values]
     listed = item_result if kind not in ("", RECORDS) else result
-    return render(request, "search/results.html", {
+    response = render(request, "search/results.html", {
         "form": form, "result": result, "q": form.cleaned().get("q") or "", "facets": facets, "sorts": SORTS,
         "pages": _page_window(listed.page, listed.num_pages), "items": item_result, "kind": kind,
         "item_kind": items.kind(kind), "tabs": _tabs(result, item_result, kind) if item_result is not None else [],
     })
+    response.public_refs = shown(result, item_result)
+    return response
 
 
 def _page_window(page: int, num_pages: int) -> list[int]:
@@ -82,9 +99,11 @@ def api(request):
         "per_page": item_result.per_page, "results": [_item_dict(h) for h in item_result.hits],
     }
     if kind not in ("", RECORDS):
-        return JsonResponse({"query": result.query.raw, "pieces": list(result.query.pieces), "kind": kind,
-                             "record_total": result.total, "participation": participation},
-                            json_dumps_params={"ensure_ascii": False})
+        response = JsonResponse({"query": result.query.raw, "pieces": list(result.query.pieces), "kind": kind,
+                                 "record_total": result.total, "participation": participation},
+                                json_dumps_params={"ensure_ascii": False})
+        response.public_refs = shown(result, item_result)
+        return response
 
     def snippet_dict(s):
         return None if s is None else {"text": s.text, "highlights": [t for t, hit in s.parts if hit],
@@ -103,7 +122,7 @@ def api(request):
             "grouped": [hit_dict(g) for g in hit.grouped],
         }
 
-    return JsonResponse({
+    response = JsonResponse({
         "query": result.query.raw, "pieces": list(result.query.pieces), "words": list(result.query.words),
         "total": result.total, "exact_total": result.exact_total, "broadened": result.broadened, "page": result.page, "num_pages": result.num_pages,
         "per_page": result.per_page, "sort": result.sort, "docno": result.docno,
@@ -115,6 +134,8 @@ def api(request):
                          if result.did_you_mean else None),
         "participation": participation,
     }, json_dumps_params={"ensure_ascii": False})
+    response.public_refs = shown(result, item_result)
+    return response
 
 
 def _esc(value: str) -> str:

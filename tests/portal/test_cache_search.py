@@ -174,6 +174,62 @@ def test_a_hidden_message_is_never_in_a_stored_result_page(client, site, django_
     assert shown.get_absolute_url() not in response.content.decode()
 
 
+def test_an_item_hidden_behind_every_signal_is_never_served_from_a_stored_page(client, site,
+                                                                               django_capture_on_commit_callbacks):
+    """A queryset update sends no signal and bumps nothing: the stored page asks the doors again."""
+    from gongkai.participation.models import Message
+    from tests.search.test_items import message
+
+    people = (member(site.gov, Role.EDITOR, "msg_handler"), member(site.gov, Role.REVIEWER, "msg_reviewer"))
+    with django_capture_on_commit_callbacks(execute=True):
+        shown = message(site.gov, people, "政务公开办法")
+    urls = [results_url(), results_url(kind="message"), api_url()]
+    for url in urls:
+        client.get(url)
+        assert client.get(url)["X-Page-Cache"] == "hit"
+    Message.objects.filter(pk=shown.pk).update(hidden=True, hidden_reason="不宜公开")
+    for url in urls:
+        response = client.get(url)
+        assert response["X-Page-Cache"] == "miss", url
+        assert shown.get_absolute_url() not in response.content.decode(), url
+
+
+def test_a_record_withdrawn_behind_every_signal_is_never_served_from_a_stored_page(client, policy):
+    from gongkai.records.models import Record, Status
+
+    urls = [results_url(), api_url()]
+    for url in urls:
+        client.get(url)
+        assert client.get(url)["X-Page-Cache"] == "hit"
+    Record.objects.filter(pk=policy.pk).update(status=Status.WITHDRAWN, withdrawal_reason="内容有误")
+    for url in urls:
+        response = client.get(url)
+        assert response["X-Page-Cache"] == "miss", url
+        assert policy.get_absolute_url() not in response.content.decode(), url
+
+
+def test_with_redis_a_shared_page_is_checked_too(client, policy, shared_cache):
+    from gongkai.records.models import Record, Status
+
+    url = results_url()
+    client.get(url)
+    cache._STORE.clear()
+    assert client.get(url)["X-Page-Cache"] == "shared"
+    Record.objects.filter(pk=policy.pk).update(status=Status.WITHDRAWN, withdrawal_reason="内容有误")
+    cache._STORE.clear()
+    response = client.get(url)
+    assert response["X-Page-Cache"] == "miss"
+    assert policy.get_absolute_url() not in response.content.decode()
+
+
+def test_still_public_reads_the_doors(policy):
+    assert cache.still_public(None) and cache.still_public({"records": [], "items": {}})
+    assert cache.still_public({"records": [policy.pk]})
+    assert not cache.still_public({"records": [policy.pk, 10**9]})
+    assert not cache.still_public({"items": {"no-such-kind": [1]}})
+    assert not cache.still_public({"items": {"consultation": [10**9]}})
+
+
 def test_an_item_neither_public_before_nor_after_changes_no_search_key(site):
     from gongkai.search import items
     from gongkai.search.signals import index_changed
