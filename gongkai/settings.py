@@ -244,11 +244,16 @@ GONGKAI_FAULT_PAUSE_SECONDS = env.float("GONGKAI_FAULT_PAUSE_SECONDS", default=1
 CACHES = {"default": env.cache("GONGKAI_CACHE_URL", default="locmemcache://gongkai")}
 if CACHES["default"]["BACKEND"].endswith("RedisCache"):
     SESSION_ENGINE = "gongkai.ops.sessions"  # cached_db that falls back to the database when Redis is down
-    # A Redis host that hangs (powered off, dropped packets) costs each cache call this long, not
-    # redis-py's 5 s: a page then takes seconds, not tens of seconds, and is rendered without the cache.
-    _redis_timeout = env.float("GONGKAI_CACHE_TIMEOUT", default=1.0)
-    CACHES["default"].setdefault("OPTIONS", {}).setdefault("socket_connect_timeout", _redis_timeout)
-    CACHES["default"]["OPTIONS"].setdefault("socket_timeout", _redis_timeout)
+    # redis-py waits without limit by default. A Redis host that hangs (powered off, dropped packets)
+    # costs each cache call at most GONGKAI_CACHE_TIMEOUT seconds to connect or to answer, and the
+    # call is not retried: the page is rendered without the cache. (A restarted or stopped Redis
+    # refuses the connection at once and costs nothing; a slow loaded Redis past this bound counts as
+    # down for that call.) A URL's own options (?socket_timeout=…) win.
+    _redis_timeout = env.float("GONGKAI_CACHE_TIMEOUT", default=0.5)
+    _redis_options = CACHES["default"].setdefault("OPTIONS", {})
+    _redis_options.setdefault("socket_connect_timeout", _redis_timeout)
+    _redis_options.setdefault("socket_timeout", _redis_timeout)
+    _redis_options.setdefault("retry_on_timeout", False)
 # Rate limits (gongkai/core/throttle.py) count in the "throttle" cache, which every process must
 # share: the default cache when it is one between processes (Redis), else diskcache's Django backend
 # on one SQLite file in a directory under VAR_DIR (docs/adr/0013), so gunicorn's N workers do not
