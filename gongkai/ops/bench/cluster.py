@@ -1248,8 +1248,22 @@ def measure(*, records: int, duration: float, fault_seconds: float, change_every
         windows[f["fault"]] = {"during": _stats(samples, f["start"], f["end"]),
                                "after": _stats(samples, f["end"], after_end),
                                **{k: f[k] for k in ("mid_job", "killed_in", "killed_after_mails") if k in f}}
+    # Where a fault's tail comes from: each kind of page during and after it, as the load generator and
+    # as nginx timed it (a read of ≥ 9 s is one the client gave up on after its 10 s and retried).
+    fault_reads: dict[str, Any] = {}
+    for i, f in enumerate(faults):
+        after_end = faults[i + 1]["start"] if i + 1 < len(faults) else end
+        fault_reads[f["fault"]] = {
+            phase: {"client": {route: _brief(_stats(samples, lo, hi, reads_of=f"read:{route}"))
+                               for route in ("record", "list", "search", "home")},
+                    "served": {route: _brief(_stats(served, lo, hi, reads_of=f"read:{route}"))
+                               for route in ("record", "list", "search", "home")},
+                    "reads_over_9s": sum(1 for t, kind, st, ms in samples
+                                         if kind.startswith("read:") and lo <= t < hi and st > 0 and ms >= 9000)}
+            for phase, lo, hi in (("during", f["start"], f["end"]), ("after", f["end"], after_end))}
     pure, mixed = windows["pure_read"]["rps"], windows["with_writes"]["rps"]
     return {
+        "fault_reads": fault_reads,
         "records": facts["records"], "duration_s": duration, "fault_seconds": fault_seconds,
         "setup_seconds": setup,
         "primary": "临时主库（本机 PostgreSQL 的 pg_hba.conf 不允许 replication 连接）",
