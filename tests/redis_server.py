@@ -9,6 +9,8 @@ import time
 
 import pytest
 
+from tests.programs import require_program
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -51,8 +53,7 @@ class RedisServer:
 
 @pytest.fixture
 def redis_server(tmp_path):
-    if shutil.which("redis-server") is None:
-        pytest.skip("redis-server is not installed (scripts/system-deps.sh installs it)")
+    require_program("redis-server")  # a skip here, a failure under CI
     server = RedisServer(tmp_path)
     server.start()
     yield server

@@ -11,7 +11,7 @@ from docx import Document
 from gongkai.applications import services
 from gongkai.applications.models import OrganLetterSettings
 from gongkai.core.pdf import PdfError
-from tests import factories
+from tests import factories, programs
 
 from .conftest import VALID_USCC, applicant_data
 
@@ -123,7 +123,7 @@ def test_pdf_last_page_holds_the_signature_and_date(handler, application, today,
     try:
         pdf = services.letter_pdf(letter)
     except PdfError as exc:  # pragma: no cover - LibreOffice missing on this machine
-        pytest.skip(str(exc))
+        programs.missing(str(exc))
     pages = PdfReader(io.BytesIO(pdf)).pages
     last = pages[-1].extract_text().replace(" ", "").replace("\n", "")
     assert len(pages) >= 2
@@ -173,13 +173,13 @@ def test_letters_draw_simplified_chinese_glyph_forms(handler, application, today
     try:
         pdf = services.letter_pdf(application.letters.get(kind="reply"))
     except PdfError as exc:  # pragma: no cover - LibreOffice missing on this machine
-        pytest.skip(str(exc))
+        programs.missing(str(exc))
     embedded = _embedded_outlines(pdf, tmp_path)
     found = subprocess.run(["fc-match", "-f", "%{file}", "Noto Serif CJK SC"],  # noqa: S607 - fontconfig's tool
                            capture_output=True, text=True, check=False)
     serif = found.stdout.strip()
     if not serif.endswith(".ttc"):  # pragma: no cover - fonts-noto-cjk missing
-        pytest.skip("未安装 Noto Serif CJK（fonts-noto-cjk）")
+        programs.missing("未安装 Noto Serif CJK（fonts-noto-cjk）")
     faces = {f["name"].getDebugName(1): f for f in TTCollection(serif).fonts}
     assert FONT_SUBSTITUTES["仿宋_GB2312"] in faces
 

@@ -13,6 +13,7 @@ from docx import Document
 from pypdf import PdfReader
 
 from gongkai.core import pdf
+from tests.programs import require_program
 
 # A stand-in for soffice: writes a PDF to --outdir after a pause, logging when it
 # starts and ends, or fails / hangs when the document says so.
@@ -60,8 +61,8 @@ def _docx(*paragraphs: str) -> bytes:
     return out.getvalue()
 
 
-@pytest.mark.skipif(pdf.soffice() is None, reason="LibreOffice not installed (scripts/system-deps.sh)")
 def test_converts_a_docx_with_chinese_text():
+    require_program("soffice")
     data = pdf.docx_to_pdf(_docx("政府信息公开申请答复告知书", "经审查，您申请获取的信息属于公开范围。"))
     reader = PdfReader(io.BytesIO(data))
     text = "".join(page.extract_text() for page in reader.pages).replace(" ", "")
@@ -69,8 +70,8 @@ def test_converts_a_docx_with_chinese_text():
     assert "属于公开范围" in text
 
 
-@pytest.mark.skipif(pdf.soffice() is None, reason="LibreOffice not installed (scripts/system-deps.sh)")
 def test_a_broken_docx_raises_the_chinese_error():
+    require_program("soffice")
     whole = _docx("政府信息公开")
     with pytest.raises(pdf.PdfError, match="PDF 生成失败：LibreOffice 未能转换该文件"):
         pdf.docx_to_pdf(whole[: len(whole) // 2])  # a truncated upload

@@ -11,6 +11,7 @@ from gongkai.records import gazette
 from gongkai.records.models import GazetteIssue, GazetteIssueStatus
 
 from ..factories import RecordFactory, member
+from ..programs import require_program
 
 pytestmark = pytest.mark.django_db
 
@@ -80,8 +81,8 @@ def test_the_submitter_cannot_approve_and_uploads_must_be_pdf(site, people):
     assert issue.status == GazetteIssueStatus.DRAFT and not issue.is_published
 
 
-@pytest.mark.skipif(not __import__("shutil").which("soffice"), reason="LibreOffice is not installed")
 def test_print_ready_pdf_through_libreoffice(site, people):
+    require_program("soffice")
     editor, _ = people
     issue = gazette.gazette_issue_create(actor=editor, gazette=site.gazette, year=2025, number=7,
                                          issued_on=dt.date(2025, 7, 1))

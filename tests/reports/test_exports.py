@@ -12,9 +12,9 @@ from django.utils import timezone
 from docx import Document
 from openpyxl import load_workbook
 
-from gongkai.core.pdf import soffice
 from gongkai.reports import exports, selectors, services, word
 from gongkai.reports.models import AnnualReport
+from tests.programs import require_program
 
 from .conftest import make_app, make_appeal, make_doc
 from .test_services import save
@@ -83,8 +83,8 @@ def test_word_layout_golden(world):
     assert "行政事业性收费 | 85.6" in text
 
 
-@pytest.mark.skipif(soffice() is None, reason="LibreOffice not installed (scripts/system-deps.sh)")
 def test_pdf_layout_golden_with_charts(world):
+    require_program("soffice")
     from pypdf import PdfReader
 
     blob = exports.to_pdf(world, with_charts=True)
@@ -139,8 +139,8 @@ def test_command_errors_in_chinese(db, args, message):
         call_command("report", "annual", *args)
 
 
-@pytest.mark.skipif(soffice() is None, reason="LibreOffice not installed (scripts/system-deps.sh)")
 def test_pdf_has_no_chart_appendix_unless_asked(world):
+    require_program("soffice")
     from pypdf import PdfReader
 
     reader = PdfReader(io.BytesIO(exports.to_pdf(world)))
