@@ -1,10 +1,14 @@
-"""Background jobs (Django's tasks API, django-tasks backport).
+"""Queued tasks of the applications app (Django's tasks API, django-tasks backport; docs/adr/0007).
 
-``applications_daily`` recomputes every due-date cache, e-mails handlers
-their due-soon and overdue applications and deletes the apply form's stale pending uploads; schedule it once a day
-(``gongkai applications daily`` from cron or a systemd timer enqueues it).
-Without a ``TASKS`` setting the backport runs tasks immediately; production
-sets a database backend and runs a worker (docs/applications.md).
+The daily work (recompute every due-date cache, remind handlers of due-soon and overdue
+applications, delete the apply form's stale pending uploads) is the periodic job
+``applications_daily`` of gongkai/ops/jobs.py, enqueued once a day by the scheduler (inside
+``gongkai serve``, or ``gongkai scheduler``) — no cron. The task :func:`applications_daily` here
+is for a manual run (``gongkai applications daily`` enqueues it). :func:`letter_render` renders a
+deferred letter after its commit; :func:`applications_recompute_all` follows a calendar change.
+A worker (``gongkai worker``) runs them from the database queue; a failed one is retried with
+backoff and shown to platform admins (gongkai/ops/task_retries.py). ``GONGKAI_TASKS=immediate``
+runs them in the calling process.
 """
 
 from __future__ import annotations

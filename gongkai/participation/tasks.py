@@ -1,7 +1,10 @@
-"""Periodic work of the participation app, run once a day by ``gongkai serve`` (or cron).
+"""Periodic work of the participation app: plain functions that the periodic jobs of
+gongkai/ops/jobs.py run (the scheduler enqueues each once per period; no cron), and the
+management commands for a manual run.
 
 * :func:`close_due_consultations` — a consultation whose period has ended closes by
-  itself (征求意见期限届满自动结束), audited with no actor.
+  itself (征求意见期限届满自动结束), audited with no actor (``gongkai consultations``; the job
+  ``consultations_close`` calls the same service).
 """
 
 from __future__ import annotations

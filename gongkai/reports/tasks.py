@@ -1,8 +1,10 @@
-"""Background jobs (django-tasks): the weekly compliance digest to every 公开办.
+"""Queued tasks of the reports app (django-tasks): the weekly compliance digest to every 公开办
+and a published report's stored files.
 
-Schedule ``gongkai report digest`` once a week (cron or a systemd timer); it
-enqueues :func:`weekly_digest`. Without a ``TASKS`` setting the backport runs
-the task at once.
+The digest is the periodic job ``report_digest`` of gongkai/ops/jobs.py (Mondays, enqueued once a
+week by the scheduler; no cron), which calls :func:`send_weekly_digests` with a once-per-week
+send. ``gongkai report digest`` enqueues :func:`weekly_digest` for a manual run. A failed task is
+retried with backoff and shown to platform admins (gongkai/ops/task_retries.py).
 """
 
 from __future__ import annotations
