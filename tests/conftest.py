@@ -13,13 +13,12 @@ from .factories import member
 # keeps one worker busy while the other core idles. Run first, they are spread over both workers.
 SLOW_FIRST = (
     "tests/ops/test_bench_cluster.py::test_the_cluster_loses_nothing_under_faults",
-    "tests/ops/test_demo.py::test_demo_loads_applications_work_plans_and_the_report",
-    "tests/ops/test_demo.py::test_demo_dry_run_leaves_no_applications_or_letter_files",
+    "tests/ops/test_demo.py::test_demo_loads_organs_seeds_accounts_every_state_applications_work_plans_and_the_report",
+    "tests/participation/test_demo_messages.py",
     "tests/core/test_sqlite_concurrency.py",
     "tests/ops/test_demo.py::test_demo_grows_without_duplicating_and_is_idempotent",
     "tests/portal/test_public_door.py::test_every_url_pattern_with_every_guess_shows_nothing_hidden",
-    "tests/participation/test_demo_messages.py",
-    "tests/participation/test_demo_sender_phones.py",
+    "tests/ops/test_demo.py::test_demo_dry_run_leaves_no_applications_or_letter_files",
     "tests/browser/test_reports.py",
     "tests/portal/test_demo_catalog.py",
     "tests/applications/test_concurrency.py",
