@@ -11,9 +11,13 @@ else bumps ``site``, every page.
 
 from __future__ import annotations
 
+import logging
+
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
 from . import cache
+
+logger = logging.getLogger("gongkai.portal.cache")
 
 
 def _keys_of(instance) -> set[str]:
@@ -61,8 +65,13 @@ def _on_record_changed(sender, record_ids=(), **kwargs) -> None:
 
 def _on_search_index_changed(sender=None, **kwargs) -> None:
     # The search's indexes (records or participation items) changed in this transaction: its
-    # result pages follow at once and again on commit, after the index write is visible.
-    cache.bump_now_and_on_commit(keys={cache.SEARCH})
+    # result pages follow at once and again on commit, after the index write is visible. A shared
+    # store that cannot be reached never fails the index write: while it is down no page is served
+    # from it, and every generation is fresh when it is back.
+    try:
+        cache.bump_now_and_on_commit(keys={cache.SEARCH})
+    except Exception:  # noqa: BLE001
+        logger.exception("page cache: the search key could not be bumped")
 
 
 def _on_search_terms_changed(sender, using=None, **kwargs) -> None:

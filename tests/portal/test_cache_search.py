@@ -260,3 +260,16 @@ def test_a_dictionary_change_drops_the_stored_pages(client, policy):
     assert client.get(url)["X-Page-Cache"] == "hit"
     SearchTerm.objects.create(word="政务公开办法", freq=100)
     assert client.get(url)["X-Page-Cache"] == "miss"
+
+
+def test_with_redis_down_the_index_is_still_written(policy, shared_cache, site):
+    from gongkai.search.models import SearchDoc
+
+    shared_cache.stop()
+    try:
+        Record = type(policy)
+        Record.objects.filter(pk=policy.pk).update(title="保定市政务公开规定")
+        index.index_sync([policy.pk])  # bumps the search key: cannot, logs, and the index is written anyway
+        assert SearchDoc.objects.filter(record_id=policy.pk).exists()
+    finally:
+        shared_cache.start()
