@@ -1247,6 +1247,7 @@ def measure(*, records: int, duration: float, fault_seconds: float, change_every
         after_end = faults[i + 1]["start"] if i + 1 < len(faults) else end
         windows[f["fault"]] = {"during": _stats(samples, f["start"], f["end"]),
                                "after": _stats(samples, f["end"], after_end),
+                               "began_at": round(f["start"], 3), "ended_at": round(f["end"], 3),  # for the logs
                                **{k: f[k] for k in ("mid_job", "killed_in", "killed_after_mails") if k in f}}
     # Where a fault's tail comes from: each kind of page during and after it, as the load generator and
     # as nginx timed it (a read of ≥ 9 s is one the client gave up on after its 10 s and retried).
