@@ -323,8 +323,9 @@ class Entry:
 def still_public(refs: dict | None) -> bool:
     """Whether everything a stored page shows (``refs``, set by its view as ``response.public_refs``:
     record ids, and participation item ids by kind) is public *now*. The site search's result pages
-    carry them: a record or item made non-public behind every signal's back (a queryset update) is
-    then never served from a stored page, as the search itself would not show it."""
+    that list participation items carry them: an item (or record) made non-public behind every
+    signal's back (a queryset update) is then never served from a stored page, as the search itself
+    would not show it. Pages without refs are served without asking (one connection less a hit)."""
     if not refs:
         return True
     from gongkai.records.models import Record

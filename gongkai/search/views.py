@@ -48,17 +48,22 @@ def _tabs(result, item_result, kind) -> list[dict]:
     return tabs
 
 
-def shown(result, item_result) -> dict:
-    """What a result page shows, as plain ids: the records (with their grouped interpretations and
-    the interpretations linked under them) and the participation items by kind. A cache of result pages
-    (portal.cache) asks the public doors about them again before it serves a stored page."""
+def shown(result, item_result) -> dict | None:
+    """What a result page shows, as plain ids, when it shows participation items: the records (with their
+    grouped interpretations and the interpretations linked under them) and the items by kind. A cache of
+    result pages (portal.cache) asks the public doors about them again before it serves a stored page, so
+    an item hidden behind the index's back is gone from the next search (the items' one-door promise).
+    A page without items gives None: its records follow the page cache's keys, as on every portal page,
+    and a stored copy is served without a database query."""
+    if item_result is None or not item_result.hits:
+        return None
     records: set[int] = set()
     for hit in result.hits:
         for h in (hit, *hit.grouped):
             records.add(h.record.pk)
             records.update(r.pk for r in h.interpretations)
     by_kind: dict[str, list[int]] = {}
-    for hit in (item_result.hits if item_result is not None else ()):
+    for hit in item_result.hits:
         by_kind.setdefault(hit.kind, []).append(hit.ref_id)
     return {"records": sorted(records), "items": by_kind}
 

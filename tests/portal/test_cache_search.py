@@ -194,9 +194,10 @@ def test_an_item_hidden_behind_every_signal_is_never_served_from_a_stored_page(c
         assert shown.get_absolute_url() not in response.content.decode(), url
 
 
-def test_a_record_withdrawn_behind_every_signal_is_never_served_from_a_stored_page(client, policy):
+def test_a_record_withdrawn_behind_every_signal_beside_an_item_is_never_served_from_a_stored_page(client, site, policy):
     from gongkai.records.models import Record, Status
 
+    consultation(site.gov, "关于《政务公开办法（征求意见稿）》公开征求意见的公告")  # the page lists an item: checked
     urls = [results_url(), api_url()]
     for url in urls:
         client.get(url)
@@ -208,9 +209,17 @@ def test_a_record_withdrawn_behind_every_signal_is_never_served_from_a_stored_pa
         assert policy.get_absolute_url() not in response.content.decode(), url
 
 
-def test_with_redis_a_shared_page_is_checked_too(client, policy, shared_cache):
+def test_a_stored_page_without_items_is_served_without_a_query(client, policy, django_assert_num_queries):
+    url = results_url()
+    client.get(url)
+    with django_assert_num_queries(0):
+        assert client.get(url)["X-Page-Cache"] == "hit"
+
+
+def test_with_redis_a_shared_page_is_checked_too(client, site, policy, shared_cache):
     from gongkai.records.models import Record, Status
 
+    consultation(site.gov, "关于《政务公开办法（征求意见稿）》公开征求意见的公告")
     url = results_url()
     client.get(url)
     cache._STORE.clear()
