@@ -80,11 +80,17 @@ def all_settings() -> list[SiteSettings]:
     """Every settings row (a small table), cached per generation of the page cache."""
     token = _generation()
     key = f"{ROWS_CACHE_KEY}:{hashlib.sha256(token.encode()).hexdigest()}" if token else ""
-    rows = cache.get(key) if key else None
+    try:
+        rows = cache.get(key) if key else None
+    except Exception:  # noqa: BLE001 - Redis went away after the generation was read: read the table
+        rows, key = None, ""
     if rows is None:
         rows = list(SiteSettings.objects.select_related("organ"))
         if key:
-            cache.set(key, rows, 3600)
+            try:
+                cache.set(key, rows, 3600)
+            except Exception:  # noqa: BLE001, S110 - not kept this time; the rows are read again next time
+                pass
     return rows
 
 
