@@ -29,6 +29,7 @@ def test_options_are_checked():
     bench = BENCHMARKS["cluster"]
     assert "6倍" in parse(bench, ["--duration", "20", "--fault-seconds", "5"])
     assert "正数" in parse(bench, ["--readers", "0"])
+    assert "不能为负" in parse(bench, ["--read-rate", "-1"])
 
 
 def test_the_cluster_loses_nothing_under_faults():
