@@ -255,12 +255,11 @@ if CACHES["default"]["BACKEND"].endswith("RedisCache"):
     _redis_options.setdefault("socket_timeout", _redis_timeout)
     _redis_options.setdefault("retry_on_timeout", False)
 # Rate limits (gongkai/core/throttle.py) count in the "throttle" cache, which every process must
-# share: the default cache when it is one between processes (Redis), else diskcache's Django backend
-# on one SQLite file in a directory under VAR_DIR (docs/adr/0013), so gunicorn's N workers do not
-# allow N times the attempts. One shard (diskcache's default is 8 files): a count reads 11 keys.
+# share: the default cache when it is one between processes (Redis), else a SQLite file under
+# VAR_DIR (gongkai/core/sharedcache.py), so gunicorn's N workers do not allow N times the attempts.
 if CACHES["default"]["BACKEND"].rsplit(".", 1)[-1] in {"LocMemCache", "DummyCache"}:
-    CACHES["throttle"] = {"BACKEND": "gongkai.core.throttle.CounterCache", "SHARDS": 1,
-                          "LOCATION": env.str("GONGKAI_THROTTLE_DIR", default=str(VAR_DIR / "throttle"))}
+    CACHES["throttle"] = {"BACKEND": "gongkai.core.sharedcache.SQLiteCache",
+                          "LOCATION": env.str("GONGKAI_THROTTLE_FILE", default=str(VAR_DIR / "throttle.sqlite3"))}
 else:
     CACHES["throttle"] = dict(CACHES["default"])
 # Page cache of the public portal (pages per process; per-key generations in the shared cache

@@ -70,29 +70,13 @@ def _media_root(settings, tmp_path):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
-@pytest.fixture(scope="session")
-def _throttle_dir(tmp_path_factory):
-    return str(tmp_path_factory.mktemp("throttle"))  # one per pytest-xdist worker
-
-
 @pytest.fixture(autouse=True)
-def _throttle_store(settings, _throttle_dir):
-    """Rate-limit counts live in a diskcache directory shared by every process (docs/adr/0013): the
-    tests of one pytest process count in their own, emptied after every test that counted, so neither
-    an earlier test nor the other pytest-xdist worker counts. (A new directory per test would cost
-    30-60 ms each to create; reopening one costs about 1 ms.)"""
-    from django.core.cache import caches
-
-    from gongkai.core.throttle import CounterCache
-
-    if settings.CACHES.get("throttle", {}).get("BACKEND") != "gongkai.core.throttle.CounterCache":
-        yield
-        return
-    settings.CACHES = {**settings.CACHES, "throttle": {**settings.CACHES["throttle"], "LOCATION": _throttle_dir}}
-    yield
-    for cache in caches.all(initialized_only=True):
-        if isinstance(cache, CounterCache) and cache.directory == _throttle_dir:
-            cache.clear()
+def _throttle_store(settings, tmp_path):
+    """Rate-limit counts live in a file shared by every process (gongkai/core/sharedcache.py): each
+    test gets its own, empty one, so neither an earlier test nor the other pytest-xdist worker counts."""
+    if settings.CACHES.get("throttle", {}).get("BACKEND") == "gongkai.core.sharedcache.SQLiteCache":
+        settings.CACHES = {**settings.CACHES, "throttle": {"BACKEND": "gongkai.core.sharedcache.SQLiteCache",
+                                                           "LOCATION": str(tmp_path / "throttle.sqlite3")}}
 
 
 @pytest.fixture(autouse=True)

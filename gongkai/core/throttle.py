@@ -2,12 +2,12 @@
 an arithmetic challenge after a few submissions (the applications' approach, shared).
 
 Counts live in the ``throttle`` cache (``gongkai/settings.py``): the Redis cache when one is
-configured, so several app servers share one limit, else diskcache's Django backend on a SQLite file
-under ``VAR_DIR`` shared by every process of the machine (:class:`CounterCache`; a per-process locmem
-cache would let gunicorn's N workers allow N times the attempts; docs/adr/0013). A count is a row of
-small counters, one per tenth of the window, each raised with the cache's atomic ``add``/``incr``:
-concurrent hits from several processes lose nothing. Checking and then counting are two steps, so
-P requests racing in the same instant may pass at most P - 1 beyond the limit. The client address is
+configured, so several app servers share one limit, else a SQLite file under ``VAR_DIR`` shared by
+every process of the machine (``gongkai/core/sharedcache.py``; a per-process locmem cache would let
+gunicorn's N workers allow N times the attempts). A count is a row of small counters, one per tenth
+of the window, each raised with the cache's atomic ``add``/``incr``: concurrent hits from several
+processes lose nothing. Checking and then counting are two steps, so P requests racing in the same
+instant may pass at most P - 1 beyond the limit. The client address is
 ``REMOTE_ADDR``, unless the request came from one of ``GONGKAI_TRUSTED_PROXIES`` (addresses
 or networks of the reverse proxies in front of the application): then it is the right-most
 address of ``X-Forwarded-For`` that is not itself a trusted proxy. A header sent by anyone
@@ -25,8 +25,6 @@ import time
 from dataclasses import dataclass
 from functools import lru_cache
 
-from diskcache import Disk, DjangoCache
-from diskcache.core import MODE_RAW, UNKNOWN
 from django.conf import settings
 from django.core import signing
 from django.core.cache import caches
@@ -69,46 +67,6 @@ def client_ip(request) -> str:
 
 
 BUCKETS = 10  # counters per window
-
-
-class CountsOnlyDisk(Disk):
-    """diskcache's value storage for the throttles' counts, without pickle. Whole numbers are kept as
-    SQLite integers (``incr`` adds to them in SQL); diskcache pickles any other value, and unpickles
-    what it finds in its file when reading (CVE-2025-69872: whoever can write to the directory could
-    plant a value that runs code). Here any other value is refused when written, and a value that is
-    not a plain integer is refused when read, so nothing in the file is ever unpickled."""
-
-    def store(self, value, read, key=UNKNOWN):
-        if type(value) is not int or not -(2**63) <= value < 2**63:
-            raise TypeError(f"the throttle cache keeps 64-bit whole numbers only, not {type(value).__name__}")
-        return super().store(value, read, key=key)
-
-    def get(self, key, raw):
-        if not raw:  # a key diskcache pickled: never ours (the cache's keys are strings)
-            raise ValueError("the throttle cache holds a key that is not a string: not read")
-        return super().get(key, raw)
-
-    def fetch(self, mode, filename, value, read):
-        if mode != MODE_RAW or type(value) is not int:
-            raise ValueError("the throttle cache holds a value that is not a whole number: not read")
-        return value
-
-
-class CounterCache(DjangoCache):
-    """The throttles' store without Redis: ``diskcache.DjangoCache`` (a SQLite file every process
-    opens, ``add``/``incr`` atomic across processes) storing whole numbers only (:class:`CountsOnlyDisk`),
-    its connection kept between requests.
-
-    Django closes every cache it has used after each request; diskcache's ``close()`` closes the
-    file, and reopening it on the next request resets its pragmas: 0.8 ms a request against 0.1 ms
-    kept open (docs/adr/0013). diskcache opens a connection per thread and again after a fork."""
-
-    def __init__(self, directory, params):
-        options = {"disk": CountsOnlyDisk, **params.get("OPTIONS", {})}
-        super().__init__(directory, {**params, "OPTIONS": options})
-
-    def close(self, **kwargs) -> None:
-        """Kept open between requests; closed with the process."""
 
 
 def counter_cache():

@@ -1,6 +1,5 @@
 """Rate limits hold across processes in the embedded default (no Redis): the counts live in one
-SQLite file under VAR_DIR (diskcache's Django backend, gongkai.core.throttle.CounterCache;
-docs/adr/0013), not in each gunicorn worker's memory."""
+SQLite file under VAR_DIR (gongkai/core/sharedcache.py), not in each gunicorn worker's memory."""
 
 import os
 import subprocess
@@ -43,14 +42,11 @@ CHILD = textwrap.dedent("""
 
 @pytest.fixture
 def shared_env(settings, tmp_path):
-    """The environment of a child process of this installation, counting in this test's own throttle
-    directory (the settings' default with the children's VAR_DIR, so their settings find it unnamed)."""
-    assert settings.CACHES["throttle"]["BACKEND"] == "gongkai.core.throttle.CounterCache"
-    var = tmp_path / "var"
-    settings.CACHES = {**settings.CACHES, "throttle": {**settings.CACHES["throttle"], "LOCATION": str(var / "throttle")}}
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "gongkai.settings", "GONGKAI_VAR_DIR": str(var),
-           "PYTHONPATH": str(ROOT)}
-    env.pop("GONGKAI_THROTTLE_DIR", None)
+    """The environment of a child process of this installation, counting in this test's throttle file."""
+    location = settings.CACHES["throttle"]["LOCATION"]
+    assert settings.CACHES["throttle"]["BACKEND"] == "gongkai.core.sharedcache.SQLiteCache"
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "gongkai.settings", "GONGKAI_VAR_DIR": str(tmp_path / "var"),
+           "GONGKAI_THROTTLE_FILE": location, "PYTHONPATH": str(ROOT)}
     env.pop("GONGKAI_CACHE_URL", None)
     return env
 
