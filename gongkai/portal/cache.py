@@ -32,9 +32,10 @@ Design (docs/adr/0008-fine-grained-page-cache.md, which supersedes 0002):
   ``GONGKAI_PAGE_CACHE_WAIT`` seconds) instead of all rendering the same page at once.
 * Only anonymous GET/HEAD requests to ``portal`` URLs (and the site search's, ``search``: they
   depend on ``site``, ``lists`` and ``search``, which every write to the search's indexes bumps;
-  a stored result page also asks the public doors about the records and items it shows before it
-  is served, ``still_public``) that answered 200 without setting a cookie are stored; requests with a session cookie (staff) always render. Every portal page
-  carries ``ETag``/``Last-Modified`` and ``Cache-Control: public, no-cache``.
+  a stored result page that lists participation items also asks the public doors about what it
+  shows before it is served, ``still_public``) that answered 200 without setting a cookie are
+  stored; requests with a session cookie (staff) always render. Every portal page carries
+  ``ETag``/``Last-Modified`` and ``Cache-Control: public, no-cache``.
 """
 
 from __future__ import annotations
