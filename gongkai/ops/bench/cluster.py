@@ -296,7 +296,10 @@ class Cluster:
     def start_app(self, name: str, *, wait: bool = True) -> None:
         self.procs[name] = subprocess.Popen(  # noqa: S603
             [sys.executable, "-m", "gunicorn", "gongkai.wsgi", "--bind", f"127.0.0.1:{self.ports[name]}",
-             "--workers", str(self.app_workers), "--log-level", "error", "--timeout", "30"],
+             "--workers", str(self.app_workers), "--log-level", "error", "--timeout", "30",
+             # As deploy/systemd/gongkai-web.service: the application is loaded and warmed up before
+             # the port is opened, so nginx sends nothing to a server that cannot answer yet.
+             "--preload"],
             env=self.env(), stdout=subprocess.DEVNULL, stderr=self._log(name),
             start_new_session=True)  # its own process group: a SIGKILL takes its workers too
         if wait:
