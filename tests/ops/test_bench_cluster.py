@@ -42,6 +42,7 @@ def test_the_cluster_loses_nothing_under_faults():
     result = cluster.measure(records=60, duration=14, fault_seconds=2, change_every=2, readers=2, hot=20, warm=0,
                              submit_every=0.5, drain_max=120, template_dir=template_dir())
     print(json.dumps(result, ensure_ascii=False))
+    assert result["indexed"] > 0  # the searches of the load run against a built index
     assert result["submissions"]["answered_success"] > 0
     assert result["submissions"]["lost"] == 0 and result["submissions"]["duplicated"] == 0
     # Messages (留言) through the public form, retried with the same token and key: each once.
