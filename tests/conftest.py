@@ -40,14 +40,24 @@ SLOW_FIRST = (
 
 def pytest_collection_modifyitems(config, items):
     """Under xdist (``PYTEST_XDIST_WORKER``, set in every worker, which all collect the same order)
-    the tests of ``SLOW_FIRST`` go first, in its order; the others keep theirs."""
+    the tests of ``SLOW_FIRST`` go first, in its order; the others keep theirs. Transactional tests
+    stay after all the others (pytest-django's order), slowest first among them."""
     if not os.environ.get("PYTEST_XDIST_WORKER"):
         return
 
     def rank(item):
         return next((i for i, prefix in enumerate(SLOW_FIRST) if item.nodeid.startswith(prefix)), len(SLOW_FIRST))
 
-    items.sort(key=rank)  # stable: within a rank, the collection order
+    def transactional(item) -> bool:
+        """As pytest-django orders them: a transactional test flushes the database after it, taking
+        the rows the migrations gave (genres, topics, the standard catalog) with it, so every test
+        that relies on them must run before any transactional one."""
+        marker = item.get_closest_marker("django_db")
+        fixtures = getattr(item, "fixturenames", ())
+        return bool(marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences"))
+                    or "transactional_db" in fixtures or "live_server" in fixtures)
+
+    items.sort(key=lambda item: (transactional(item), rank(item)))  # stable: otherwise the collection order
 
 
 @pytest.fixture(scope="session")
