@@ -599,7 +599,11 @@ def drive(config: dict) -> dict:
         # when it was due, so a server that falls behind is not hidden by readers that wait for it.
         every = config["readers"] / config["read_rate"] if config.get("read_rate") else 0.0
         due = time.perf_counter() + rng.random() * every
+        counted = False
         while loading():
+            if every and not counted and measuring.is_set():
+                counted = True  # the schedule starts anew when the measuring does: no backlog of the warm-up
+                due = time.perf_counter() + rng.random() * every
             if every:
                 pause = due - time.perf_counter()
                 if pause > 0:
@@ -1404,7 +1408,8 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--change-every", type=float, default=5.0, help="撤回或定时发布的间隔秒数（默认5）")
     parser.add_argument("--readers", type=int, default=4, help="并发读取的客户端数（默认4）")
     parser.add_argument("--read-rate", type=float, default=0.0,
-                        help="读取的总速率（次/秒，按时发出，延迟从应发时刻算起）；默认0：每个客户端收到应答后立即再读")
+                        help="读取的总速率（次/秒，按时发出，延迟从应发时刻算起；一个慢应答会推迟它那个客户端之后的读取，"
+                             "所以要配足够多的 --readers，如 32）；默认0：每个客户端收到应答后立即再读")
     parser.add_argument("--submit-every", type=float, default=1.0, help="两次申请提交之间的秒数（默认1）")
     parser.add_argument("--message-every", type=float, default=1.0, help="两次留言提交之间的秒数（默认1）")
     parser.add_argument("--hot", type=int, default=300, help="读者常读的信息条数（默认300，其余偶尔读到）")
