@@ -17,6 +17,15 @@ def test_the_control_socket_is_under_var_dir(settings, tmp_path):
     assert cmd[cmd.index("--workers") + 1] == "3" and "--no-control-socket" not in cmd
 
 
+def test_the_console_shows_no_line_per_request_unless_asked(settings, tmp_path, monkeypatch):
+    settings.VAR_DIR = tmp_path
+    monkeypatch.delenv("GONGKAI_ACCESS_LOG", raising=False)
+    cmd = gunicorn_command("127.0.0.1:8123", 2)
+    assert "--access-logfile" not in cmd and cmd[cmd.index("--log-level") + 1] == "warning"
+    monkeypatch.setenv("GONGKAI_ACCESS_LOG", "1")
+    assert "--access-logfile" in gunicorn_command("127.0.0.1:8123", 2)
+
+
 def test_a_var_dir_too_deep_for_a_socket_gets_none(settings, tmp_path):
     settings.VAR_DIR = tmp_path / ("x" * SOCKET_PATH_MAX)
     cmd = gunicorn_command("127.0.0.1:8123", 2)

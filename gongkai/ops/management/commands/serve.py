@@ -57,8 +57,12 @@ def gunicorn_command(bind: str, workers: int, app: str = "gongkai.wsgi") -> list
     ``VAR_DIR/gunicorn.ctl``, not gunicorn's default in the user's home: two installations on one
     machine (a demo beside a test copy) must not take each other's socket, which gunicorn replaces at
     start and removes at stop. A ``VAR_DIR`` too deep for a socket path gets no control socket."""
-    cmd = [sys.executable, "-m", "gunicorn", app, "--bind", bind, "--workers", str(workers),
-           "--access-logfile", "-", "--timeout", "60"]
+    cmd = [sys.executable, "-m", "gunicorn", app, "--bind", bind, "--workers", str(workers), "--timeout", "60",
+           # The console shows the address and the accounts, then only warnings and errors; a line per
+           # request only when asked for (GONGKAI_ACCESS_LOG=1).
+           "--log-level", "warning"]
+    if os.environ.get("GONGKAI_ACCESS_LOG", "") not in ("", "0"):
+        cmd += ["--access-logfile", "-"]
     control = os.path.abspath(os.path.join(str(settings.VAR_DIR), "gunicorn.ctl"))
     if len(os.fsencode(control)) <= SOCKET_PATH_MAX:
         return [*cmd, "--control-socket", control]
