@@ -13,7 +13,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
-        close = sub.add_parser("close", help="结束截止日期已过的意见征集（每日运行）")
+        close = sub.add_parser("close", help="结束截止日期已过的意见征集（调度器的定时任务 consultations_close 已自动运行；此命令供手动运行）")
         close.add_argument("--date", help="按这一天计算（默认今天），格式 YYYY-MM-DD")
         close.add_argument("--dry-run", action="store_true", help="只列出，不结束")
 
