@@ -41,6 +41,27 @@ def _read(value):
 _PRUNE_EVERY = 200  # writes of one process between two deletions of expired rows
 
 
+def _setup(conn: sqlite3.Connection, *, patience: float = 10.0) -> None:
+    """WAL mode, the table and its index, once per connection. Switching to WAL takes the file's
+    exclusive lock and SQLite does not wait for it (the busy timeout does not apply): several processes
+    opening a new file at once get "database is locked", so the setup is tried again for a while."""
+    deadline = time.monotonic() + patience
+    pause = 0.005
+    while True:
+        try:
+            if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute(_SCHEMA)
+            conn.execute("CREATE INDEX IF NOT EXISTS cache_expires ON cache (expires)")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() >= deadline:
+                raise
+            time.sleep(pause)
+            pause = min(pause * 2, 0.2)
+
+
 class SQLiteCache(BaseCache):
     """``LOCATION`` is the path of the SQLite file (its directory is made when missing)."""
 
@@ -59,11 +80,7 @@ class SQLiteCache(BaseCache):
         Path(self._path).parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(self._path, timeout=10, isolation_level=None, check_same_thread=False)
         conn.execute("PRAGMA busy_timeout = 10000")
-        if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
-            conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute("PRAGMA synchronous = NORMAL")
-        conn.execute(_SCHEMA)
-        conn.execute("CREATE INDEX IF NOT EXISTS cache_expires ON cache (expires)")
+        _setup(conn)
         self._local.conn, self._local.pid = conn, os.getpid()
         return conn
 

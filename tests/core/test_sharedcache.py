@@ -79,3 +79,32 @@ def test_an_expired_value_is_gone_and_can_be_added_again(store, monkeypatch):
 def test_a_timeout_of_zero_stores_nothing_lasting(store):
     store.set("z", 1, timeout=0)
     assert store.get("z") is None
+
+
+
+def test_a_locked_file_at_opening_is_tried_again(monkeypatch):
+    """Switching a file to WAL takes its exclusive lock and SQLite may refuse at once ("database is
+    locked", seen with four processes opening a new file together): the setup is tried again."""
+    import sqlite3
+
+    from gongkai.core import sharedcache
+
+    class Flaky:
+        def __init__(self, refusals):
+            self.refusals, self.statements = refusals, []
+
+        def execute(self, sql, *args):
+            if sql == "PRAGMA journal_mode = WAL" and self.refusals:
+                self.refusals -= 1
+                raise sqlite3.OperationalError("database is locked")
+            self.statements.append(sql)
+            return self
+
+        def fetchone(self):
+            return ("delete",)
+
+    conn = Flaky(refusals=3)
+    sharedcache._setup(conn)
+    assert conn.refusals == 0 and "PRAGMA journal_mode = WAL" in conn.statements
+    with pytest.raises(sqlite3.OperationalError):
+        sharedcache._setup(Flaky(refusals=10**6), patience=0.05)  # a lock never released still fails
