@@ -129,7 +129,7 @@ def test_keyboard_alone_and_no_javascript(live_server, browser):
         page.keyboard.press("Tab")
         assert page.evaluate("document.activeElement.textContent") == "跳到正文"
         page.keyboard.press("Enter")
-        assert page.url.endswith("#main")
+        expect(page).to_have_url(re.compile(r"#main$"))  # the fragment's navigation may land a moment later
         # Without JavaScript the switch is a link: the server remembers the choice in a cookie.
         page.get_by_role("link", name="适老化模式").focus()
         page.keyboard.press("Enter")
