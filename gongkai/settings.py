@@ -266,6 +266,9 @@ else:
 # when there is one, else in files beside GONGKAI_PAGE_CACHE_FILE; docs/adr/0008).
 GONGKAI_PAGE_CACHE = env.bool("GONGKAI_PAGE_CACHE", default=True)
 GONGKAI_PAGE_CACHE_SECONDS = env.int("GONGKAI_PAGE_CACHE_SECONDS", default=300)
+# The site search's result pages follow the records they show (a withdrawal drops them at once), not
+# every publication: a new record appears in anonymous results within this many seconds (ADR 0018).
+GONGKAI_PAGE_CACHE_QUERY_SECONDS = env.int("GONGKAI_PAGE_CACHE_QUERY_SECONDS", default=60)
 GONGKAI_PAGE_CACHE_FILE = env.str("GONGKAI_PAGE_CACHE_FILE", default=str(VAR_DIR / "portal-generation"))
 GONGKAI_PAGE_CACHE_GENERATIONS = env.str("GONGKAI_PAGE_CACHE_GENERATIONS", default="auto")  # auto | cache | file
 # With Redis, rendered pages are shared by every process (one render per change for the cluster);

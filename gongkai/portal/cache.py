@@ -30,12 +30,21 @@ Design (docs/adr/0008-fine-grained-page-cache.md, which supersedes 0002):
   older tokens is never found again (it expires). When a process misses, it takes a short lock
   (``gk:pagelock:<hash>``) so that the others wait for its render (at most
   ``GONGKAI_PAGE_CACHE_WAIT`` seconds) instead of all rendering the same page at once.
-* Only anonymous GET/HEAD requests to ``portal`` URLs (and the site search's, ``search``: they
-  depend on ``site``, ``lists`` and ``search``, which every write to the search's indexes bumps;
-  a stored result page that lists participation items also asks the public doors about what it
-  shows before it is served, ``still_public``) that answered 200 without setting a cookie are
-  stored; requests with a session cookie (staff) always render. Every portal page carries
-  ``ETag``/``Last-Modified`` and ``Cache-Control: public, no-cache``.
+* The site search's result pages (namespace ``search``) cannot know from their URL which records
+  they will show. They depend on ``site`` and ``search`` (the participation items' index and the
+  dictionary) and, once rendered, on ``record:<pk>`` of **each record they show** (its view sets
+  ``response.page_records``): a record leaving the public drops exactly the result pages that show
+  it, and a publication in one organ drops none. Before such a page is stored its records are
+  asked once more of the public door on the primary database, after their generations were read
+  (so a withdrawal committing while the page rendered, or a replica that had not replayed it yet,
+  never gets stored). A result page lives at most ``GONGKAI_PAGE_CACHE_QUERY_SECONDS`` (default
+  60): a newly published record appears in anonymous results within them (staff always see the
+  search as it is). Its render still waits for the replica to replay the last bump of ``lists``.
+  A stored result page that lists participation items also asks the public doors about what it
+  shows before it is served (``still_public``).
+* Only anonymous GET/HEAD requests to ``portal`` and ``search`` URLs that answered 200 without
+  setting a cookie are stored; requests with a session cookie (staff) always render. Every portal
+  page carries ``ETag``/``Last-Modified`` and ``Cache-Control: public, no-cache``.
 """
 
 from __future__ import annotations
@@ -293,10 +302,11 @@ def page_keys(match) -> tuple[str, ...]:
     """The keys a portal page depends on, from its URL alone (before anything is rendered)."""
     name, kwargs = match.url_name, match.kwargs
     if match.namespace == "search":
-        # A result page may show any public record (``lists`` is bumped by every record change), any
-        # public participation item and counts of both (``search``: bumped by every write to either
-        # index and to the dictionary), and organ, genre and topic names (``site``).
-        return (SITE, LISTS, SEARCH)
+        # A result page shows public records (it depends on each one's key too, once rendered: see
+        # the module docstring), public participation items and counts of them (``search``: bumped
+        # by every write to the items' index and to the dictionary), and organ, genre and topic names
+        # (``site``).
+        return (SITE, SEARCH)
     if name in _RECORD_PAGES:
         return (SITE, f"record:{kwargs.get('pk')}")
     if name in _ORGAN_PAGES:
@@ -304,6 +314,13 @@ def page_keys(match) -> tuple[str, ...]:
     if name in _GENRE_PAGES:
         return (SITE, f"genre:{kwargs.get('code')}")
     return (SITE, LISTS)
+
+
+def freshness_keys(match) -> tuple[str, ...]:
+    """Keys read only for how fresh a read replica must be to render this page (``required_lsn``),
+    not for whether a stored copy is still good: a result page's records are unknown before it
+    renders, and every record change bumps ``lists``."""
+    return (LISTS,) if match.namespace == "search" else ()
 
 
 # --- the per-process store -------------------------------------------------------
@@ -319,6 +336,34 @@ class Entry:
     body: bytes
     etag: str
     refs: dict | None = None  # what the page shows, asked of the public doors again before it is served
+    shown: dict[str, Generation] | None = None  # a result page's ``record:<pk>`` keys, read after it rendered
+
+
+def shown_unchanged(shown: dict[str, Generation] | None) -> bool:
+    """Whether the records a stored result page shows are unchanged since it was stored."""
+    if not shown:
+        return True
+    try:
+        return generations(shown) == shown
+    except GenerationsUnavailable:
+        return False
+
+
+def shown_generations(record_ids: Iterable[int]) -> dict[str, Generation] | None:
+    """The generations of the records a freshly rendered result page shows, or None when one of them
+    is no longer public on the primary (the page is then not stored, and is rendered again there).
+
+    The generations are read first, the door asked second: a withdrawal that commits before the
+    question is seen by it; one that commits after it bumps the keys after they were read here."""
+    from django.db import DEFAULT_DB_ALIAS
+
+    from gongkai.records.models import Record
+
+    ids = sorted({int(pk) for pk in record_ids})
+    found = generations([f"record:{pk}" for pk in ids]) if ids else {}
+    if ids and Record.objects.public().using(DEFAULT_DB_ALIAS).filter(pk__in=ids).count() != len(ids):
+        return None
+    return found
 
 
 def still_public(refs: dict | None) -> bool:
@@ -505,30 +550,34 @@ class PageCacheMiddleware:
         if request.method not in ("GET", "HEAD") or settings.SESSION_COOKIE_NAME in request.COOKIES:
             return self._validators_only(request, self.get_response(request))
         enabled = getattr(settings, "GONGKAI_PAGE_CACHE", True)
-        keys = self._keys(request)
-        if keys is None:  # not a portal page
+        found = self._keys(request)
+        if found is None:  # not a portal page
             return self.get_response(request)
+        keys, guard = found
         try:
-            gens = generations(keys)  # read BEFORE rendering: see the module docstring
+            read = generations((*keys, *guard))  # read BEFORE rendering: see the module docstring
+            gens = {key: read[key] for key in keys}
         except GenerationsUnavailable:
-            gens, enabled = None, False
+            read, gens, enabled = None, None, False
         # Without generations nothing says how fresh the data must be: read from the primary.
-        lsn_token = required_lsn.set(max((_token_lsn(g[0]) for g in gens.values()), default=0) if gens
+        lsn_token = required_lsn.set(max((_token_lsn(g[0]) for g in read.values()), default=0) if read
                                      else NO_REPLICA)
         try:
-            return self._serve(request, enabled, gens)
+            return self._serve(request, enabled, gens, read)
         finally:
             required_lsn.reset(lsn_token)
 
-    def _serve(self, request, enabled, gens):
+    def _serve(self, request, enabled, gens, read):
+        """``gens``: the generations a stored copy must still have; ``read``: those and the freshness keys'
+        (``Last-Modified`` is the latest change of any of them)."""
         key = (request.scheme, request.get_host(), request.get_full_path(), request.COOKIES.get(A11Y_COOKIE, ""))
         day = timezone.localdate().isoformat()
         now = time.monotonic()
         if enabled:
             entry = _STORE.get(key)
             if (entry is not None and entry.generations == gens and entry.day == day and entry.expires > now
-                    and still_public(entry.refs)):
-                modified = last_modified(gens)
+                    and shown_unchanged(entry.shown) and still_public(entry.refs)):
+                modified = last_modified(read)
                 if _not_modified(request, entry.etag, modified):
                     return _not_modified_response(entry.etag, modified)
                 response = HttpResponse(entry.body, status=entry.status)
@@ -540,8 +589,9 @@ class PageCacheMiddleware:
         lock = ""
         if enabled and _shares_pages():
             payload, lock = _shared_wait(key, gens, day)
-            if payload is not None and still_public(payload[5] if len(payload) > 5 else None):
-                return self._from_shared(request, key, gens, day, now, payload)
+            if (payload is not None and shown_unchanged(payload[6] if len(payload) > 6 else None)
+                    and still_public(payload[5] if len(payload) > 5 else None)):
+                return self._from_shared(request, key, gens, read, day, now, payload)
         try:
             response = self.get_response(request)
         except BaseException:
@@ -552,18 +602,42 @@ class PageCacheMiddleware:
             if lock:
                 _shared_release(lock)
             return response
+        seconds = getattr(settings, "GONGKAI_PAGE_CACHE_SECONDS", 300)
+        shown = None
+        records = getattr(response, "page_records", None)
+        if records is None and request.resolver_match.namespace == "search":
+            enabled = False  # a result page that does not say what it shows is never stored
+        if records is not None and enabled:
+            seconds = min(seconds, getattr(settings, "GONGKAI_PAGE_CACHE_QUERY_SECONDS", 60))
+            try:
+                shown = shown_generations(records)
+            except GenerationsUnavailable:
+                shown = None
+            if shown is None:  # a record it shows has just left the public: render it from the primary
+                if lock:
+                    _shared_release(lock)
+                primary = required_lsn.set(NO_REPLICA)
+                try:
+                    response = self.get_response(request)
+                finally:
+                    required_lsn.reset(primary)
+                enabled, lock = False, ""
+                if not self._is_public_page(request, response):
+                    return response
+        if lock and not enabled:
+            _shared_release(lock)
+            lock = ""
         body = response.content
         etag = make_etag(body)
-        modified = last_modified(gens) if gens else time.time()
+        modified = last_modified(read) if read else time.time()
         _set_validators(response, etag, modified)
         if enabled:
             headers = tuple((k, v) for k, v in response.items() if k not in ("Last-Modified", "X-Page-Cache"))
-            seconds = getattr(settings, "GONGKAI_PAGE_CACHE_SECONDS", 300)
             refs = getattr(response, "public_refs", None)
-            _STORE.put(key, Entry(gens, day, now + seconds, response.status_code, headers, body, etag, refs))
+            _STORE.put(key, Entry(gens, day, now + seconds, response.status_code, headers, body, etag, refs, shown))
             if _shares_pages():
                 _shared_put(_shared_key(key, gens, day), (time.time() + seconds, response.status_code, headers, body,
-                                                          etag, refs), seconds)
+                                                          etag, refs, shown), seconds)
                 if lock:
                     _shared_release(lock)
             response["X-Page-Cache"] = "miss"
@@ -572,12 +646,12 @@ class PageCacheMiddleware:
         return response
 
     @staticmethod
-    def _from_shared(request, key, gens, day, now, payload):
+    def _from_shared(request, key, gens, read, day, now, payload):
         """A page another process rendered under the same generations (so as true as ours would be)."""
-        expires_at, status, headers, body, etag, *rest = payload  # rest: the refs (none from an older server)
+        expires_at, status, headers, body, etag, *rest = payload  # rest: refs, shown (none from an older server)
         _STORE.put(key, Entry(gens, day, now + max(expires_at - time.time(), 0), status, headers, body, etag,
-                              rest[0] if rest else None))
-        modified = last_modified(gens)
+                              rest[0] if rest else None, rest[1] if len(rest) > 1 else None))
+        modified = last_modified(read)
         if _not_modified(request, etag, modified):
             return _not_modified_response(etag, modified)
         response = HttpResponse(body, status=status)
@@ -588,7 +662,8 @@ class PageCacheMiddleware:
         return response
 
     @staticmethod
-    def _keys(request) -> tuple[str, ...] | None:
+    def _keys(request) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+        """(the keys the page depends on, the keys read only for the replica's freshness)."""
         from django.urls import Resolver404, resolve
 
         try:
@@ -597,7 +672,7 @@ class PageCacheMiddleware:
             return None
         if match.namespace not in CACHED_NAMESPACES:
             return None
-        return page_keys(match)
+        return page_keys(match), freshness_keys(match)
 
     @staticmethod
     def _is_public_page(request, response) -> bool:

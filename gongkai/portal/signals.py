@@ -63,11 +63,17 @@ def _on_record_changed(sender, record_ids=(), **kwargs) -> None:
     cache.bump(*cache.record_keys(record_ids))
 
 
-def _on_search_index_changed(sender=None, **kwargs) -> None:
-    # The search's indexes (records or participation items) changed in this transaction: its
-    # result pages follow at once and again on commit, after the index write is visible. A shared
-    # store that cannot be reached never fails the index write: while it is down no page is served
-    # from it, and every generation is fresh when it is back.
+def _on_search_index_changed(sender=None, index=None, **kwargs) -> None:
+    # The participation items' index changed in this transaction: its result pages follow at once
+    # and again on commit, after the index write is visible. A shared store that cannot be reached
+    # never fails the index write: while it is down no page is served from it, and every generation
+    # is fresh when it is back. The records' index is not followed here: a result page depends on
+    # the keys of the records it shows (a record leaving the public drops it, see cache.page_keys)
+    # and lives at most GONGKAI_PAGE_CACHE_QUERY_SECONDS (a new record appears within them).
+    from gongkai.search.signals import RECORDS_INDEX
+
+    if index == RECORDS_INDEX:
+        return
     try:
         cache.bump_now_and_on_commit(keys={cache.SEARCH})
     except Exception:  # noqa: BLE001

@@ -21,7 +21,7 @@ from gongkai.records.models import Attachment, Record, Validity
 from . import malloc, text
 from .backends import get_backend
 from .models import SearchDoc, SearchState
-from .signals import send_index_changed
+from .signals import RECORDS_INDEX, send_index_changed
 
 EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 BATCH = 500
@@ -177,7 +177,7 @@ def bump_generation() -> None:
     token = secrets.token_hex(8)
     if not SearchState.objects.filter(pk=1).update(generation=token):
         SearchState.objects.update_or_create(pk=1, defaults={"generation": token})
-    send_index_changed()
+    send_index_changed(RECORDS_INDEX)
 
 
 def _write(docs: list[SearchDoc], prepared) -> int:

@@ -40,7 +40,7 @@ from django.utils import timezone
 
 from . import text
 from .models import SearchItem, SearchState
-from .signals import send_index_changed
+from .signals import ITEMS_INDEX, send_index_changed
 
 logger = logging.getLogger("gongkai.search")
 
@@ -131,7 +131,7 @@ def item_sync(kind_name: str, ids: Iterable[int]) -> int:
         old.delete()
         _fts_insert(SearchItem.objects.bulk_create([_row(kind_name, d) for d in docs]))
         if old_pks or docs:  # something the search can find changed (not for an item that stays private)
-            send_index_changed()
+            send_index_changed(ITEMS_INDEX)
     return len(docs)
 
 
@@ -198,7 +198,7 @@ def items_rebuild(kind_names: Iterable[str] | None = None) -> int:
         gone = SearchItem.objects.exclude(kind__in=list(_kinds))  # a kind no longer registered
         _fts_delete(list(gone.values_list("pk", flat=True)))
         gone.delete()
-        send_index_changed()
+        send_index_changed(ITEMS_INDEX)
     return done
 
 

@@ -9,14 +9,16 @@ from django.dispatch import Signal
 
 logger = logging.getLogger("gongkai.search")
 
-# Sent in the writing transaction whenever what a search can find changes: the records' index
-# (``index.bump_generation``) or the participation items' index (``items.item_sync`` and its kin).
-# A cache of result pages listens (portal.cache's ``search`` key; search sits below portal).
+# Sent in the writing transaction whenever what a search can find changes, with ``index``: "records"
+# (``index.bump_generation``) or "items" (the participation items' index, ``items.item_sync`` and its
+# kin). A cache of result pages listens (portal.cache's ``search`` key; search sits below portal).
 index_changed = Signal()
+RECORDS_INDEX = "records"
+ITEMS_INDEX = "items"
 
 
-def send_index_changed() -> None:
-    index_changed.send(sender=None)
+def send_index_changed(index: str) -> None:
+    index_changed.send(sender=None, index=index)
 
 
 def on_record_changed(sender, record_ids=(), **kwargs) -> None:

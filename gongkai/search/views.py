@@ -48,24 +48,38 @@ def _tabs(result, item_result, kind) -> list[dict]:
     return tabs
 
 
-def shown(result, item_result) -> dict | None:
-    """What a result page shows, as plain ids, when it shows participation items: the records (with their
-    grouped interpretations and the interpretations linked under them) and the items by kind. A cache of
-    result pages (portal.cache) asks the public doors about them again before it serves a stored page, so
-    an item hidden behind the index's back is gone from the next search (the items' one-door promise).
-    A page without items gives None: its records follow the page cache's keys, as on every portal page,
-    and a stored copy is served without a database query."""
-    if item_result is None or not item_result.hits:
-        return None
+def records_shown(result) -> list[int]:
+    """Every record a result page shows: its hits, the hits grouped under them and the interpretations
+    linked under each (the page cache drops the page when one of them changes, see portal.cache)."""
     records: set[int] = set()
     for hit in result.hits:
         for h in (hit, *hit.grouped):
             records.add(h.record.pk)
             records.update(r.pk for r in h.interpretations)
+    return sorted(records)
+
+
+def shown(result, item_result) -> dict | None:
+    """What a result page shows, as plain ids, when it shows participation items: the records (with their
+    grouped interpretations and the interpretations linked under them) and the items by kind. A cache of
+    result pages (portal.cache) asks the public doors about them again before it serves a stored page, so
+    an item hidden behind the index's back is gone from the next search (the items' one-door promise).
+    A page without items gives None: its records follow their keys in the page cache (``page_records``),
+    and a stored copy is served without a database query."""
+    if item_result is None or not item_result.hits:
+        return None
     by_kind: dict[str, list[int]] = {}
     for hit in item_result.hits:
         by_kind.setdefault(hit.kind, []).append(hit.ref_id)
-    return {"records": sorted(records), "items": by_kind}
+    return {"records": records_shown(result), "items": by_kind}
+
+
+def _follow(response, result, item_result):
+    """What the page cache needs to know of a result page (see portal.cache): the records it shows, and
+    for a page with participation items what to ask the doors again before a stored copy is served."""
+    response.page_records = records_shown(result)
+    response.public_refs = shown(result, item_result)
+    return response
 
 
 @require_safe
@@ -78,8 +92,7 @@ def results(request):
         "pages": _page_window(listed.page, listed.num_pages), "items": item_result, "kind": kind,
         "item_kind": items.kind(kind), "tabs": _tabs(result, item_result, kind) if item_result is not None else [],
     })
-    response.public_refs = shown(result, item_result)
-    return response
+    return _follow(response, result, item_result)
 
 
 def _page_window(page: int, num_pages: int) -> list[int]:
@@ -107,8 +120,7 @@ def api(request):
         response = JsonResponse({"query": result.query.raw, "pieces": list(result.query.pieces), "kind": kind,
                                  "record_total": result.total, "participation": participation},
                                 json_dumps_params={"ensure_ascii": False})
-        response.public_refs = shown(result, item_result)
-        return response
+        return _follow(response, result, item_result)
 
     def snippet_dict(s):
         return None if s is None else {"text": s.text, "highlights": [t for t, hit in s.parts if hit],
@@ -139,8 +151,7 @@ def api(request):
                          if result.did_you_mean else None),
         "participation": participation,
     }, json_dumps_params={"ensure_ascii": False})
-    response.public_refs = shown(result, item_result)
-    return response
+    return _follow(response, result, item_result)
 
 
 def _esc(value: str) -> str:

@@ -1,10 +1,11 @@
 """The site search's result pages in the page cache: the same guarantees as the portal's pages.
 
-A result page may show any public record and any public participation item, so it depends on
-``site``, ``lists`` and ``search``; a record's withdrawal (``lists`` and the record index), an item
-leaving the public (the items' index) and a dictionary change (``search``) drop every stored
-result page, and a withdrawn record or item is never served from a stored page once its change
-commits — with the per-process store and with the shared one (Redis).
+A result page depends on ``site`` and ``search`` and, once rendered, on the key of each record it
+shows: a record's withdrawal drops the pages that show it (and no other), an item leaving the public
+(the items' index) and a dictionary change (``search``) drop every stored result page, and a
+withdrawn record or item is never served from a stored page once its change commits — with the
+per-process store and with the shared one (Redis). A publication drops no result page: a new record
+appears within GONGKAI_PAGE_CACHE_QUERY_SECONDS.
 """
 
 import datetime as dt
@@ -68,9 +69,11 @@ def consultation(organ, title):
         status=ConsultationStatus.PUBLISHED, published_at=timezone.now() - dt.timedelta(days=3))
 
 
-def test_search_pages_depend_on_site_lists_and_search():
-    assert cache.page_keys(resolve("/search/")) == ("site", "lists", "search")
-    assert cache.page_keys(resolve("/search/api/")) == ("site", "lists", "search")
+def test_search_pages_depend_on_site_and_search_and_wait_for_the_replica_to_replay_lists():
+    for path in ("/search/", "/search/api/"):
+        assert cache.page_keys(resolve(path)) == ("site", "search")
+        assert cache.freshness_keys(resolve(path)) == ("lists",)
+    assert cache.freshness_keys(resolve("/")) == ()
 
 
 def test_an_anonymous_result_page_is_stored_and_served(client, policy):
@@ -135,12 +138,58 @@ def test_with_redis_a_result_page_stored_by_another_process_is_dropped_by_a_with
     assert policy.get_absolute_url() not in response.content.decode()
 
 
-def test_a_withdrawal_elsewhere_in_the_index_drops_the_page_even_before_lists(client, policy, site):
-    """The index write itself bumps ``search`` (its own transaction, after the record's commit)."""
+def test_a_result_page_follows_the_records_it_shows_and_no_other(client, policy, site):
     url = results_url()
     stored(client, url)
-    index.bump_generation()
-    assert client.get(url)["X-Page-Cache"] == "miss"
+    index.bump_generation()  # the records' index alone: every record it shows is as it was
+    cache.bump(f"record:{site.old_policy.pk}", "lists", "organ:other")
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    cache.bump(f"record:{policy.pk}")
+    response = client.get(url)
+    assert response["X-Page-Cache"] == "miss"
+    assert policy.get_absolute_url() in response.content.decode()
+
+
+def test_a_publication_drops_no_result_page_and_appears_within_the_query_seconds(client, site, policy, settings,
+                                                                                 django_capture_on_commit_callbacks):
+    import time
+
+    from tests.portal.world import published
+
+    settings.GONGKAI_PAGE_CACHE_QUERY_SECONDS = 2
+    url = results_url()
+    stored(client, url)
+    with django_capture_on_commit_callbacks(execute=True):  # saved (bumps its organ, genre, lists) and indexed
+        new = published(organ=site.office, genre=policy.genre, title="保定市政务公开办法实施细则")
+        index.index_sync([new.pk])
+    first = client.get(url)
+    assert first["X-Page-Cache"] == "hit"
+    assert new.get_absolute_url() not in first.content.decode()
+    time.sleep(2.1)
+    later = client.get(url)
+    assert later["X-Page-Cache"] == "miss"
+    assert new.get_absolute_url() in later.content.decode()
+
+
+def test_a_result_page_whose_record_left_the_public_while_it_rendered_is_not_stored(client, policy, site,
+                                                                                       monkeypatch):
+    """The race the door on the primary closes: the page was rendered (e.g. from a replica that had not
+    replayed the withdrawal yet) showing a record that is no longer public when it is about to be stored."""
+    from gongkai.records.models import Record, Status
+    from gongkai.search import views
+
+    gone = site.old_policy
+    Record.objects.filter(pk=gone.pk).update(status=Status.WITHDRAWN, withdrawal_reason="内容有误")
+    real = views.records_shown
+    renders = []
+    monkeypatch.setattr(views, "records_shown", lambda result: renders.append(1) or [*real(result), gone.pk])
+    url = results_url()
+    first = client.get(url)
+    assert first.status_code == 200 and "X-Page-Cache" not in first
+    assert len(renders) == 2  # rendered again, from the primary
+    assert client.get(url).get("X-Page-Cache") != "hit"
+    assert cache.shown_generations([policy.pk]) is not None
+    assert cache.shown_generations([policy.pk, gone.pk]) is None
 
 
 def test_a_participation_item_leaving_the_public_drops_the_stored_pages(client, site,
