@@ -23,6 +23,7 @@ arrays (:mod:`gongkai.search.doctable`). Nothing is scored.
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -45,6 +46,10 @@ BROADEN_BELOW = PER_PAGE  # fewer exact results than a page: add the records hol
 BROADENED = 5
 SNIPPET_WIDTH = 120
 VOCABULARY_TITLES = 50_000  # the newest public titles whose words make the "did you mean" vocabulary
+# Cutting 50,000 titles takes seconds: a process builds the vocabulary again after an index change only
+# when its copy is this old (or the dictionary changed). A stale copy only suggests; the suggestion's
+# count is searched for again, so a word found only in records no longer public is never offered.
+VOCABULARY_SECONDS = 600
 _LOOSE = re.compile(r"^(?P<prefix>[^\d\s〔〕\[\]()（）【】]{2,}?)\s*[〔\[(（【]?\s*(?P<year>(?:19|20)\d{2})\s*[〕\])）】]?"
                     r"\s*[-—－_/.,，、]?\s*第?\s*0*(?P<seq>\d{1,5})\s*号?$")
 _SEQ_ONLY = re.compile(r"^(?P<prefix>[^\d〔〕\[\]()（）【】]+?)\s*第?\s*0*(?P<seq>\d+)\s*号$")
@@ -185,18 +190,22 @@ def search(raw: str, *, filters: Filters = NO_FILTERS, sort: str = "relevance", 
     return result
 
 
-_vocabulary: tuple[str, spelling.Vocabulary] | None = None
+_vocabulary: tuple[str, tuple[str, ...], float, spelling.Vocabulary] | None = None
 
 
 def vocabulary() -> spelling.Vocabulary:
-    """The index's own words (the dictionary's terms and the public titles' words), per index generation."""
+    """The index's own words (the dictionary's terms and the public titles' words): built again when the
+    dictionary changed, or the index did and this copy is ``VOCABULARY_SECONDS`` old."""
     global _vocabulary
     generation = SearchState.objects.filter(pk=1).values_list("generation", flat=True).first() or ""
-    if _vocabulary is None or _vocabulary[0] != generation:
+    terms = tuple(SearchTerm.objects.filter(is_active=True).order_by("word").values_list("word", flat=True))
+    now = time.monotonic()
+    if (_vocabulary is None or _vocabulary[1] != terms
+            or (_vocabulary[0] != generation and now - _vocabulary[2] >= VOCABULARY_SECONDS)):
         titles = Record.objects.public().order_by("-published_at").values_list("title", flat=True)[:VOCABULARY_TITLES]
-        terms = [*DEFAULT_TERMS, *SearchTerm.objects.filter(is_active=True).values_list("word", flat=True)]
-        _vocabulary = (generation, spelling.Vocabulary.build(titles, segmenter().cut, terms))
-    return _vocabulary[1]
+        _vocabulary = (generation, terms, now,
+                       spelling.Vocabulary.build(titles, segmenter().cut, [*DEFAULT_TERMS, *terms]))
+    return _vocabulary[3]
 
 
 def did_you_mean(query: text.Query, filters: Filters, *, found: int) -> tuple[str, int] | None:

@@ -58,3 +58,22 @@ def test_phrase_across_punctuation_ranks_above_words_apart(publish):
     assert quoted in found and apart in found
     assert found.index(quoted) < found.index(apart)  # “三公”经费 above the words apart
     assert result.exact_total == 2
+
+
+def test_the_vocabulary_is_built_again_after_an_index_change_only_when_old_or_when_the_dictionary_changed(
+        publish, monkeypatch):
+    from gongkai.search.models import SearchTerm
+
+    publish(title="保定市2024年政务公开工作要点")
+    query._vocabulary = None
+    first = query.vocabulary()
+    assert "政务公开" in first and "秸秆" not in first
+    publish(title="秸秆禁烧工作的通知")  # a new index generation
+    assert query.vocabulary() is first  # young: kept (it only suggests; counts are searched again)
+    monkeypatch.setattr(query, "VOCABULARY_SECONDS", 0)
+    aged = query.vocabulary()
+    assert aged is not first and "秸秆" in aged
+    monkeypatch.setattr(query, "VOCABULARY_SECONDS", 600)
+    assert query.vocabulary() is aged
+    SearchTerm.objects.create(word="河湖长制", freq=100)
+    assert "河湖长制" in query.vocabulary()  # the dictionary changed: at once
