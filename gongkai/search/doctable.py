@@ -90,7 +90,62 @@ class DocTable:
         return np.sort(packed)[::-1] & 0xFFFFFF
 
 
+# One row of ``COPY … (FORMAT binary)`` of seven bigint columns: a 16-bit field count, then per field a
+# 32-bit length (8) and the big-endian value (PostgreSQL's binary copy format).
+_COPY_FIELDS = ("key", "organ_id", "genre_id", "topic_id", "year", "validity", "published")
+_COPY_ROW = np.dtype([("n", ">i2")] + [item for f in _COPY_FIELDS for item in (("l_" + f, ">i4"), (f, ">i8"))])
+_COPY_HEADER = 11 + 4 + 4  # signature, flags, header extension length (0)
+
+
+def _load_postgresql(conn) -> DocTable:
+    """The same table through one binary ``COPY``, read straight into numpy and sorted there: at 100,000
+    records about a third of the time of fetching ordered rows as Python tuples (every process loads it
+    after every index write; the first search after a publication pays for it)."""
+    from psycopg import sql
+
+    from gongkai.records.models import Validity
+
+    # validity as its position in the known values (a value the model does not know: the row path)
+    values = tuple(sorted(str(v) for v in Validity.values))
+    cases = sql.SQL(" ").join(sql.SQL("WHEN {} THEN {}").format(sql.Literal(v), sql.Literal(i))
+                              for i, v in enumerate(values))
+    statement = sql.SQL(
+        "COPY (SELECT key::bigint, organ_id::bigint, genre_id::bigint, "
+        "COALESCE(topic_id, {no_topic})::bigint, year::bigint, (CASE validity {cases} ELSE -1 END)::bigint, "
+        "COALESCE(EXTRACT(EPOCH FROM published_at), 0)::bigint FROM search_searchdoc) "
+        "TO STDOUT (FORMAT binary)").format(no_topic=sql.Literal(NO_TOPIC), cases=cases)
+    chunks = []
+    with conn.cursor() as cur:
+        raw = cur.cursor  # psycopg's own cursor: Django's wrapper has no copy()
+        with raw.copy(statement) as copy:
+            for chunk in copy:
+                chunks.append(bytes(chunk))
+    data = b"".join(chunks)
+    body = data[_COPY_HEADER:len(data) - 2]  # the trailer is a field count of -1
+    rows = np.frombuffer(body, dtype=_COPY_ROW)
+    if len(body) != len(rows) * _COPY_ROW.itemsize or (len(rows) and (rows["n"] != len(_COPY_FIELDS)).any()):
+        raise ValueError("search_searchdoc: unexpected binary COPY layout")
+    if not len(rows):
+        empty = {name: EMPTY for name in FACETS}
+        return DocTable(keys=EMPTY, columns=empty, published=EMPTY, validity_values=())
+    if (rows["validity"] < 0).any():
+        return _load_rows(conn)
+    rows = rows[np.argsort(rows["key"], kind="stable")]
+    present = np.unique(rows["validity"])  # the values present, as the row path has them
+    codes = np.searchsorted(present, rows["validity"])
+    columns = {name: rows[name].astype(np.int64) for name in ("organ_id", "genre_id", "topic_id", "year")}
+    columns["validity"] = codes.astype(np.int64)
+    return DocTable(keys=rows["key"].astype(np.int64), columns=columns, published=rows["published"].astype(np.int64),
+                    validity_values=tuple(values[int(i)] for i in present))
+
+
 def _load(conn) -> DocTable:
+    if conn.vendor == "postgresql":
+        return _load_postgresql(conn)
+    return _load_rows(conn)
+
+
+def _load_rows(conn) -> DocTable:
     if conn.vendor == "postgresql":
         published = "EXTRACT(EPOCH FROM published_at)::bigint"
     else:

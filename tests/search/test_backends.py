@@ -55,6 +55,27 @@ def test_doc_table_follows_every_index_write(publish):
     assert third is not second and len(third) == len(second)
 
 
+@pg_only
+def test_the_binary_copy_loads_the_same_table_as_the_rows(publish):
+    import numpy as np
+
+    from gongkai.records.models import Validity
+    from tests import factories
+
+    organ = factories.OrganFactory()
+    publish(title="数据开放实施方案", organ=organ, published_at=dt.datetime(2019, 5, 1, tzinfo=dt.UTC))
+    publish(title="数据开放工作要点", validity=Validity.REVISED, topic=None)
+    for n in range(5):
+        publish(title=f"第{n}号文件", published_at=dt.datetime(2020 + n, 1, 2, tzinfo=dt.UTC))
+    copied, fetched = doctable._load_postgresql(connection), doctable._load_rows(connection)
+    assert len(copied) == len(fetched) == 7
+    assert copied.validity_values == fetched.validity_values
+    assert np.array_equal(copied.keys, fetched.keys) and np.array_equal(copied.published, fetched.published)
+    for name, column in fetched.columns.items():
+        assert np.array_equal(copied.columns[name], column), name
+    assert doctable._load(connection).validity_values == fetched.validity_values
+
+
 def test_filters_facets_and_date_order_on_arrays(publish):
     from tests import factories
 
