@@ -67,6 +67,9 @@ def test_the_cluster_loses_nothing_under_faults():
     assert result["jobs"]["scheduled_not_exactly_once"] == 0 and result["jobs"]["runs_failed"] == 0
     assert result["jobs"]["drained"] and result["jobs"]["scheduled_not_yet_published"] == 0
     assert set(result["throughput"]) >= {"pure_read", "with_writes", *cluster.FAULTS}
+    answered = result["by_answer"]["pure_read"]  # the reads split by who answered: a cache, or a render
+    assert answered["cached"]["rps"] > 0 and answered["rendered"]["rps"] > 0
+    assert "nightly_jobs" in result["setup_seconds"]  # the day's daily jobs were done before the load
     assert cluster.passed(result)
     # Torn down: no directory of its own left (another run's cluster may come and go meanwhile).
     assert not {p.name for p in Path(tempfile.gettempdir()).glob("gongkai-cluster-*")} - before

@@ -627,7 +627,8 @@ def drive(config: dict) -> dict:
                 status, headers = -1, {}
             how = headers.get("x-page-cache", "none")  # hit, shared (from Redis), miss, or none: not stored
             if measuring.is_set():
-                record(f"read:{route}", status, t0)
+                # the route, and whether a cache answered (the page as stored) or it was rendered
+                record(f"read:{route}:{'cached' if how in ('hit', 'shared') else 'rendered'}", status, t0)
                 with lock:
                     page_cache[how] = page_cache.get(how, 0) + 1
             elif how != "none":
@@ -1095,9 +1096,11 @@ def _is_request(kind: str) -> bool:
     return kind in ("submit", "message") or kind.startswith("read:")
 
 
-def _stats(samples: list, lo: float, hi: float, *, reads_of: str = "read:") -> dict[str, Any]:
-    """The window's figures; the latencies are those of the reads (``reads_of``: one route's only)."""
-    reads = sorted(ms for t, kind, status, ms in samples if kind.startswith(reads_of) and lo <= t < hi and status > 0)
+def _stats(samples: list, lo: float, hi: float, *, reads_of: str = "read:", answered: str = "") -> dict[str, Any]:
+    """The window's figures; the latencies are those of the reads (``reads_of``: one route's only;
+    ``answered``: "cached" or "rendered" only)."""
+    reads = sorted(ms for t, kind, status, ms in samples if kind.startswith(reads_of) and lo <= t < hi and status > 0
+                   and kind.endswith(answered))
     errors = sum(1 for t, kind, status, _ in samples if _is_request(kind) and lo <= t < hi
                  and (status < 0 or status >= 500))
     total = sum(1 for t, kind, _, _ in samples if _is_request(kind) and lo <= t < hi)
@@ -1310,6 +1313,11 @@ def measure(*, records: int, duration: float, fault_seconds: float, change_every
         **result,
         "throughput": windows,
         "with_writes_by_route": {route: _brief(st) for route, st in by_route.items()},
+        # The reads a cache answered (the page as stored, in the process or in Redis) and those rendered
+        # (never stored, or dropped by a change): the tail of the first is the wait behind the second.
+        "by_answer": {phase: {answer: _brief(_stats(samples, lo, hi, answered=answer)) for answer in ("cached", "rendered")}
+                      for phase, lo, hi in (("pure_read", start, start + pure_read),
+                                            ("with_writes", start + pure_read, first_fault))},
         # The same reads as nginx timed them: the servers' share of the latency, without the load
         # generator's own waits (it runs on the same two cores).
         "as_served": {
@@ -1406,6 +1414,12 @@ def _lines(r: dict[str, Any]) -> list[str]:
     lines.append("写入期间各类页面：" + "；".join(
         f"{names[route]} {st['rps']} 次/秒，p50 {st['p50_ms']} ms，p99 {st['p99_ms']} ms"
         for route, st in r.get("with_writes_by_route", {}).items()))
+    answers = r.get("by_answer", {})
+    if answers:
+        lines.append("由缓存应答 / 须渲染的页面：" + "；".join(
+            f"{ {'pure_read': '纯读', 'with_writes': '读写混合'}[phase]} 缓存 {a['cached']['rps']} 次/秒 p99 "
+            f"{a['cached']['p99_ms']} ms，渲染 {a['rendered']['rps']} 次/秒 p99 {a['rendered']['p99_ms']} ms"
+            for phase, a in answers.items()))
     served = r.get("as_served", {})
     if served:
         lines.append("nginx 记录的服务端用时（不含压测客户端自身等待）：" + "；".join(
