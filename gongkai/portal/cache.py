@@ -29,7 +29,11 @@ Design (docs/adr/0008-fine-grained-page-cache.md, which supersedes 0002):
   for the whole cluster, not once per process. A bump changes the tokens, so a page stored under
   older tokens is never found again (it expires). When a process misses, it takes a short lock
   (``gk:pagelock:<hash>``) so that the others wait for its render (at most
-  ``GONGKAI_PAGE_CACHE_WAIT`` seconds) instead of all rendering the same page at once.
+  ``GONGKAI_PAGE_CACHE_WAIT`` seconds) instead of all rendering the same page at once. A process
+  whose own copy has only aged past its time to live (every generation unchanged, so as true as a
+  new render) serves that copy while another renders the page (``X-Page-Cache: stale``, at most
+  ``STALE_SECONDS`` past its time) instead of waiting; times to live are spread by up to a fifth, so
+  that pages stored together do not all age out in the same second.
 * The site search's result pages (namespace ``search``) cannot know from their URL which records
   they will show. They depend on ``site`` and ``search`` (the participation items' index and the
   dictionary) and, once rendered, on ``record:<pk>`` of **each record they show** (its view sets
@@ -53,6 +57,7 @@ import contextvars
 import hashlib
 import logging
 import os
+import random
 import threading
 import time
 import uuid
@@ -459,9 +464,17 @@ def _shared_put(skey: str, payload: tuple, seconds: int) -> None:
         logger.warning("page cache: could not store a page in the shared cache")
 
 
-def _shared_wait(key: tuple, gens: dict[str, Generation], day: str) -> tuple[tuple | None, str]:
+BUSY = "busy"  # another process is rendering the page (see _shared_wait's stale_ok)
+# How long past its time to live a copy whose generations are all unchanged may still be served while
+# another process renders the page anew (with the shared cache): the others do not queue behind it.
+STALE_SECONDS = 60
+
+
+def _shared_wait(key: tuple, gens: dict[str, Generation], day: str, *,
+                 stale_ok: bool = False) -> tuple[tuple | None, str]:
     """A page another process is rendering under these very generations: wait for it a little.
-    Returns (its payload, "") or (None, the lock this process took to render it, or "")."""
+    Returns (its payload, "") or (None, the lock this process took to render it, or ""); with
+    ``stale_ok`` (the caller holds a copy that only aged), (None, BUSY) at once instead of waiting."""
     from django.core.cache import caches
 
     skey = _shared_key(key, gens, day)
@@ -475,6 +488,8 @@ def _shared_wait(key: tuple, gens: dict[str, Generation], day: str) -> tuple[tup
             return None, ""
         if caches[_alias()].add(lock, 1, timeout=max(int(wait) + 1, 1)):
             return None, lock  # this process renders it
+        if stale_ok:
+            return None, BUSY
     except Exception:  # noqa: BLE001 - the shared store is down: render
         return None, ""
     deadline = time.monotonic() + wait
@@ -573,22 +588,20 @@ class PageCacheMiddleware:
         key = (request.scheme, request.get_host(), request.get_full_path(), request.COOKIES.get(A11Y_COOKIE, ""))
         day = timezone.localdate().isoformat()
         now = time.monotonic()
+        aged = None  # a stored copy as true as a new render, only older than its time to live
         if enabled:
             entry = _STORE.get(key)
-            if (entry is not None and entry.generations == gens and entry.day == day and entry.expires > now
+            if (entry is not None and entry.generations == gens and entry.day == day
                     and shown_unchanged(entry.shown) and still_public(entry.refs)):
-                modified = last_modified(read)
-                if _not_modified(request, entry.etag, modified):
-                    return _not_modified_response(entry.etag, modified)
-                response = HttpResponse(entry.body, status=entry.status)
-                for name, value in entry.headers:
-                    response[name] = value
-                response["Last-Modified"] = http_date(modified)
-                response["X-Page-Cache"] = "hit"
-                return response
+                if entry.expires > now:
+                    return self._from_entry(request, entry, read, "hit")
+                if now - entry.expires < STALE_SECONDS:
+                    aged = entry
         lock = ""
         if enabled and _shares_pages():
-            payload, lock = _shared_wait(key, gens, day)
+            payload, lock = _shared_wait(key, gens, day, stale_ok=aged is not None)
+            if lock == BUSY:  # another process renders it now: this one serves its aged copy meanwhile
+                return self._from_entry(request, aged, read, "stale")
             if (payload is not None and shown_unchanged(payload[6] if len(payload) > 6 else None)
                     and still_public(payload[5] if len(payload) > 5 else None)):
                 return self._from_shared(request, key, gens, read, day, now, payload)
@@ -634,6 +647,8 @@ class PageCacheMiddleware:
         if enabled:
             headers = tuple((k, v) for k, v in response.items() if k not in ("Last-Modified", "X-Page-Cache"))
             refs = getattr(response, "public_refs", None)
+            # pages stored together (after a bump, or at start) do not all age out in the same second
+            seconds = max(int(seconds * (0.8 + 0.2 * random.random())), 1)  # noqa: S311 - not security
             _STORE.put(key, Entry(gens, day, now + seconds, response.status_code, headers, body, etag, refs, shown))
             if _shares_pages():
                 _shared_put(_shared_key(key, gens, day), (time.time() + seconds, response.status_code, headers, body,
@@ -643,6 +658,18 @@ class PageCacheMiddleware:
             response["X-Page-Cache"] = "miss"
         if _not_modified(request, etag, modified):
             return _not_modified_response(etag, modified)
+        return response
+
+    @staticmethod
+    def _from_entry(request, entry, read, how):
+        modified = last_modified(read)
+        if _not_modified(request, entry.etag, modified):
+            return _not_modified_response(entry.etag, modified)
+        response = HttpResponse(entry.body, status=entry.status)
+        for name, value in entry.headers:
+            response[name] = value
+        response["Last-Modified"] = http_date(modified)
+        response["X-Page-Cache"] = how
         return response
 
     @staticmethod

@@ -82,3 +82,63 @@ def test_a_process_waits_for_the_render_another_has_begun(client, site, shared_c
     caches["default"].add(cache._shared_key(key, gens, timezone.localdate().isoformat(), "gk:pagelock:"), 1, 5)
     waited = client.get(url)
     assert waited["X-Page-Cache"] == "shared" and waited.content == page.content and calls["n"] >= 3
+
+
+def _age(url) -> None:
+    """This process's copy of the page outlives its time to live (generations unchanged)."""
+    import dataclasses
+    import time
+
+    for k, entry in list(cache._STORE._data.items()):
+        if k[2] == url:
+            cache._STORE.put(k, dataclasses.replace(entry, expires=time.monotonic() - 1))
+
+
+def _another_process_renders(url, gens) -> str:
+    """Another process holds the render lock of this page under these generations."""
+    key = ("http", "testserver", url, "")
+    lock = cache._shared_key(key, gens, timezone.localdate().isoformat(), "gk:pagelock:")
+    caches["default"].add(lock, 1, timeout=5)
+    return lock
+
+
+def test_an_aged_copy_is_served_while_another_process_renders_the_page(client, site, shared_cache):
+    url = site.new_policy.get_absolute_url()
+    first = client.get(url)
+    assert first["X-Page-Cache"] == "miss"
+    caches["default"].delete(cache._shared_key(("http", "testserver", url, ""),
+                                               cache.generations(cache.page_keys(resolve(url))),
+                                               timezone.localdate().isoformat()))  # aged out of Redis too
+    _age(url)
+    lock = _another_process_renders(url, cache.generations(cache.page_keys(resolve(url))))
+    stale = client.get(url)
+    assert stale["X-Page-Cache"] == "stale" and stale.content == first.content
+    caches["default"].delete(lock)
+    assert client.get(url)["X-Page-Cache"] == "miss"  # nobody renders it: this process does
+
+
+def test_an_aged_copy_of_a_withdrawn_record_is_never_served_while_another_renders(
+        client, site, shared_cache, django_capture_on_commit_callbacks):
+    url = reverse("portal:home")
+    assert f'href="{site.new_policy.get_absolute_url()}"' in client.get(url).content.decode()
+    _age(url)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.record_withdraw(actor=member(site.gov, Role.REVIEWER), record=site.new_policy, reason="内容有误")
+    _another_process_renders(url, cache.generations(cache.page_keys(resolve(url))))
+    response = client.get(url)
+    assert response["X-Page-Cache"] != "stale"
+    assert f'href="{site.new_policy.get_absolute_url()}"' not in response.content.decode()
+
+
+def test_times_to_live_are_spread(client, site, shared_cache, settings):
+    import time
+
+    settings.GONGKAI_PAGE_CACHE_SECONDS = 100
+    urls = [site.new_policy.get_absolute_url(), site.old_policy.get_absolute_url(), site.expired.get_absolute_url(),
+            site.interp.get_absolute_url(), reverse("portal:home")]
+    for url in urls:
+        client.get(url)
+    now = time.monotonic()
+    left = [entry.expires - now for k, entry in cache._STORE._data.items() if k[2] in urls]
+    assert len(left) == len(urls) and all(78 <= s <= 100 for s in left)
+    assert len({round(s) for s in left}) > 1
