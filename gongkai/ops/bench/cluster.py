@@ -625,14 +625,17 @@ def drive(config: dict) -> dict:
                 status, headers = get(path)
             except (OSError, http.client.HTTPException):
                 status, headers = -1, {}
-            how = headers.get("x-page-cache", "none")  # hit, shared (from Redis), miss, or none: not stored
+            # hit, shared (from Redis), stale (aged, served while another process renders it), miss, or
+            # none: not stored
+            how = headers.get("x-page-cache", "none")
+            cached = how in ("hit", "shared", "stale")
             if measuring.is_set():
                 # the route, and whether a cache answered (the page as stored) or it was rendered
-                record(f"read:{route}:{'cached' if how in ('hit', 'shared') else 'rendered'}", status, t0)
+                record(f"read:{route}:{'cached' if cached else 'rendered'}", status, t0)
                 with lock:
                     page_cache[how] = page_cache.get(how, 0) + 1
             elif how != "none":
-                recent.append(how in ("hit", "shared"))
+                recent.append(cached)
 
     form_tokens: dict[str, str] = {}
 
