@@ -344,10 +344,13 @@ class Entry:
     shown: dict[str, Generation] | None = None  # a result page's ``record:<pk>`` keys, read after it rendered
 
 
-def shown_unchanged(shown: dict[str, Generation] | None) -> bool:
-    """Whether the records a stored result page shows are unchanged since it was stored."""
+def shown_unchanged(shown: dict[str, Generation] | None, known: dict[str, Generation] | None = None) -> bool:
+    """Whether the records a stored result page shows are unchanged since it was stored (``known``:
+    generations already read in this request, when they include every one of them)."""
     if not shown:
         return True
+    if known is not None and all(k in known for k in shown):
+        return all(known[k] == g for k, g in shown.items())
     try:
         return generations(shown) == shown
     except GenerationsUnavailable:
@@ -569,30 +572,34 @@ class PageCacheMiddleware:
         if found is None:  # not a portal page
             return self.get_response(request)
         keys, guard = found
+        key = (request.scheme, request.get_host(), request.get_full_path(), request.COOKIES.get(A11Y_COOKIE, ""))
+        entry = _STORE.get(key) if enabled else None
+        # A stored result page's records are read with the page's own keys: one round trip a hit.
+        shown = tuple(entry.shown) if entry is not None and entry.shown else ()
         try:
-            read = generations((*keys, *guard))  # read BEFORE rendering: see the module docstring
-            gens = {key: read[key] for key in keys}
+            fresh = generations((*keys, *guard, *shown))  # read BEFORE rendering: see the module docstring
+            read = {k: fresh[k] for k in (*keys, *guard)}
+            gens = {k: fresh[k] for k in keys}
         except GenerationsUnavailable:
-            read, gens, enabled = None, None, False
+            fresh, read, gens, enabled = None, None, None, False
         # Without generations nothing says how fresh the data must be: read from the primary.
         lsn_token = required_lsn.set(max((_token_lsn(g[0]) for g in read.values()), default=0) if read
                                      else NO_REPLICA)
         try:
-            return self._serve(request, enabled, gens, read)
+            return self._serve(request, enabled, key, entry if enabled else None, gens, read, fresh)
         finally:
             required_lsn.reset(lsn_token)
 
-    def _serve(self, request, enabled, gens, read):
-        """``gens``: the generations a stored copy must still have; ``read``: those and the freshness keys'
-        (``Last-Modified`` is the latest change of any of them)."""
-        key = (request.scheme, request.get_host(), request.get_full_path(), request.COOKIES.get(A11Y_COOKIE, ""))
+    def _serve(self, request, enabled, key, entry, gens, read, fresh):
+        """``entry``: this process's stored copy, if any; ``gens``: the generations a stored copy must still
+        have; ``read``: those and the freshness keys' (``Last-Modified`` is the latest change of any of
+        them); ``fresh``: those and the generations of the records the stored copy shows."""
         day = timezone.localdate().isoformat()
         now = time.monotonic()
         aged = None  # a stored copy as true as a new render, only older than its time to live
         if enabled:
-            entry = _STORE.get(key)
             if (entry is not None and entry.generations == gens and entry.day == day
-                    and shown_unchanged(entry.shown) and still_public(entry.refs)):
+                    and shown_unchanged(entry.shown, fresh) and still_public(entry.refs)):
                 if entry.expires > now:
                     return self._from_entry(request, entry, read, "hit")
                 if now - entry.expires < STALE_SECONDS:
@@ -676,17 +683,10 @@ class PageCacheMiddleware:
     def _from_shared(request, key, gens, read, day, now, payload):
         """A page another process rendered under the same generations (so as true as ours would be)."""
         expires_at, status, headers, body, etag, *rest = payload  # rest: refs, shown (none from an older server)
-        _STORE.put(key, Entry(gens, day, now + max(expires_at - time.time(), 0), status, headers, body, etag,
-                              rest[0] if rest else None, rest[1] if len(rest) > 1 else None))
-        modified = last_modified(read)
-        if _not_modified(request, etag, modified):
-            return _not_modified_response(etag, modified)
-        response = HttpResponse(body, status=status)
-        for name, value in headers:
-            response[name] = value
-        response["Last-Modified"] = http_date(modified)
-        response["X-Page-Cache"] = "shared"
-        return response
+        entry = Entry(gens, day, now + max(expires_at - time.time(), 0), status, headers, body, etag,
+                      rest[0] if rest else None, rest[1] if len(rest) > 1 else None)
+        _STORE.put(key, entry)
+        return PageCacheMiddleware._from_entry(request, entry, read, "shared")
 
     @staticmethod
     def _keys(request) -> tuple[tuple[str, ...], tuple[str, ...]] | None:

@@ -329,3 +329,19 @@ def test_with_redis_down_the_index_is_still_written(policy, shared_cache, site):
         assert SearchDoc.objects.filter(record_id=policy.pk).exists()
     finally:
         shared_cache.start()
+
+
+def test_a_stored_result_page_reads_its_keys_and_its_records_generations_at_once(client, policy, monkeypatch):
+    url = results_url()
+    stored(client, url)
+    calls = []
+    real = cache.generations
+
+    def counted(keys):
+        keys = list(keys)
+        calls.append(keys)
+        return real(keys)
+
+    monkeypatch.setattr(cache, "generations", counted)
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    assert len(calls) == 1 and f"record:{policy.pk}" in calls[0]
