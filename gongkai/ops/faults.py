@@ -6,8 +6,9 @@ the mails. A kill that lands at a random moment may fall between a mail's send a
 mails someone again; the check would then fail by chance. So the bench makes the kill land at a
 known point instead: with ``GONGKAI_FAULT_PAUSE_DIR`` set (only the bench's cluster sets it; unset,
 :func:`after_job_mail` returns at once and ``check --deploy`` warns if it is set) and the bench's
-``mail.armed`` file in that directory, the job that has committed its ``after_mails``-th mail of a
-period writes ``mail.paused`` (its process id, job, period and the recipients committed so far),
+``mail.armed`` file in that directory, the job that has just committed its ``after_mails``-th mail of a
+period (exactly that one: a run of an earlier day that was already past it when the bench armed goes
+on, so the kill always lands after ``after_mails`` mails) writes ``mail.paused`` (its process id, job, period and the recipients committed so far),
 then waits — for the SIGKILL, or for ``mail.release``, or at most ``GONGKAI_FAULT_PAUSE_SECONDS``.
 Only one job ever pauses (the marker is created exclusively): the retry after the kill runs through.
 """
@@ -46,8 +47,8 @@ def after_job_mail(job: str, period: str) -> None:
     from .models import JobMail
 
     committed = sorted(JobMail.objects.filter(job=job, period=period).values_list("recipient", flat=True))
-    if len(committed) < int(armed.get("after_mails", 1)):
-        return
+    if len(committed) != int(armed.get("after_mails", 1)):
+        return  # only at the point itself: a run already past it when the bench armed goes on
     partial = folder / f".{PAUSED}.{os.getpid()}"
     partial.write_text(json.dumps({"pid": os.getpid(), "job": job, "period": period, "recipients": committed,
                                    "at": time.time()}))

@@ -63,6 +63,20 @@ def test_armed_one_run_pauses_once_after_its_committed_mails(settings, tmp_path)
     assert [w.id for w in faults.check_no_fault_pause()] == ["ops.W001"]
 
 
+def test_a_run_already_past_the_point_when_armed_goes_on(settings, tmp_path):
+    """The bench arms while an earlier day's run may still be mailing: that run, past its
+    ``after_mails``-th mail, must not pause with more mails committed; the next run pauses at the point."""
+    settings.GONGKAI_FAULT_PAUSE_DIR = str(tmp_path)
+    settings.GONGKAI_FAULT_PAUSE_SECONDS = 0.3
+    mail_run("applications_daily", "2026-01-05", ADDRESSES[:3])  # an earlier day, three mails in
+    (tmp_path / faults.ARMED).write_text(json.dumps({"job": "applications_daily", "after_mails": 2}))
+    assert mail_run("applications_daily", "2026-01-05", ADDRESSES[3:]) < 0.3  # its fourth mail: goes on
+    assert not (tmp_path / faults.PAUSED).exists()
+
+    mail_run("applications_daily", "2026-01-06", ADDRESSES)  # the day asked for pauses after exactly two
+    assert json.loads((tmp_path / faults.PAUSED).read_text())["recipients"] == sorted(ADDRESSES[:2])
+
+
 def test_a_released_pause_goes_on(settings, tmp_path):
     settings.GONGKAI_FAULT_PAUSE_DIR = str(tmp_path)
     settings.GONGKAI_FAULT_PAUSE_SECONDS = 30
