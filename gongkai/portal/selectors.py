@@ -232,11 +232,15 @@ def record_related(record: Record) -> dict:
     attachments = list(Attachment.objects.filter(record=record).only(
         "pk", "name", "size", "content_type", "withheld", "withheld_reason", "record_id"))
     linked_ids = [i for i in (record.interprets_id, record.superseded_by_id) if i]
-    base = public_records().defer(*LIST_DEFER).select_related("genre")
-    # Three indexed look-ups (an OR across columns would scan the whole table).
-    links = {r.pk: r for r in base.filter(pk__in=linked_ids)} if linked_ids else {}
-    interpretations = list(base.filter(interprets=record).order_by("-published_at", "-id"))
-    supersedes = list(base.filter(superseded_by=record).order_by("-published_at", "-id"))
+    # The records it links to and those that link to it, in one query: each condition is an indexed
+    # column, and both databases combine the three index look-ups (PostgreSQL's BitmapOr, SQLite's
+    # multi-index OR) rather than scan the table; a record may fall under more than one of them.
+    related = list(public_records().defer(*LIST_DEFER).select_related("genre")
+                   .filter(Q(pk__in=linked_ids) | Q(interprets=record) | Q(superseded_by=record))
+                   .order_by("-published_at", "-id"))
+    links = {r.pk: r for r in related if r.pk in linked_ids}
+    interpretations = [r for r in related if r.interprets_id == record.pk]
+    supersedes = [r for r in related if r.superseded_by_id == record.pk]
     entries = list(CatalogEntry.objects.filter(records=record, catalog__organ=record.organ_id).only("pk", "name"))
     return {
         "attachments": [a for a in attachments if not a.withheld],

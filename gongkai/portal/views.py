@@ -273,7 +273,7 @@ def record(request, pk: int):
     rec, gone = _record_or_gone(request, pk)
     if gone is not None:
         return gone
-    context = {"record": rec, **selectors.record_related(rec), "versions": versions.public_versions(rec),
+    context = {"record": rec, **selectors.record_related(rec), "versions": versions.public_versions(rec, brief=True),
                "qa_entries": list(answer_selectors.answers_for_record(rec)[:20]),
                "absolute_url": request.build_absolute_uri(rec.get_absolute_url())}
     if context["qa_entries"]:  # the record's 政策问答 as schema.org FAQPage for search engines

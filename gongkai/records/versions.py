@@ -136,7 +136,10 @@ def record_version_review(*, actor, version: RecordVersion, approve: bool, comme
     return version
 
 
-def public_versions(record: Record) -> list[RecordVersion]:
-    """The versions the public may see: published ones (current and earlier), newest first."""
-    return list(record.versions.filter(status__in=[VersionStatus.PUBLISHED, VersionStatus.SUPERSEDED])
-                .order_by("-number"))
+def public_versions(record: Record, *, brief: bool = False) -> list[RecordVersion]:
+    """The versions the public may see: published ones (current and earlier), newest first.
+    ``brief``: without their texts (a record page lists them; only the comparison reads the texts)."""
+    found = record.versions.filter(status__in=[VersionStatus.PUBLISHED, VersionStatus.SUPERSEDED])
+    if brief:
+        found = found.only("pk", "record_id", "number", "published_at", "reason", "status")
+    return list(found.order_by("-number"))

@@ -185,3 +185,31 @@ def test_api_shows_only_public_consultations(client, world, settings):
         assert response.status_code == 200, url
         _assert_clean(response.content.decode())
     assert client.get("/api/v1/consultations").json()  # the public ones are there
+
+
+def test_a_record_page_names_the_consultations_it_ends_and_answers(client, world, organ, genre):
+    """One query finds both the consultations a record is the final document of and the one whose
+    feedback it is; a consultation may be both, and a non-public one is neither."""
+    from gongkai.participation.templatetags.participation_column import record_consultations
+    from tests.factories import RecordFactory
+
+    final = RecordFactory(organ=organ, genre=genre, published=True, title="正式印发的办法")
+    other = make_consultation(organ, title="另一次公开的意见征集")
+    for c in (world["public"], other, world["hidden"]["FUTURE"]):
+        Consultation.objects.filter(pk=c.pk).update(final_record=final)
+    ConsultationFeedback.objects.create(consultation=other, record=final, status=FeedbackStatus.PUBLISHED)
+    ConsultationFeedback.objects.create(consultation=world["hidden"]["DRAFT"], record=RecordFactory(organ=organ))
+
+    shown = record_consultations(final)
+    assert {c.pk for c in shown["consultations"]} == {world["public"].pk, other.pk}
+    assert shown["feedback_of"].pk == other.pk
+    body = client.get(final.get_absolute_url()).content.decode()
+    assert body.count("本文件出台前公开征求了意见") == 2 and "本信息是以下意见征集的采纳情况反馈" in body
+    _assert_clean(body)
+
+    answer = RecordFactory(organ=organ, genre=genre, published=True, title="采纳情况")
+    ConsultationFeedback.objects.filter(consultation=other).update(record=answer)
+    shown = record_consultations(answer)
+    assert shown["consultations"] == [] and shown["feedback_of"].pk == other.pk
+    assert record_consultations(RecordFactory(organ=organ, published=True)) == {"consultations": [],
+                                                                                "feedback_of": None}

@@ -1,6 +1,7 @@
 """``{% organ_participation organ %}``: an organ's open consultations and coming meetings on its 专栏 page."""
 
 from django import template
+from django.db.models import F, Q
 from django.utils import timezone
 
 from ..selectors.consultations import public_consultations
@@ -24,5 +25,10 @@ def record_consultations(record):
     """On a record's page: the public consultations it is the final document of, or the feedback of."""
     from ..models import Consultation
 
-    return {"consultations": list(Consultation.objects.public().filter(final_record=record)),
-            "feedback_of": Consultation.objects.public().filter(feedback__record=record).first()}
+    # One query for both (every record page asks, and almost none has either); only what the list shows.
+    found = list(Consultation.objects.public()
+                 .filter(Q(final_record=record) | Q(feedback__record=record))
+                 .annotate(feedback_record_id=F("feedback__record_id"))
+                 .only("pk", "title", "final_record_id"))
+    return {"consultations": [c for c in found if c.final_record_id == record.pk],
+            "feedback_of": next((c for c in found if c.feedback_record_id == record.pk), None)}
