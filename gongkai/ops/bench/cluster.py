@@ -299,7 +299,7 @@ class Cluster:
              "--workers", str(self.app_workers), "--log-level", "error", "--timeout", "30",
              # As deploy/systemd/gongkai-web.service: the application is loaded and warmed up before
              # the port is opened, so nginx sends nothing to a server that cannot answer yet.
-             "--preload"],
+             "--preload", "--limit-request-line", "8190"],
             env=self.env(), stdout=subprocess.DEVNULL, stderr=self._log(name),
             start_new_session=True)  # its own process group: a SIGKILL takes its workers too
         if wait:

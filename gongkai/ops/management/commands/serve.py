@@ -60,7 +60,10 @@ def gunicorn_command(bind: str, workers: int, app: str = "gongkai.wsgi") -> list
     cmd = [sys.executable, "-m", "gunicorn", app, "--bind", bind, "--workers", str(workers), "--timeout", "60",
            # The console shows the address and the accounts, then only warnings and errors; a line per
            # request only when asked for (GONGKAI_ACCESS_LOG=1).
-           "--log-level", "warning"]
+           "--log-level", "warning",
+           # A request line up to gunicorn's maximum (8 KB, as nginx's) reaches the platform, whose pages
+           # answer a too long search or filter in Chinese; gunicorn's own 414 page is English.
+           "--limit-request-line", "8190"]
     if os.environ.get("GONGKAI_ACCESS_LOG", "") not in ("", "0"):
         cmd += ["--access-logfile", "-"]
     control = os.path.abspath(os.path.join(str(settings.VAR_DIR), "gunicorn.ctl"))
