@@ -73,3 +73,17 @@ def test_the_cluster_loses_nothing_under_faults():
     assert cluster.passed(result)
     # Torn down: no directory of its own left (another run's cluster may come and go meanwhile).
     assert not {p.name for p in Path(tempfile.gettempdir()).glob("gongkai-cluster-*")} - before
+
+
+def test_the_goal_judges_the_cached_pages_and_every_read_apart():
+    # The cache's goal: the throughput ratio, and the p99 of the pages a cache answered.
+    goal = cluster._goal(400.0, 360.0, read_rate=None, every_read_p99=130.0, cached_p99=21.0)
+    assert goal["met"] and not goal["met_on_every_read"] and goal["every_read_p99_ms"] == 130.0
+    assert not cluster._goal(400.0, 300.0, read_rate=None, every_read_p99=30.0, cached_p99=21.0)["met"]  # 0.75
+    assert not cluster._goal(400.0, 360.0, read_rate=None, every_read_p99=130.0, cached_p99=51.0)["met"]
+    both = cluster._goal(400.0, 360.0, read_rate=None, every_read_p99=49.0, cached_p99=20.0)
+    assert both["met"] and both["met_on_every_read"]
+    # Open loop: the throughput is the offered rate, only the p99s are judged.
+    open_loop = cluster._goal(150.0, 90.0, read_rate=150.0, every_read_p99=300.0, cached_p99=40.0)
+    assert open_loop["met"] and not open_loop["ratio_judged"]
+    assert not cluster._goal(150.0, 150.0, read_rate=150.0, every_read_p99=None, cached_p99=None)["met"]
