@@ -6,11 +6,12 @@ the mails. A kill that lands at a random moment may fall between a mail's send a
 mails someone again; the check would then fail by chance. So the bench makes the kill land at a
 known point instead: with ``GONGKAI_FAULT_PAUSE_DIR`` set (only the bench's cluster sets it; unset,
 :func:`after_job_mail` returns at once and ``check --deploy`` warns if it is set) and the bench's
-``mail.armed`` file in that directory, the job that has just committed its ``after_mails``-th mail of a
-period (exactly that one: a run of an earlier day that was already past it when the bench armed goes
-on, so the kill always lands after ``after_mails`` mails) writes ``mail.paused`` (its process id, job, period and the recipients committed so far),
+``mail.armed`` file in that directory, the job that has just committed its ``after_mails``-th mail
+of a period writes ``mail.paused`` (its process id, job, period and the recipients committed so far),
 then waits — for the SIGKILL, or for ``mail.release``, or at most ``GONGKAI_FAULT_PAUSE_SECONDS``.
 Only one job ever pauses (the marker is created exclusively): the retry after the kill runs through.
+It pauses at exactly that mail, so the kill always lands after ``after_mails`` mails: a run of an
+earlier day that was already past the point when the bench armed it goes on.
 """
 
 from __future__ import annotations
