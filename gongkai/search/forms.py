@@ -6,8 +6,11 @@ SORTS = [("relevance", "按相关度"), ("date", "按发布日期")]
 RECORDS = "record"  # the kind filter's value for 政府信息 (records)
 
 
+Q_MAX = 200  # characters of a search; a longer one is searched by its first Q_MAX (and the page says so)
+
+
 class SearchForm(forms.Form):
-    q = forms.CharField(label="检索词", max_length=200, required=False, strip=True)
+    q = forms.CharField(label="检索词", max_length=Q_MAX, required=False, strip=True)
     organ = forms.IntegerField(required=False, min_value=1)
     genre = forms.IntegerField(required=False, min_value=1)
     topic = forms.IntegerField(required=False, min_value=1)
@@ -22,7 +25,18 @@ class SearchForm(forms.Form):
         """Valid values only: a bad parameter is dropped, not an error page."""
         self.is_valid()
         data = getattr(self, "cleaned_data", {})
-        return {name: data.get(name) for name in self.fields if name not in self.errors}
+        found = {name: data.get(name) for name in self.fields if name not in self.errors}
+        if self.q_truncated:
+            try:
+                found["q"] = self.fields["q"].clean(str(self.data.get("q")).strip()[:Q_MAX])
+            except forms.ValidationError:
+                pass  # bad for another reason too (a NUL character): dropped like any bad parameter
+        return found
+
+    @property
+    def q_truncated(self) -> bool:
+        """A search longer than Q_MAX characters, searched by its beginning."""
+        return len(str(self.data.get("q") or "").strip()) > Q_MAX
 
     def chosen_kind(self) -> str:
         from . import items

@@ -12,7 +12,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from . import items
-from .forms import RECORDS, SORTS, SearchForm
+from .forms import Q_MAX, RECORDS, SORTS, SearchForm
 from .query import search
 
 FACET_LABELS = {"organ_id": ("organ", "发布机构"), "genre_id": ("genre", "体裁"), "topic_id": ("topic", "主题分类"),
@@ -91,6 +91,7 @@ def results(request):
         "form": form, "result": result, "q": form.cleaned().get("q") or "", "facets": facets, "sorts": SORTS,
         "pages": _page_window(listed.page, listed.num_pages), "items": item_result, "kind": kind,
         "item_kind": items.kind(kind), "tabs": _tabs(result, item_result, kind) if item_result is not None else [],
+        "q_max": Q_MAX,
     })
     return _follow(response, result, item_result)
 

@@ -38,6 +38,21 @@ def test_bad_parameters_are_ignored(client, publish):
     assert "找到 <strong>1</strong> 条结果" in response.content.decode()
 
 
+def test_a_too_long_search_is_searched_by_its_beginning_and_says_so(client, publish):
+    publish(title="政务公开工作要点")
+    long = "政务公开" + "乙" * 300  # a pasted paragraph: over the 200 characters of a search
+    response = client.get(reverse("search:results"), {"q": long})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "检索词超过 200 个字，只按前 200 个字检索。" in html
+    assert f'value="{long[:200]}"' in html  # the box holds what was searched
+    assert client.get(reverse("search:api"), {"q": long}).json()["query"] == long[:200]
+    # A short one says nothing; a long one that is bad for another reason (NUL) is dropped as before.
+    assert "只按前" not in client.get(reverse("search:results"), {"q": "政务公开"}).content.decode()
+    bad = client.get(reverse("search:results"), {"q": "政\x00" * 150})
+    assert bad.status_code == 200 and "只按前" not in bad.content.decode()
+
+
 def test_json_endpoint(client, publish):
     rec = publish(title="保定市2021年政务公开工作要点", doc_no="保政办函〔2021〕15号")
     data = client.get(reverse("search:api"), {"q": "保政办函[2021]15号"}).json()
